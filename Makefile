@@ -1,0 +1,40 @@
+# eidsim — the two commands a new user needs are `make run` (the main job on embedded
+# defaults) and `make test` (every test). Everything else here is a helper for those or for
+# benchmarks.
+
+GO      ?= go
+BIN     := bin
+EIDSIM  := $(BIN)/eidsim
+export K6_AUTO_EXTENSION_RESOLUTION := false
+
+.PHONY: all build run test test-short vet fmt bench k6 clean
+
+all: build
+
+build:
+	$(GO) build -o $(EIDSIM) ./cmd/eidsim
+
+# k6 is pinned in go.mod with the tool directive and built from the module cache.
+k6:
+	$(GO) build -o $(BIN)/k6 go.k6.io/k6
+
+run: build
+	$(EIDSIM) demo
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+
+# test runs vet, gofmt and every test (with the race detector), including the seed corpus of
+# every fuzz test.
+test: vet
+	$(GO) test -race -count=1 -timeout 30m ./...
+
+test-short:
+	$(GO) test -short -count=1 ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,19 @@
+// Package httpapi is the HTTP API of the reference identity service: the citizen's app calls
+// under /v1/, the police counter under /v1/counter/ (operator bearer token), the simulated
+// world under /sim/ (handset inboxes and the station scanner; can be switched off), and
+// operations (/healthz, /readyz, /metrics).
+//
+// The package translates HTTP to calls of reference.API and back and knows nothing about how
+// the service is built: the domain, the store and the telco simulator are wired together in
+// cmd/eidsim. Every handler reads decode → validate → call → respond. Errors come from the
+// domain as *reference.Error and are written as
+//
+//	{"error": {"code": "otp_invalid", "message": "…", "attempts_left": 3}}
+//
+// with the status from one table (StatusOf). Request bodies are decoded strictly: at most
+// MaxBodyBytes, exactly one JSON object, no unknown fields, every field of the right type and
+// every required field present; any violation is 400 invalid_input naming the field.
+//
+// The full contract is reference/openapi.yaml; a test keeps it and the route table (Routes)
+// in step.
+package httpapi

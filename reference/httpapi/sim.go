@@ -1,0 +1,68 @@
+package httpapi
+
+import (
+	"context"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/eidsim/eidsim/reference"
+)
+
+// messages handles GET /sim/handsets/{phone}/messages?after=ID&wait=SECONDS: the handset's
+// messages with an ID above after, long-polling up to wait seconds (capped at MaxWait) when
+// there are none yet. The answer is {"messages": [...]}, possibly empty.
+func (s *Server) messages(w http.ResponseWriter, r *http.Request) error {
+	phone := r.PathValue("phone")
+	q := r.URL.Query()
+	var after int64
+	if v := q.Get("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return reference.InvalidField("after", "must be a message ID (a whole number ≥ 0)")
+		}
+		after = n
+	}
+	var wait time.Duration
+	if v := q.Get("wait"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+			return reference.InvalidField("wait", "must be a number of seconds ≥ 0")
+		}
+		wait = s.maxWait
+		if f < s.maxWait.Seconds() {
+			wait = time.Duration(f * float64(time.Second))
+		}
+	}
+	// A long-poll ends when the client goes away or the server shuts down.
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	stop := context.AfterFunc(s.closing, cancel)
+	defer stop()
+
+	msgs, err := s.inbox.Messages(ctx, phone, after, wait)
+	if err != nil {
+		return err
+	}
+	if msgs == nil {
+		msgs = []Message{}
+	}
+	return respond(w, http.StatusOK, map[string]any{"messages": msgs})
+}
+
+// capture handles POST /sim/captures: what a station's scanner captures from the person.
+func (s *Server) capture(w http.ResponseWriter, r *http.Request) error {
+	var req reference.CaptureRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	if err := required("citizen_id", req.CitizenID); err != nil {
+		return err
+	}
+	c, err := s.api.Capture(r.Context(), req.CitizenID)
+	if err != nil {
+		return err
+	}
+	return respond(w, http.StatusOK, map[string]string{"capture": c})
+}

@@ -172,7 +172,7 @@ func (f *fakeInbox) Messages(ctx context.Context, phone string, after int64, wai
 	f.mu.Unlock()
 	if block {
 		<-ctx.Done()
-		return nil, nil
+		return nil, ctx.Err()
 	}
 	if err != nil {
 		return nil, err

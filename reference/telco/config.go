@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/eidsim/eidsim/reference"
 )
 
 // Latency is a lognormal distribution given by its median and 95th percentile.
@@ -57,8 +59,8 @@ type CarrierConfig struct {
 
 // Config holds the simulator's parameters. Zero fields take DefaultConfig's values in New.
 type Config struct {
-	// Carriers maps a carrier name (as CarrierOf returns it; matched ignoring case, spaces and
-	// hyphens) to its route.
+	// Carriers maps a carrier name (as reference.CarrierOf returns it, matched ignoring case,
+	// spaces and hyphens; "unknown" for numbers outside the prefix table) to its route.
 	Carriers map[string]CarrierConfig `json:"carriers" yaml:"carriers"`
 	// Default is the route of carriers not in Carriers.
 	Default CarrierConfig `json:"default" yaml:"default"`
@@ -98,13 +100,13 @@ func DefaultConfig() Config {
 	}
 	return Config{
 		Carriers: map[string]CarrierConfig{
-			"viettel":      lat(2.5, 9),
-			"mobifone":     lat(3, 12),
-			"vinaphone":    lat(3, 11),
-			"vietnamobile": lat(4, 14),
-			"gmobile":      lat(5, 15),
-			"itelecom":     lat(3.5, 13),
-			"reddi":        lat(4, 15),
+			reference.CarrierViettel:      lat(2.5, 9),
+			reference.CarrierMobiFone:     lat(3, 12),
+			reference.CarrierVinaPhone:    lat(3, 11),
+			reference.CarrierVietnamobile: lat(4, 14),
+			reference.CarrierGmobile:      lat(5, 15),
+			reference.CarrierItelecom:     lat(3.5, 13),
+			reference.CarrierReddi:        lat(4, 15),
 		},
 		Default:           lat(3, 12),
 		Validity:          24 * time.Hour,
@@ -178,10 +180,16 @@ func (c Config) Validate() error {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	seen := map[string]string{}
 	for _, name := range names {
-		if carrierKey(name) == "" {
+		key := carrierKey(name)
+		if key == "" {
 			return fmt.Errorf("carriers: empty carrier name")
 		}
+		if other, dup := seen[key]; dup {
+			return fmt.Errorf("carriers: %q and %q name the same carrier", other, name)
+		}
+		seen[key] = name
 		if err := c.Carriers[name].validate("carriers." + name); err != nil {
 			return err
 		}
@@ -239,9 +247,9 @@ func carrierKey(name string) string {
 	return b.String()
 }
 
-// route returns the carrier's configuration.
-func (c *Config) route(carrier string) CarrierConfig {
-	if cc, ok := c.Carriers[carrier]; ok {
+// route returns the configuration of the carrier with normalised name key.
+func (c *Config) route(key string) CarrierConfig {
+	if cc, ok := c.Carriers[key]; ok {
 		return cc
 	}
 	return c.Default

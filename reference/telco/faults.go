@@ -43,12 +43,18 @@ func (f Faults) Validate() error {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	seen := map[string]string{}
 	for _, name := range names {
 		cf := f.Carriers[name]
 		field := "carriers." + name
-		if carrierKey(name) == "" {
+		key := carrierKey(name)
+		if key == "" {
 			return fmt.Errorf("carriers: empty carrier name")
 		}
+		if other, dup := seen[key]; dup {
+			return fmt.Errorf("carriers: %q and %q name the same carrier", other, name)
+		}
+		seen[key] = name
 		if err := cf.ExtraDelay.validate(field + ".extra_delay"); err != nil {
 			return err
 		}
@@ -86,19 +92,20 @@ func (f Faults) normalised() Faults {
 	return out
 }
 
-// carrier returns the impairment of a carrier.
-func (f *Faults) carrier(c string) CarrierFaults {
-	if cf, ok := f.Carriers[c]; ok {
+// carrier returns the impairment of the carrier with normalised name key.
+func (f *Faults) carrier(key string) CarrierFaults {
+	if cf, ok := f.Carriers[key]; ok {
 		return cf
 	}
 	return f.Carriers["*"]
 }
 
-// outage returns the end of the outage of carrier c at t, or the zero time.
-func (f *Faults) outage(c string, t time.Time) time.Time {
+// outage returns the end of the outage at t of the carrier with normalised name key, or the
+// zero time.
+func (f *Faults) outage(key string, t time.Time) time.Time {
 	var until time.Time
 	for _, o := range f.Outages {
-		if (o.Carrier == "" || o.Carrier == c) && !t.Before(o.From) && t.Before(o.Until) && o.Until.After(until) {
+		if (o.Carrier == "" || o.Carrier == key) && !t.Before(o.From) && t.Before(o.Until) && o.Until.After(until) {
 			until = o.Until
 		}
 	}

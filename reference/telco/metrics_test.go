@@ -59,12 +59,12 @@ func TestCollectors(t *testing.T) {
 	s.Advance(ctx)
 	got := gather(t, reg)
 	for key, want := range map[string]float64{
-		"eidsim_sms_submitted_total{viettel}":                   1,
-		"eidsim_sms_submitted_total{mobifone}":                  2,
-		"eidsim_sms_delivered_total{viettel}":                   1,
-		"eidsim_sms_delivered_total{mobifone}":                  0,
-		"eidsim_sms_expired_total{mobifone}":                    2,
-		"eidsim_sms_delivery_seconds{viettel}":                  1,
+		"eidsim_sms_submitted_total{Viettel}":                   1,
+		"eidsim_sms_submitted_total{MobiFone}":                  2,
+		"eidsim_sms_delivered_total{Viettel}":                   1,
+		"eidsim_sms_delivered_total{MobiFone}":                  0,
+		"eidsim_sms_expired_total{MobiFone}":                    2,
+		"eidsim_sms_delivery_seconds{Viettel}":                  1,
 		"eidsim_sms_refused_total{unknown,invalid_destination}": 1,
 		"eidsim_sms_pending{}":                                  0,
 	} {

@@ -27,13 +27,14 @@ func (s *Sim) Send(ctx context.Context, msg reference.SMS) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.counterLocked(carrier)
-	if until := s.faults.outage(carrier, now); !until.IsZero() {
+	if until := s.faults.outage(c.key, now); !until.IsZero() {
 		c.RefusedOutage++
 		c.mRefusedOutage.Inc()
 		return &SubmitError{Phone: phone, Carrier: carrier, Status: StatusSubmitFailed, RetryAfter: until.Sub(now), Err: ErrOutage}
 	}
-	cf := s.faults.carrier(carrier)
-	rate := s.cfg.route(carrier).SubmitRate
+	cf := s.faults.carrier(c.key)
+	route := s.cfg.route(c.key)
+	rate := route.SubmitRate
 	if cf.SubmitRate > 0 && (rate == 0 || cf.SubmitRate < rate) {
 		rate = cf.SubmitRate
 	}
@@ -63,7 +64,7 @@ func (s *Sim) Send(ctx context.Context, msg reference.SMS) error {
 	if msg.OTP != "" {
 		validity = s.cfg.OTPValidity
 	}
-	latency := s.cfg.route(carrier).Latency.Quantile(normal(key, streamLatency))
+	latency := route.Latency.Quantile(normal(key, streamLatency))
 	if !cf.ExtraDelay.Zero() {
 		latency += cf.ExtraDelay.Quantile(normal(key, streamExtraDelay))
 	}

@@ -86,12 +86,12 @@ func TestDeliveryAfterLatency(t *testing.T) {
 	require.Len(t, rs, 1)
 	assert.Equal(t, StatDelivered, rs[0].Stat)
 	assert.Equal(t, "000", rs[0].Err)
-	assert.Equal(t, "vinaphone", rs[0].Carrier)
+	assert.Equal(t, "VinaPhone", rs[0].Carrier)
 	assert.Equal(t, 1, rs[0].Attempts)
 	assert.Equal(t, t0, rs[0].Submitted)
 	assert.Equal(t, m.DeliveredAt, rs[0].Done)
 	st := s.Stats()
-	assert.Equal(t, CarrierStats{Submitted: 1, Delivered: 1}, st.Carriers["vinaphone"])
+	assert.Equal(t, CarrierStats{Submitted: 1, Delivered: 1}, st.Carriers["VinaPhone"])
 }
 
 // TestLatencyDistribution checks the drawn latencies against each carrier's configured
@@ -101,7 +101,7 @@ func TestLatencyDistribution(t *testing.T) {
 	cfg := DefaultConfig()
 	s, w, clock := newSim(t, cfg, 42)
 	const n = 3000
-	for _, tc := range []struct{ carrier, prefix string }{{"viettel", "098"}, {"gmobile", "099"}, {"mobifone", "090"}} {
+	for _, tc := range []struct{ carrier, prefix string }{{"Viettel", "098"}, {"Gmobile", "099"}, {"MobiFone", "090"}} {
 		for _, p := range w.numbers(tc.prefix, n, "4g") {
 			require.NoError(t, s.Send(ctx, notice(p)))
 		}
@@ -152,7 +152,7 @@ func TestNoCoverageHoldsThenExpires(t *testing.T) {
 			assert.Equal(t, "027", rs[0].Err, "absent subscriber")
 			assert.Equal(t, t0.Add(tc.validity), rs[0].Done)
 			assert.Greater(t, rs[0].Attempts, 1, "retried while held")
-			st := s.Stats().Carriers["viettel"]
+			st := s.Stats().Carriers["Viettel"]
 			assert.Equal(t, CarrierStats{Submitted: 1, Expired: 1}, st)
 
 			w.set("0981234567", "C1", "4g")
@@ -341,12 +341,12 @@ func TestLossFaultOnlyThatCarrier(t *testing.T) {
 			assert.Equal(t, "034", r.Err)
 		}
 	}
-	assert.Equal(t, map[string]int{StatUndelivered: 200}, got["viettel"])
-	assert.Equal(t, map[string]int{StatDelivered: 200}, got["vinaphone"])
-	assert.InDelta(t, 60, got["mobifone"][StatUndelivered], 20)
-	assert.Equal(t, 200, got["mobifone"][StatUndelivered]+got["mobifone"][StatDelivered])
+	assert.Equal(t, map[string]int{StatUndelivered: 200}, got["Viettel"])
+	assert.Equal(t, map[string]int{StatDelivered: 200}, got["VinaPhone"])
+	assert.InDelta(t, 60, got["MobiFone"][StatUndelivered], 20)
+	assert.Equal(t, 200, got["MobiFone"][StatUndelivered]+got["MobiFone"][StatDelivered])
 	st := s.Stats()
-	assert.Equal(t, int64(200), st.Carriers["viettel"].Undelivered)
+	assert.Equal(t, int64(200), st.Carriers["Viettel"].Undelivered)
 	assert.Equal(t, int64(0), st.Total.Pending)
 	for _, p := range []string{"0980000000", "0980000199"} {
 		msgs, err := s.Messages(ctx, p, 0, 0)
@@ -386,18 +386,18 @@ func TestOutageRefusesSubmits(t *testing.T) {
 	var se *SubmitError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, 10*time.Minute, se.RetryAfter)
-	assert.Equal(t, "vinaphone", se.Carrier)
+	assert.Equal(t, "VinaPhone", se.Carrier)
 	require.NoError(t, s.Send(ctx, otp("0981234567", "3")), "another carrier is up")
 	clock.Advance(10 * time.Minute)
 	require.NoError(t, s.Send(ctx, otp("0912345678", "4")), "after the window")
-	assert.Equal(t, int64(1), s.Stats().Carriers["vinaphone"].RefusedOutage)
+	assert.Equal(t, int64(1), s.Stats().Carriers["VinaPhone"].RefusedOutage)
 	assert.Len(t, s.Faults().Outages, 1)
 }
 
 func TestThrottle(t *testing.T) {
 	ctx := context.Background()
 	cfg := DefaultConfig()
-	cfg.Carriers["viettel"] = CarrierConfig{Latency: cfg.Carriers["viettel"].Latency, SubmitRate: 10}
+	cfg.Carriers[reference.CarrierViettel] = CarrierConfig{Latency: cfg.Carriers[reference.CarrierViettel].Latency, SubmitRate: 10}
 	s, _, clock := newSim(t, cfg, 4)
 	for i := range 10 {
 		require.NoError(t, s.Send(ctx, otp("0981234567", "1")), "within the burst: %d", i)
@@ -418,7 +418,7 @@ func TestThrottle(t *testing.T) {
 	clock.Advance(time.Second)
 	require.NoError(t, s.Send(ctx, otp("0901234567", "1")))
 	require.ErrorIs(t, s.Send(ctx, otp("0901234567", "1")), ErrThrottled)
-	assert.Equal(t, int64(2), s.Stats().Carriers["viettel"].Throttled)
+	assert.Equal(t, int64(2), s.Stats().Carriers["Viettel"].Throttled)
 }
 
 func TestQueueFull(t *testing.T) {
@@ -589,13 +589,16 @@ func TestConfigValidate(t *testing.T) {
 		{"default is valid", func(*Config) {}, ""},
 		{"fast is valid", func(c *Config) { *c = FastConfig() }, ""},
 		{"zero is valid", func(c *Config) { *c = Config{} }, ""},
-		{"p95 below p50", func(c *Config) { c.Carriers["viettel"] = CarrierConfig{Latency: Latency{P50: 5 * time.Second, P95: time.Second}} }, "carriers.viettel.latency"},
+		{"p95 below p50", func(c *Config) {
+			c.Carriers["Viettel"] = CarrierConfig{Latency: Latency{P50: 5 * time.Second, P95: time.Second}}
+		}, "carriers.Viettel.latency"},
 		{"negative rate", func(c *Config) { c.Default.SubmitRate = -1 }, "default.submit_rate"},
 		{"negative validity", func(c *Config) { c.Validity = -time.Second }, "validity"},
 		{"retry range", func(c *Config) { c.MaxRetryInterval = time.Second }, "max_retry_interval"},
 		{"weak signal", func(c *Config) { c.WeakSignalFailure = 1 }, "weak_signal_failure"},
 		{"inbox", func(c *Config) { c.InboxSize = -1 }, "inbox_size"},
 		{"empty name", func(c *Config) { c.Carriers[" "] = CarrierConfig{} }, "carriers"},
+		{"same carrier twice", func(c *Config) { c.Carriers["viettel"] = CarrierConfig{} }, "carriers"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := DefaultConfig()
@@ -624,6 +627,7 @@ func TestFaultsValidate(t *testing.T) {
 		{"loss NaN", Faults{Carriers: map[string]CarrierFaults{"viettel": {Loss: math.NaN()}}}, "carriers.viettel.loss"},
 		{"delay", Faults{Carriers: map[string]CarrierFaults{"x": {ExtraDelay: Latency{P50: 2, P95: 1}}}}, "carriers.x.extra_delay"},
 		{"rate", Faults{Carriers: map[string]CarrierFaults{"x": {SubmitRate: -2}}}, "carriers.x.submit_rate"},
+		{"same carrier twice", Faults{Carriers: map[string]CarrierFaults{"Viettel": {}, "VIETTEL": {}}}, "carriers"},
 		{"window", Faults{Outages: []Outage{{From: t0, Until: t0}}}, "outages[0]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -640,16 +644,16 @@ func TestFaultsValidate(t *testing.T) {
 
 func TestCarrierOf(t *testing.T) {
 	for phone, want := range map[string]string{
-		"0981234567": "viettel", "0321234567": "viettel", "0701234567": "mobifone", "0891234567": "mobifone",
-		"0881234567": "vinaphone", "0521234567": "vietnamobile", "0591234567": "gmobile", "0871234567": "itelecom",
-		"0551234567": "reddi", "0111234567": "unknown", "": "unknown",
+		"0981234567": "Viettel", "0321234567": "Viettel", "0701234567": "MobiFone", "0891234567": "MobiFone",
+		"0881234567": "VinaPhone", "0521234567": "Vietnamobile", "0591234567": "Gmobile", "0871234567": "Itelecom",
+		"0551234567": "Reddi", "0111234567": "unknown", "": "unknown", "098123456": "unknown",
 	} {
 		assert.Equal(t, want, carrierOf(phone), phone)
 	}
 }
 
 func TestSubmitErrorMessage(t *testing.T) {
-	err := error(&SubmitError{Phone: "0981234567", Carrier: "viettel", Status: StatusThrottled, RetryAfter: time.Second, Err: ErrThrottled})
-	assert.Equal(t, "telco: submit to 0981234567 (viettel) refused: throttled (command_status 0x58), retry after 1s", err.Error())
+	err := error(&SubmitError{Phone: "0981234567", Carrier: "Viettel", Status: StatusThrottled, RetryAfter: time.Second, Err: ErrThrottled})
+	assert.Equal(t, "telco: submit to 0981234567 (Viettel) refused: throttled (command_status 0x58), retry after 1s", err.Error())
 	assert.True(t, errors.Is(err, ErrThrottled))
 }

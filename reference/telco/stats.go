@@ -59,6 +59,7 @@ func (s *Sim) Stats() Stats {
 // counter is one carrier's counters and its metric children, resolved once.
 type counter struct {
 	CarrierStats
+	key                                            string // normalised name
 	mSubmitted, mDelivered, mExpired, mUndelivered prometheus.Counter
 	mThrottled, mRefusedOutage, mRefusedQueue      prometheus.Counter
 	mSeconds                                       prometheus.Observer
@@ -70,6 +71,7 @@ func (s *Sim) counterLocked(carrier string) *counter {
 	if c == nil {
 		m := s.metrics
 		c = &counter{
+			key:            carrierKey(carrier),
 			mSubmitted:     m.submitted.WithLabelValues(carrier),
 			mDelivered:     m.delivered.WithLabelValues(carrier),
 			mExpired:       m.expired.WithLabelValues(carrier),

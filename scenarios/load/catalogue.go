@@ -1,0 +1,196 @@
+package load
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/eidsim/eidsim/generators/population"
+)
+
+// Options are the scenario options a user sets with flags.
+type Options struct {
+	// Rate is the peak arrival rate in iterations per second.
+	Rate float64 `json:"rate"`
+	// Duration is how long the load lasts (the whole compressed day for deadline-surge).
+	Duration time.Duration `json:"duration"`
+	// VUs is the most virtual users a k6 scenario may use.
+	VUs int `json:"vus"`
+	// OTPWait is how long a citizen watches the handset for an OTP.
+	OTPWait time.Duration `json:"otp_wait"`
+	// Mix overrides flow shares of the scenario (EIDSIM_MIX).
+	Mix map[string]float64 `json:"mix,omitempty"`
+}
+
+// Pool is a set of citizens a flow draws from: those of the population that Eligible
+// accepts.
+type Pool struct {
+	Name     string
+	Doc      string
+	Eligible func(*population.Record) bool
+}
+
+// Scenario is one load scenario.
+type Scenario struct {
+	Name    string
+	Summary string
+	// Script is the file name in scenarios/k6.
+	Script string
+	// Defaults are the options when no flag is given.
+	Defaults Options
+	// NeedsOperator is true when the scenario calls the police counter.
+	NeedsOperator bool
+	// FindMax is true when --find-max makes sense for the scenario.
+	FindMax bool
+	// Want says how many citizens of each pool a run with o uses (an upper bound).
+	Want func(o Options) map[string]int
+}
+
+// MaxSample is the most citizens sampled for one pool; a longer run reuses citizens, and the
+// scripts count each reuse in eidsim_citizen_reused.
+const MaxSample = 500_000
+
+// ErrUnavailable is a scenario that is planned but cannot run yet.
+type ErrUnavailable struct{ Name, Reason string }
+
+func (e *ErrUnavailable) Error() string { return e.Name + ": " + e.Reason }
+
+// unavailable lists scenarios of the issue that are refused with a reason.
+var unavailable = map[string]string{
+	"rp-login": "needs the reference service's OpenID Connect provider, which does not exist yet",
+}
+
+func reachable(c *population.Record) bool {
+	return c.Account != nil && c.SIM.Phone != "" && c.Handset != population.HandsetNone &&
+		c.Coverage != population.CoverageNone && c.Account.Phone == c.SIM.Phone
+}
+
+func active(c *population.Record) bool {
+	return c.Account != nil && c.Account.AccountStatus() == population.AccountActive
+}
+
+func good4G(c *population.Record) bool { return c.Coverage == population.Coverage4G }
+
+func bio(c *population.Record) float64 {
+	if c.Traits == nil {
+		return 1
+	}
+	return c.Traits.BiometricQuality
+}
+
+// Pools is every pool a script may open, by name.
+var Pools = map[string]Pool{
+	"login": {Doc: "active accounts whose OTP reaches the handset (account phone = SIM in hand, a handset, coverage)",
+		Eligible: func(c *population.Record) bool { return active(c) && reachable(c) }},
+	"login_ok": {Doc: "login, on 4G", Eligible: func(c *population.Record) bool { return active(c) && reachable(c) && good4G(c) }},
+	"register": {Doc: "no account, a smartphone and a SIM",
+		Eligible: func(c *population.Record) bool {
+			return c.Account == nil && c.Handset == population.HandsetSmartphone && c.SIM.Phone != ""
+		}},
+	"register_ok": {Doc: "register, SIM in own name, on 4G",
+		Eligible: func(c *population.Record) bool {
+			return c.Account == nil && c.Handset == population.HandsetSmartphone && c.SIM.Phone != "" && c.SIM.OwnerRegistered && good4G(c)
+		}},
+	"recover": {Doc: "every account not pending activation",
+		Eligible: func(c *population.Record) bool {
+			return c.Account != nil && c.Account.AccountStatus() != population.AccountPendingActivation
+		}},
+	"recover_ok": {Doc: "recover, active, OTP reaches the handset, on 4G",
+		Eligible: func(c *population.Record) bool { return active(c) && reachable(c) && good4G(c) }},
+	"activate": {Doc: "accounts pending activation",
+		Eligible: func(c *population.Record) bool {
+			return c.Account != nil && c.Account.AccountStatus() == population.AccountPendingActivation
+		}},
+	"activate_ok": {Doc: "activate, account phone = SIM in hand, a handset, on 4G",
+		Eligible: func(c *population.Record) bool {
+			return c.Account != nil && c.Account.AccountStatus() == population.AccountPendingActivation &&
+				c.Account.Phone == c.SIM.Phone && c.SIM.Phone != "" && c.Handset != population.HandsetNone && good4G(c)
+		}},
+	"enrol": {Doc: "no level-2 account and a SIM (they come to the counter)",
+		Eligible: func(c *population.Record) bool {
+			return (c.Account == nil || c.Account.Level == 1) && c.SIM.Phone != ""
+		}},
+	"enrol_upgrade_ok": {Doc: "active level-1 account, SIM in own name, OTP reaches the handset, on 4G, biometric quality ≥ 0.9",
+		Eligible: func(c *population.Record) bool {
+			return active(c) && c.Account.Level == 1 && c.SIM.OwnerRegistered && reachable(c) && good4G(c) && bio(c) >= 0.9
+		}},
+	"enrol_new_ok": {Doc: "no account, SIM in own name, a handset, on 4G, biometric quality ≥ 0.9",
+		Eligible: func(c *population.Record) bool {
+			return c.Account == nil && c.SIM.Phone != "" && c.SIM.OwnerRegistered && c.Handset != population.HandsetNone && good4G(c) && bio(c) >= 0.9
+		}},
+}
+
+func init() {
+	for n, p := range Pools {
+		p.Name = n
+		Pools[n] = p
+	}
+}
+
+// iterations is the upper bound of iterations at rate for d, with a margin.
+func iterations(rate float64, d time.Duration, share float64) int {
+	n := int(rate*share*d.Seconds()*1.1) + 5
+	return min(n, MaxSample)
+}
+
+// Scenarios is the catalogue.
+var Scenarios = map[string]*Scenario{
+	"smoke": {
+		Name: "smoke", Script: "smoke.js", NeedsOperator: true,
+		Summary:  "each flow once (login bound / new device / wrong password, registration, recovery, activation, counter enrolment); every check must pass",
+		Defaults: Options{Rate: 1, Duration: 16 * time.Second, VUs: 1, OTPWait: 30 * time.Second},
+		Want: func(Options) map[string]int {
+			return map[string]int{"login_ok": 3, "register_ok": 1, "recover_ok": 1, "activate_ok": 1, "enrol_upgrade_ok": 1, "enrol_new_ok": 1}
+		},
+	},
+	"login-throughput": {
+		Name: "login-throughput", Script: "login-throughput.js", FindMax: true,
+		Summary:  "ramping arrival rate of logins by existing accounts: bound devices, new devices with OTP, a share of wrong passwords",
+		Defaults: Options{Rate: 20, Duration: 30 * time.Second, VUs: 300, OTPWait: 20 * time.Second},
+		Want:     func(o Options) map[string]int { return map[string]int{"login": iterations(o.Rate, o.Duration, 1)} },
+	},
+	"deadline-surge": {
+		Name: "deadline-surge", Script: "deadline-surge.js",
+		Summary:  "one compressed deadline day modelled on the 1 Jul 2024 switch: logins move to the e-ID, registrations, activations and recoveries rise",
+		Defaults: Options{Rate: 20, Duration: 48 * time.Second, VUs: 300, OTPWait: 20 * time.Second},
+		Want: func(o Options) map[string]int {
+			return map[string]int{"login": iterations(o.Rate, o.Duration, 0.72), "register": iterations(o.Rate, o.Duration, 0.12),
+				"activate": iterations(o.Rate, o.Duration, 0.06), "recover": iterations(o.Rate, o.Duration, 0.10)}
+		},
+	},
+	"recovery-storm": {
+		Name: "recovery-storm", Script: "recovery-storm.js",
+		Summary:  "forgotten passwords after a mandatory switch; outcomes by cause and segment",
+		Defaults: Options{Rate: 10, Duration: 30 * time.Second, VUs: 400, OTPWait: 20 * time.Second},
+		Want:     func(o Options) map[string]int { return map[string]int{"recover": iterations(o.Rate, o.Duration, 1)} },
+	},
+	"counter-enrolment": {
+		Name: "counter-enrolment", Script: "counter-enrolment.js", NeedsOperator: true, FindMax: true,
+		Summary:  "level-2 enrolment at police counters: capture → enrolment → activation",
+		Defaults: Options{Rate: 5, Duration: 30 * time.Second, VUs: 300, OTPWait: 20 * time.Second},
+		Want:     func(o Options) map[string]int { return map[string]int{"enrol": iterations(o.Rate, o.Duration, 1)} },
+	},
+}
+
+// Lookup returns the named scenario, an *ErrUnavailable for a planned one, or an error that
+// lists the known names.
+func Lookup(name string) (*Scenario, error) {
+	if s, ok := Scenarios[name]; ok {
+		return s, nil
+	}
+	if why, ok := unavailable[name]; ok {
+		return nil, &ErrUnavailable{Name: name, Reason: why}
+	}
+	return nil, fmt.Errorf("unknown scenario %q (known: %s)", name, strings.Join(Names(), ", "))
+}
+
+// Names returns the scenario names, sorted.
+func Names() []string {
+	var ns []string
+	for n := range Scenarios {
+		ns = append(ns, n)
+	}
+	sort.Strings(ns)
+	return ns
+}

@@ -10,7 +10,8 @@ import (
 	"github.com/eidsim/eidsim/reference"
 )
 
-// Latency is a lognormal distribution given by its median and 95th percentile.
+// Latency is a lognormal distribution given by its median and 95th percentile; P95 0 (or equal
+// to P50) makes it the constant P50.
 type Latency struct {
 	P50 time.Duration `json:"p50" yaml:"p50"`
 	P95 time.Duration `json:"p95" yaml:"p95"`
@@ -42,7 +43,7 @@ func (l Latency) validate(field string) error {
 	switch {
 	case l.P50 < 0 || l.P95 < 0:
 		return fmt.Errorf("%s: negative latency (p50 %v, p95 %v)", field, l.P50, l.P95)
-	case l.P95 < l.P50:
+	case l.P95 != 0 && l.P95 < l.P50:
 		return fmt.Errorf("%s: p95 %v is below p50 %v", field, l.P95, l.P50)
 	}
 	return nil

@@ -119,21 +119,26 @@ func (s *Sim) SetFaults(f Faults) error {
 	if err := f.Validate(); err != nil {
 		return fmt.Errorf("telco: faults: %w", err)
 	}
-	n := f.normalised()
+	given, n := f.clone(), f.normalised()
 	s.mu.Lock()
-	s.faults = n
+	s.faultsGiven, s.faults = given, n
 	s.mu.Unlock()
 	return nil
 }
 
-// Faults returns the current impairments.
+// Faults returns the current impairments as they were set.
 func (s *Sim) Faults() Faults {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := Faults{Outages: append([]Outage(nil), s.faults.Outages...)}
-	if s.faults.Carriers != nil {
-		out.Carriers = make(map[string]CarrierFaults, len(s.faults.Carriers))
-		for k, v := range s.faults.Carriers {
+	return s.faultsGiven.clone()
+}
+
+// clone returns a deep copy of f.
+func (f Faults) clone() Faults {
+	out := Faults{Outages: append([]Outage(nil), f.Outages...)}
+	if f.Carriers != nil {
+		out.Carriers = make(map[string]CarrierFaults, len(f.Carriers))
+		for k, v := range f.Carriers {
 			out.Carriers[k] = v
 		}
 	}

@@ -14,8 +14,11 @@ var _ reference.Gateway = (*Sim)(nil)
 // Send submits msg to the SMSC of the carrier of msg.To. It returns nil when the message is
 // accepted (delivery is asynchronous; its outcome is a Receipt), or a *SubmitError wrapping
 // ErrInvalidDestination, ErrOutage (an outage window covers now), ErrThrottled (the carrier's
-// submit rate is exceeded) or ErrQueueFull.
+// submit rate is exceeded) or ErrQueueFull; or ctx's error when ctx is already done.
 func (s *Sim) Send(ctx context.Context, msg reference.SMS) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	phone := msg.To
 	carrier := carrierOf(phone)
 	if !validPhone(phone) {

@@ -26,17 +26,18 @@ type Sim struct {
 	// advMu serialises Advance so deliveries happen in due order.
 	advMu sync.Mutex
 
-	mu        sync.Mutex
-	faults    Faults
-	queue     queue               // pending messages by (due, id)
-	numbers   map[string]*number  // per-number state
-	buckets   map[string]*bucket  // per-carrier submit rate limiters
-	carriers  map[string]*counter // per-carrier counters and metrics
-	nextID    int64               // last message id given
-	nextInbox int64               // last inbox id given
-	receipts  ring
-	lastPrune time.Time
-	kick      chan struct{} // Run's wake-up when an earlier due time appears
+	mu          sync.Mutex
+	faults      Faults              // normalised
+	faultsGiven Faults              // as set, for Faults()
+	queue       queue               // pending messages by (due, id)
+	numbers     map[string]*number  // per-number state
+	buckets     map[string]*bucket  // per-carrier submit rate limiters
+	carriers    map[string]*counter // per-carrier counters and metrics
+	nextID      int64               // last message id given
+	nextInbox   int64               // last inbox id given
+	receipts    ring
+	lastPrune   time.Time
+	kick        chan struct{} // Run's wake-up when an earlier due time appears
 
 	metrics *metrics
 }

@@ -373,6 +373,24 @@ func TestExtraDelayFault(t *testing.T) {
 		}
 	}
 	assert.InDelta(t, 55, slow, 20, "about half are slower than the extra delay's median plus some")
+
+	// A P50 alone is a constant delay, for one carrier only.
+	require.NoError(t, s.SetFaults(Faults{Carriers: map[string]CarrierFaults{"vinaphone": {ExtraDelay: Latency{P50: 5 * time.Minute}}}}))
+	submitted := clock.Now()
+	require.NoError(t, s.Send(ctx, notice("0910000001")))
+	require.NoError(t, s.Send(ctx, notice("0980000001")))
+	w.set("0980000001", "C", "4g")
+	clock.Advance(time.Hour)
+	rs = s.Receipts(rs[len(rs)-1].Seq)
+	require.Len(t, rs, 2)
+	for _, r := range rs {
+		require.Equal(t, StatDelivered, r.Stat)
+		if r.Carrier == "VinaPhone" {
+			assert.Greater(t, r.Done.Sub(submitted), 5*time.Minute)
+		} else {
+			assert.Less(t, r.Done.Sub(submitted), time.Minute)
+		}
+	}
 }
 
 func TestOutageRefusesSubmits(t *testing.T) {
@@ -391,7 +409,14 @@ func TestOutageRefusesSubmits(t *testing.T) {
 	clock.Advance(10 * time.Minute)
 	require.NoError(t, s.Send(ctx, otp("0912345678", "4")), "after the window")
 	assert.Equal(t, int64(1), s.Stats().Carriers["VinaPhone"].RefusedOutage)
-	assert.Len(t, s.Faults().Outages, 1)
+	assert.Equal(t, "VinaPhone", s.Faults().Outages[0].Carrier, "returned as set")
+	require.ErrorIs(t, s.Send(canceled(), otp("0981234567", "5")), context.Canceled)
+}
+
+func canceled() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
 }
 
 func TestThrottle(t *testing.T) {

@@ -178,7 +178,7 @@ func (s *Sim) apply(batch []*message, verdicts []verdict) {
 			Phone:     m.phone,
 			Carrier:   m.carrier,
 			Purpose:   m.sms.Purpose,
-			Stat:      v.stat,
+			Status:    v.stat,
 			Err:       v.err,
 			Cause:     v.cause,
 			Attempts:  m.attempts,

@@ -15,8 +15,8 @@ type Receipt struct {
 	Phone     string `json:"phone"`
 	Carrier   string `json:"carrier"`
 	Purpose   string `json:"purpose,omitempty"`
-	// Stat is DELIVRD, EXPIRED or UNDELIV.
-	Stat string `json:"stat"`
+	// Status is the DLR stat value: DELIVRD, EXPIRED or UNDELIV.
+	Status string `json:"status"`
 	// Err is the network error cause, three digits: 000 none, 001 unknown subscriber, 027
 	// absent subscriber, 032 delivery failure, 034 system failure.
 	Err string `json:"err"`
@@ -31,11 +31,11 @@ type Receipt struct {
 // "id:IIIIIIIIII sub:001 dlvrd:DDD submit date:YYMMDDhhmm done date:YYMMDDhhmm stat:SSSSSSS err:EEE text:".
 func (r Receipt) String() string {
 	dlvrd := 0
-	if r.Stat == StatDelivered {
+	if r.Status == StatDelivered {
 		dlvrd = 1
 	}
 	return fmt.Sprintf("id:%010d sub:001 dlvrd:%03d submit date:%s done date:%s stat:%s err:%s text:",
-		r.MessageID, dlvrd, r.Submitted.UTC().Format("0601021504"), r.Done.UTC().Format("0601021504"), r.Stat, r.Err)
+		r.MessageID, dlvrd, r.Submitted.UTC().Format("0601021504"), r.Done.UTC().Format("0601021504"), r.Status, r.Err)
 }
 
 // Receipts advances deliveries to the clock's now and returns the receipts with Seq > after

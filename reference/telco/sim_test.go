@@ -84,7 +84,7 @@ func TestDeliveryAfterLatency(t *testing.T) {
 
 	rs := s.Receipts(0)
 	require.Len(t, rs, 1)
-	assert.Equal(t, StatDelivered, rs[0].Stat)
+	assert.Equal(t, StatDelivered, rs[0].Status)
 	assert.Equal(t, "000", rs[0].Err)
 	assert.Equal(t, "VinaPhone", rs[0].Carrier)
 	assert.Equal(t, 1, rs[0].Attempts)
@@ -109,7 +109,7 @@ func TestLatencyDistribution(t *testing.T) {
 	clock.Advance(time.Hour)
 	byCarrier := map[string][]float64{}
 	for _, r := range s.Receipts(0) {
-		require.Equal(t, StatDelivered, r.Stat)
+		require.Equal(t, StatDelivered, r.Status)
 		byCarrier[r.Carrier] = append(byCarrier[r.Carrier], r.Done.Sub(r.Submitted).Seconds())
 	}
 	for carrier, lat := range byCarrier {
@@ -148,7 +148,7 @@ func TestNoCoverageHoldsThenExpires(t *testing.T) {
 			clock.Set(t0.Add(tc.validity))
 			rs := s.Receipts(0)
 			require.Len(t, rs, 1)
-			assert.Equal(t, StatExpired, rs[0].Stat)
+			assert.Equal(t, StatExpired, rs[0].Status)
 			assert.Equal(t, "027", rs[0].Err, "absent subscriber")
 			assert.Equal(t, t0.Add(tc.validity), rs[0].Done)
 			assert.Greater(t, rs[0].Attempts, 1, "retried while held")
@@ -185,7 +185,7 @@ func TestDeliveryResumesWhenCoverageReturns(t *testing.T) {
 	assert.True(t, msgs[0].DeliveredAt.After(t0.Add(3*time.Minute)))
 	rs := s.Receipts(0)
 	require.Len(t, rs, 1)
-	assert.Equal(t, StatDelivered, rs[0].Stat)
+	assert.Equal(t, StatDelivered, rs[0].Status)
 	assert.Greater(t, rs[0].Attempts, 1)
 }
 
@@ -215,7 +215,7 @@ func TestUnknownNumberUndeliverable(t *testing.T) {
 	clock.Advance(time.Minute)
 	rs := s.Receipts(0)
 	require.Len(t, rs, 1)
-	assert.Equal(t, StatUndelivered, rs[0].Stat)
+	assert.Equal(t, StatUndelivered, rs[0].Status)
 	assert.Equal(t, "001", rs[0].Err)
 }
 
@@ -244,7 +244,7 @@ func TestWeakSignalRetries(t *testing.T) {
 	clock.Advance(3 * time.Hour)
 	attempts := map[int]int{}
 	for _, r := range s.Receipts(0) {
-		require.Equal(t, StatDelivered, r.Stat)
+		require.Equal(t, StatDelivered, r.Status)
 		attempts[r.Attempts]++
 	}
 	assert.InDelta(t, 200, attempts[1], 40, "about half delivered at the first attempt: %v", attempts)
@@ -336,8 +336,8 @@ func TestLossFaultOnlyThatCarrier(t *testing.T) {
 		if got[r.Carrier] == nil {
 			got[r.Carrier] = map[string]int{}
 		}
-		got[r.Carrier][r.Stat]++
-		if r.Stat == StatUndelivered {
+		got[r.Carrier][r.Status]++
+		if r.Status == StatUndelivered {
 			assert.Equal(t, "034", r.Err)
 		}
 	}
@@ -367,7 +367,7 @@ func TestExtraDelayFault(t *testing.T) {
 	require.Len(t, rs, 100)
 	var slow int
 	for _, r := range rs {
-		require.Equal(t, StatDelivered, r.Stat)
+		require.Equal(t, StatDelivered, r.Status)
 		if r.Done.Sub(r.Submitted) > time.Minute {
 			slow++
 		}
@@ -384,7 +384,7 @@ func TestExtraDelayFault(t *testing.T) {
 	rs = s.Receipts(rs[len(rs)-1].Seq)
 	require.Len(t, rs, 2)
 	for _, r := range rs {
-		require.Equal(t, StatDelivered, r.Stat)
+		require.Equal(t, StatDelivered, r.Status)
 		if r.Carrier == "VinaPhone" {
 			assert.Greater(t, r.Done.Sub(submitted), 5*time.Minute)
 		} else {
@@ -579,10 +579,10 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func TestReceiptString(t *testing.T) {
-	r := Receipt{MessageID: 42, Stat: StatExpired, Err: "027",
+	r := Receipt{MessageID: 42, Status: StatExpired, Err: "027",
 		Submitted: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC), Done: time.Date(2026, 3, 1, 8, 10, 0, 0, time.UTC)}
 	assert.Equal(t, "id:0000000042 sub:001 dlvrd:000 submit date:2603010800 done date:2603010810 stat:EXPIRED err:027 text:", r.String())
-	r.Stat, r.Err = StatDelivered, "000"
+	r.Status, r.Err = StatDelivered, "000"
 	assert.Contains(t, r.String(), "dlvrd:001")
 }
 

@@ -19,9 +19,10 @@ type ImportStats struct {
 	Skipped     bool  `json:"skipped"`
 	Citizens    int64 `json:"citizens"`
 	Accounts    int64 `json:"accounts"`
+	// Subscribers counts the SIMs in citizens' handsets.
 	Subscribers int64 `json:"subscribers"`
 	// OldNumbers counts account phones that differ from the citizen's SIM (numbers cut off or
-	// recycled since the account was registered).
+	// recycled since the account was registered); each has a subscriber record too.
 	OldNumbers int64 `json:"old_numbers"`
 	// PasswordPoolSize is the number of distinct password hashes computed: accounts that share
 	// a password share its hash.

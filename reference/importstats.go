@@ -16,9 +16,9 @@ type ImportOptions struct {
 type ImportStats struct {
 	// Skipped is true when the same file (by SHA-256) had been imported before and nothing
 	// was written.
-	Skipped     bool  `json:"skipped"`
-	Citizens    int64 `json:"citizens"`
-	Accounts    int64 `json:"accounts"`
+	Skipped  bool  `json:"skipped"`
+	Citizens int64 `json:"citizens"`
+	Accounts int64 `json:"accounts"`
 	// Subscribers counts the SIMs in citizens' handsets.
 	Subscribers int64 `json:"subscribers"`
 	// OldNumbers counts account phones that differ from the citizen's SIM (numbers cut off or

@@ -98,3 +98,7 @@ func (s *Service) matchCapture(capture, citizenID string) error {
 	}
 	return nil
 }
+
+// MatchCapture reports whether capture would pass the counter's biometric check for
+// citizenID (nil), and if not, why (invalid_input or biometric_mismatch). It changes nothing.
+func (s *Service) MatchCapture(citizenID, capture string) error { return s.matchCapture(capture, citizenID) }

@@ -1,0 +1,306 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/httpapi"
+	"github.com/eidsim/eidsim/reference/sqlite"
+	"github.com/eidsim/eidsim/reference/telco"
+)
+
+func init() {
+	register(&command{
+		name:    "serve",
+		summary: "run the reference identity service over HTTP on a population",
+		usage: "--population FILE [--addr 127.0.0.1:8080] [--data DIR] [--hash argon2id|fast]\n" +
+			"             [--operator-token TOKEN] [--sim=true|false] [--sms realistic|fast]",
+		run: runServe,
+	})
+}
+
+// serveConfig is what `eidsim serve` is told.
+type serveConfig struct {
+	population string
+	addr       string
+	data       string
+	db         string
+	hash       string
+	token      string
+	sim        bool
+	sms        string
+	seed       uint64
+	drain      time.Duration
+	accessLog  bool
+}
+
+// Files inside --data.
+const (
+	dbFile    = "eidsim.db"
+	tokenFile = "operator-token"
+)
+
+func parseServe(c *command, e *env, args []string) (*serveConfig, error) {
+	cfg := &serveConfig{}
+	fs := newFlagSet(c, e)
+	fs.StringVar(&cfg.population, "population", "", "population `FILE` (JSON Lines) to import; imported once per data directory")
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "`HOST:PORT` to listen on (port 0 picks a free port)")
+	fs.StringVar(&cfg.data, "data", "./eidsim-data", "`DIR` for the SQLite database and the generated operator token")
+	fs.StringVar(&cfg.db, "db", "", "external database URL (postgres://…); not available in this build")
+	fs.StringVar(&cfg.hash, "hash", "argon2id", "password hasher: argon2id (m=19 MiB, t=2, p=1) or fast (salted SHA-256, for load tests only)")
+	fs.StringVar(&cfg.token, "operator-token", "", "bearer `TOKEN` of the police-counter calls (default $EIDSIM_OPERATOR_TOKEN, else generated into DIR/operator-token)")
+	fs.BoolVar(&cfg.sim, "sim", true, "serve the simulated world under /sim/ (handset inboxes, station scanner)")
+	fs.StringVar(&cfg.sms, "sms", "realistic", "SMS latency of the simulated telco: realistic (P50 2.5–5 s) or fast (P50 50 ms)")
+	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the service's and the telco's random draws")
+	fs.DurationVar(&cfg.drain, "drain", 10*time.Second, "on SIGINT/SIGTERM, how long to let in-flight requests finish")
+	fs.BoolVar(&cfg.accessLog, "access-log", true, "write a JSON access-log line per request to stderr")
+	// A bad flag gets one line (runEnv prints it); the full usage only on --help.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	rest, err := parseInterspersed(fs, args)
+	if errors.Is(err, errHelp) {
+		fs.SetOutput(e.stderr)
+		usage()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) > 0 {
+		return nil, usageErr("unexpected argument %q (the population is given with --population FILE)", rest[0])
+	}
+	switch {
+	case cfg.db != "":
+		return nil, usageErr("--db: only the embedded SQLite store is available in this build; use --data DIR")
+	case cfg.population == "":
+		return nil, usageErr("--population FILE is required")
+	case cfg.hash != "argon2id" && cfg.hash != "fast":
+		return nil, usageErr("--hash: %q is not argon2id or fast", cfg.hash)
+	case cfg.sms != "realistic" && cfg.sms != "fast":
+		return nil, usageErr("--sms: %q is not realistic or fast", cfg.sms)
+	case cfg.data == "":
+		return nil, usageErr("--data: a directory is required")
+	case cfg.drain <= 0:
+		return nil, usageErr("--drain: must be positive")
+	}
+	if _, _, err := net.SplitHostPort(cfg.addr); err != nil {
+		return nil, usageErr("--addr: %q is not HOST:PORT", cfg.addr)
+	}
+	if cfg.token == "" {
+		cfg.token = e.getenv("EIDSIM_OPERATOR_TOKEN")
+	}
+	return cfg, nil
+}
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	c := commands["serve"]
+	cfg, err := parseServe(c, e, args)
+	if err != nil {
+		return err
+	}
+	svc, err := startService(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	fmt.Fprintln(e.stderr, "shutting down")
+	return svc.close()
+}
+
+// service is a running reference service: the HTTP server, the telco and the store.
+type service struct {
+	http     *httpapi.Server
+	store    *sqlite.Store
+	stopSim  context.CancelFunc
+	simDone  chan struct{}
+	drain    time.Duration
+	stderr   io.Writer
+	closeErr error
+	once     sync.Once
+}
+
+// lazyWorld lets the telco look handsets up in a service built after it (the service needs
+// the telco as its gateway, the telco needs the service as its world).
+type lazyWorld struct{ api reference.API }
+
+func (w *lazyWorld) Handset(ctx context.Context, phone string) (*reference.Handset, error) {
+	return w.api.Handset(ctx, phone)
+}
+
+// inbox adapts the telco's inboxes to the HTTP API's Inbox.
+type inbox struct{ sim *telco.Sim }
+
+func (i inbox) Messages(ctx context.Context, phone string, after int64, wait time.Duration) ([]httpapi.Message, error) {
+	msgs, err := i.sim.Messages(ctx, phone, after, wait)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]httpapi.Message, len(msgs))
+	for k, m := range msgs {
+		out[k] = httpapi.Message{ID: m.ID, Sender: m.Sender, Body: m.Body, OTP: m.OTP, DeliveredAt: m.DeliveredAt}
+	}
+	return out, nil
+}
+
+// startService opens the store, imports the population, and starts the telco and the HTTP
+// server. It prints the import figures and "listening on URL" on stderr when ready.
+func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, err error) {
+	if _, err := os.Stat(cfg.population); err != nil {
+		return nil, fmt.Errorf("--population: %w", err)
+	}
+	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
+		return nil, fmt.Errorf("--data: %w", err)
+	}
+	token, err := operatorToken(e, cfg)
+	if err != nil {
+		return nil, err
+	}
+	hasher, err := reference.NewHasher(cfg.hash)
+	if err != nil {
+		return nil, usageErr("--hash: %v", err)
+	}
+	store, err := sqlite.Open(ctx, filepath.Join(cfg.data, dbFile))
+	if err != nil {
+		return nil, fmt.Errorf("open store in %s: %w", cfg.data, err)
+	}
+	defer func() {
+		if err != nil {
+			store.Close()
+		}
+	}()
+
+	logger := jsonLogger(e.stderr)
+	accessLog := slog.New(slog.DiscardHandler)
+	if cfg.accessLog {
+		accessLog = logger
+	}
+	metrics := httpapi.NewMetrics()
+	clock := reference.SystemClock{}
+	world := &lazyWorld{}
+	tcfg := telco.DefaultConfig()
+	if cfg.sms == "fast" {
+		tcfg = telco.FastConfig()
+	}
+	sim := telco.New(tcfg, world, clock, cfg.seed)
+	if err := metrics.Register(sim.Collectors()...); err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	api, err := reference.NewService(reference.Config{
+		Store:   store,
+		Clock:   clock,
+		Hasher:  hasher,
+		Gateway: metrics.Gateway(sim),
+		Policy:  reference.DefaultPolicy(),
+		Logger:  logger,
+		Seed:    cfg.seed,
+	})
+	if err != nil {
+		return nil, err
+	}
+	world.api = api
+
+	start := time.Now()
+	stats, err := api.Import(ctx, cfg.population, reference.ImportOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("import %s: %w", cfg.population, err)
+	}
+	if stats.Skipped {
+		fmt.Fprintf(e.stderr, "population %s already imported (sha256 %.12s); keeping the state in %s\n",
+			cfg.population, stats.SHA256, cfg.data)
+	} else {
+		secs := time.Since(start).Seconds()
+		fmt.Fprintf(e.stderr, "imported %d citizens, %d accounts, %d subscribers in %.1fs (%.0f citizens/s, %d password hashes)\n",
+			stats.Citizens, stats.Accounts, stats.Subscribers, secs, float64(stats.Citizens)/max(secs, 1e-9), stats.PasswordPoolSize)
+	}
+
+	srv, err := httpapi.New(httpapi.Config{
+		API: api, OperatorToken: token, Sim: cfg.sim, Inbox: inbox{sim}, Logger: accessLog, Metrics: metrics,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := srv.Open(cfg.addr); err != nil {
+		return nil, fmt.Errorf("--addr: %w", err)
+	}
+	simCtx, stopSim := context.WithCancel(context.WithoutCancel(ctx))
+	svc = &service{http: srv, store: store, stopSim: stopSim, simDone: make(chan struct{}), drain: cfg.drain, stderr: e.stderr}
+	go func() {
+		defer close(svc.simDone)
+		_ = sim.Run(simCtx)
+	}()
+	fmt.Fprintf(e.stderr, "listening on %s (hash %s, sim %v, sms %s)\n", srv.URL(), cfg.hash, cfg.sim, cfg.sms)
+	return svc, nil
+}
+
+// close stops accepting requests, lets in-flight ones finish within the drain time, then
+// stops the telco and closes the store, in that order.
+func (s *service) close() error {
+	s.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), s.drain)
+		defer cancel()
+		var errs []error
+		if err := s.http.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("drain: %w", err))
+		}
+		s.stopSim()
+		<-s.simDone
+		if err := s.store.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close store: %w", err))
+		}
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}
+
+// jsonLogger logs JSON lines to w with millisecond UTC timestamps.
+func jsonLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey && len(groups) == 0 {
+				return slog.String(slog.TimeKey, a.Value.Time().UTC().Format("2006-01-02T15:04:05.000Z"))
+			}
+			return a
+		},
+	}))
+}
+
+// operatorToken returns the counter's bearer token: --operator-token, $EIDSIM_OPERATOR_TOKEN,
+// the one generated earlier into DIR/operator-token, or a new random one written there (0600).
+// A generated token is never printed, only the file's path.
+func operatorToken(e *env, cfg *serveConfig) (string, error) {
+	if cfg.token != "" {
+		return cfg.token, nil
+	}
+	path := filepath.Join(cfg.data, tokenFile)
+	b, err := os.ReadFile(path)
+	switch {
+	case err == nil && strings.TrimSpace(string(b)) != "":
+		fmt.Fprintf(e.stderr, "operator token: %s\n", path)
+		return strings.TrimSpace(string(b)), nil
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("operator token: %w", err)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	tok := hex.EncodeToString(raw)
+	if err := os.WriteFile(path, []byte(tok+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("operator token: %w", err)
+	}
+	fmt.Fprintf(e.stderr, "operator token generated: %s\n", path)
+	return tok, nil
+}

@@ -154,3 +154,17 @@ func FuzzReadK6JSON(f *testing.F) {
 		}
 	})
 }
+
+func TestPrintSummaryAndOutcomes(t *testing.T) {
+	a, err := results.ReadK6JSONFile("testdata/k6-small.json")
+	require.NoError(t, err)
+	var b strings.Builder
+	a.PrintSummary(&b)
+	a.PrintOutcomes(&b)
+	out := b.String()
+	assert.Contains(t, out, "requests 2  iterations 0  dropped 0  http_req_failed 50.00%")
+	assert.Contains(t, out, "L01_Login_01_Password")
+	assert.Regexp(t, `recovery\s+failed\s+otp_to_other_phone\s+1`, out)
+	assert.Regexp(t, `non_owner\s+1\s+0\s+1`, out)
+	assert.Equal(t, uint64(2), a.APILatency().Count())
+}

@@ -56,7 +56,8 @@ const S = {
 };
 
 export const options = {
-  scenarios: Object.fromEntries(Object.entries(S).filter(([, s]) => s.planned > 0).map(([k, s]) => [k, s.scenario])),
+  // A flow without eligible citizens in the population (or without traffic) is left out.
+  scenarios: Object.fromEntries(Object.entries(S).filter(([k, s]) => s.planned > 0 && P[k].length > 0).map(([k, s]) => [k, s.scenario])),
   thresholds: stepThresholds(Object.values(STEP).filter((s) => !s.startsWith('E01')),
     Object.assign({ checks: ['rate>0.95'] }, droppedBudget(Object.values(S).reduce((a, s) => a + s.planned, 0)))),
   summaryTrendStats: ['avg', 'p(95)', 'p(99)', 'max', 'count'],

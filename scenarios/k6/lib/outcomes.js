@@ -6,6 +6,8 @@ import { Counter, Rate } from 'k6/metrics';
 import { segmentTags } from './citizens.js';
 
 export const outcomes = new Counter('eidsim_outcomes');
+// flowOK: the flow ended as the contract says it should for this citizen (ok, or an expected
+// refusal such as a wrong password).
 export const flowOK = new Rate('eidsim_flow_ok');
 export const reuse = new Counter('eidsim_citizen_reused');
 
@@ -58,5 +60,5 @@ export function causeOfCode(code) {
 export function record(flow, c, outcome, cause) {
   const tags = Object.assign({ flow, outcome, cause: cause || 'none' }, segmentTags(c));
   outcomes.add(1, tags);
-  flowOK.add(outcome === 'ok', { flow });
+  flowOK.add(outcome !== 'failed', { flow });
 }

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/eidsim/eidsim/results"
+)
+
+func init() {
+	register(&command{
+		name:    "report",
+		summary: "summarise a run, or merge the execution segments of a split load run into one",
+		usage:   "RUN_DIR | --merge RUN_DIR… [--out DIR]",
+		run:     runReport,
+	})
+}
+
+// reportConfig is what `eidsim report` is told.
+type reportConfig struct {
+	dirs  []string
+	merge bool
+	out   string
+}
+
+func parseReport(c *command, e *env, args []string) (*reportConfig, error) {
+	cfg := &reportConfig{}
+	fs := newFlagSet(c, e)
+	fs.BoolVar(&cfg.merge, "merge", false, "merge the given run directories (the segments of one split load run) into a new run directory")
+	fs.StringVar(&cfg.out, "out", "results", "with --merge: `DIR` under which the merged run directory is created")
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	cfg.dirs = rest
+	switch {
+	case cfg.merge && len(rest) < 2:
+		return nil, usageErr("--merge needs at least two run directories")
+	case !cfg.merge && len(rest) != 1:
+		return nil, usageErr("want one RUN_DIR (or --merge RUN_DIR…)")
+	}
+	return cfg, nil
+}
+
+func runReport(ctx context.Context, e *env, args []string) error {
+	cfg, err := parseReport(commands["report"], e, args)
+	if err != nil {
+		return err
+	}
+	if cfg.merge {
+		return mergeRuns(ctx, e, cfg)
+	}
+	a, err := results.LoadAggregate(cfg.dirs[0])
+	if err != nil {
+		return err
+	}
+	if m, err := results.ReadManifest(cfg.dirs[0]); err == nil {
+		fmt.Fprintf(e.stdout, "run %s: %s %s against %s, status %s\n", m.RunID, m.Kind, m.Scenario, m.Target, m.Status)
+	}
+	a.PrintSummary(e.stdout)
+	a.PrintOutcomes(e.stdout)
+	return nil
+}
+
+// mergeRuns merges the aggregates of segment runs: counters add and percentiles are
+// recomputed from the merged histograms. The merged run directory gets its own manifest
+// naming its parts.
+func mergeRuns(ctx context.Context, e *env, cfg *reportConfig) error {
+	var parts []*results.Aggregate
+	var scenario, target string
+	var hash any
+	var seed uint64
+	segs := map[string]bool{}
+	for _, d := range cfg.dirs {
+		m, err := results.ReadManifest(d)
+		if err != nil {
+			return fmt.Errorf("%s: not a run directory: %v", d, err)
+		}
+		if m.Status == results.StatusRunning {
+			return fmt.Errorf("%s: the run did not finish (manifest status %q)", d, m.Status)
+		}
+		if scenario == "" {
+			scenario, target, hash, seed = m.Scenario, m.Target, m.Hash, m.Seed
+		} else if m.Scenario != scenario || m.Seed != seed {
+			return fmt.Errorf("%s: scenario %s seed %d differs from the first part's (%s seed %d); only segments of one run merge", d, m.Scenario, m.Seed, scenario, seed)
+		}
+		if m.Segment != "" {
+			if segs[m.Segment] {
+				return fmt.Errorf("%s: segment %s given twice", d, m.Segment)
+			}
+			segs[m.Segment] = true
+		}
+		a, err := results.LoadAggregate(d)
+		if err != nil {
+			return err
+		}
+		a.Segments = []string{m.Segment}
+		parts = append(parts, a)
+	}
+	merged, err := results.Merge(parts...)
+	if err != nil {
+		return err
+	}
+	abs := make([]string, len(cfg.dirs))
+	for i, d := range cfg.dirs {
+		abs[i], _ = filepath.Abs(d)
+	}
+	run, err := results.Create(cfg.out, results.Manifest{
+		RunID: results.NewRunID(time.Now(), scenario+"-merged"), Kind: "merge", Command: append([]string{"eidsim", "report", "--merge"}, cfg.dirs...),
+		Scenario: scenario, Started: time.Now().UTC(), Target: target, Hash: hash, Seed: seed, MergedFrom: abs,
+		Versions: map[string]string{"eidsim": results.BuildVersion()}, GitCommit: results.GitCommit(ctx), Host: results.HostInfo(),
+	})
+	if err != nil {
+		return err
+	}
+	if err := results.WriteAggregate(run.Dir, merged); err != nil {
+		return err
+	}
+	if err := run.Finish(results.StatusMerged, time.Now(), nil); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "merged %d parts (segments %v) into %s\n", len(parts), merged.Segments, run.Dir)
+	merged.PrintSummary(e.stdout)
+	merged.PrintOutcomes(e.stdout)
+	return nil
+}

@@ -1,0 +1,168 @@
+package reference_test
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/sqlite"
+)
+
+func freshEnv(t *testing.T) *env {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "eid.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	return newEnvOn(t, st, false)
+}
+
+func TestImportFixture(t *testing.T) {
+	e := freshEnv(t)
+	st, err := e.svc.Import(bg, "testdata/population.jsonl", reference.ImportOptions{BatchSize: 5})
+	require.NoError(t, err)
+	assert.False(t, st.Skipped)
+	assert.EqualValues(t, 12, st.Citizens)
+	assert.EqualValues(t, 6, st.Accounts)
+	assert.EqualValues(t, 11, st.Subscribers)
+	assert.EqualValues(t, 1, st.OldNumbers)
+	assert.Equal(t, 6, st.PasswordPoolSize)
+	assert.Len(t, st.SHA256, 64)
+
+	again, err := e.svc.Import(bg, "testdata/population.jsonl", reference.ImportOptions{})
+	require.NoError(t, err)
+	assert.True(t, again.Skipped, "the same file is skipped")
+	assert.Equal(t, st.Citizens, again.Citizens)
+}
+
+// snapshot reads what an import decides for the fixture's people and numbers.
+func snapshot(t *testing.T, e *env, path string) map[string]any {
+	out := map[string]any{}
+	ids, phones := fileKeys(t, path)
+	require.NoError(t, e.store.View(bg, func(tx reference.Tx) error {
+		for _, id := range ids {
+			c, err := tx.Citizen(id)
+			require.NoError(t, err)
+			c.Captures = 0
+			out["c"+id] = *c
+			if a, err := tx.Account(id); err == nil {
+				// Hashes differ by salt from one import to the next; compare what they verify.
+				assert.NotEmpty(t, a.PasswordHash)
+				assert.False(t, a.CreatedAt.IsZero())
+				out["p"+id] = a.PasswordHash != ""
+				a.PasswordHash, a.CreatedAt, a.UpdatedAt = "", time.Time{}, time.Time{}
+				out["a"+id] = *a
+			}
+		}
+		for _, p := range phones {
+			s, err := tx.Subscriber(p)
+			require.NoError(t, err)
+			out["s"+p] = *s
+		}
+		return nil
+	}))
+	return out
+}
+
+func fileKeys(t *testing.T, path string) (ids, phones []string) {
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		ids = append(ids, line[strings.Index(line, `"citizen_id":"`)+14:][:12])
+		for _, key := range []string{`"sim":{"phone":"`, `"account":{"level":1,"phone":"`, `"account":{"level":2,"phone":"`} {
+			if i := strings.Index(line, key); i >= 0 && line[i+len(key)] != '"' {
+				phones = append(phones, line[i+len(key):][:10])
+			}
+		}
+	}
+	require.NoError(t, sc.Err())
+	return ids, phones
+}
+
+func TestImportIsIdempotentAndOrderFree(t *testing.T) {
+	e := freshEnv(t)
+	path := "testdata/population.jsonl"
+	_, err := e.svc.Import(bg, path, reference.ImportOptions{})
+	require.NoError(t, err)
+	want := snapshot(t, e, path)
+
+	// Forced re-import gives the same state.
+	_, err = e.svc.Import(bg, path, reference.ImportOptions{Force: true, BatchSize: 3})
+	require.NoError(t, err)
+	assert.Equal(t, want, snapshot(t, e, path))
+
+	// The lines in reverse order give the same state too (the recycled number in particular).
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	slices.Reverse(lines)
+	rev := filepath.Join(t.TempDir(), "reversed.jsonl")
+	require.NoError(t, os.WriteFile(rev, []byte(strings.Join(lines, "\n")+"\n"), 0o644))
+	e2 := freshEnv(t)
+	_, err = e2.svc.Import(bg, rev, reference.ImportOptions{BatchSize: 2})
+	require.NoError(t, err)
+	assert.Equal(t, want, snapshot(t, e2, path))
+}
+
+func TestImportErrorsNameFileAndLine(t *testing.T) {
+	fixture, err := os.ReadFile("testdata/population.jsonl")
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(fixture)), "\n")
+	tests := []struct {
+		name  string
+		lines []string
+		want  []string
+	}{
+		{"bad field", []string{lines[0], lines[1], strings.Replace(lines[2], `"sex":"M"`, `"sex":"X"`, 1)},
+			[]string{"bad.jsonl:3", "sex"}},
+		{"malformed JSON", []string{lines[0], "{not json"}, []string{"bad.jsonl:2", "malformed JSON"}},
+		{"account phone twice", []string{lines[0], strings.Replace(lines[1], `"phone":"0987654302","password"`, `"phone":"0912345601","password"`, 1)},
+			[]string{"bad.jsonl:2", "account.phone", "0912345601"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := freshEnv(t)
+			path := filepath.Join(t.TempDir(), "bad.jsonl")
+			require.NoError(t, os.WriteFile(path, []byte(strings.Join(tt.lines, "\n")+"\n"), 0o644))
+			_, err := e.svc.Import(bg, path, reference.ImportOptions{})
+			require.Error(t, err)
+			for _, w := range tt.want {
+				assert.Contains(t, err.Error(), w)
+			}
+			// A failed import is not recorded: it runs again next time.
+			_, err = e.svc.Import(bg, path, reference.ImportOptions{})
+			require.Error(t, err)
+		})
+	}
+	e := freshEnv(t)
+	_, err = e.svc.Import(bg, filepath.Join(t.TempDir(), "missing.jsonl"), reference.ImportOptions{})
+	assert.ErrorContains(t, err, "missing.jsonl")
+}
+
+func TestImportGenerated(t *testing.T) {
+	n := 3000
+	path := writePopulation(t, t.TempDir(), n, 1)
+	e := freshEnv(t)
+	var progress []int64
+	st, err := e.svc.Import(bg, path, reference.ImportOptions{BatchSize: 1000, Progress: func(c int64) { progress = append(progress, c) }})
+	require.NoError(t, err)
+	assert.EqualValues(t, n, st.Citizens)
+	assert.Equal(t, []int64{1000, 2000, 3000}, progress)
+	assert.LessOrEqual(t, st.PasswordPoolSize, 100)
+	assert.Positive(t, st.OldNumbers)
+	s, err := e.svc.Settings(bg)
+	require.NoError(t, err)
+	assert.EqualValues(t, n, s.Citizens)
+	assert.Equal(t, st.Accounts, s.Accounts)
+	assert.Equal(t, st.PasswordPoolSize, s.PasswordPoolSize)
+}

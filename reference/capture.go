@@ -101,4 +101,6 @@ func (s *Service) matchCapture(capture, citizenID string) error {
 
 // MatchCapture reports whether capture would pass the counter's biometric check for
 // citizenID (nil), and if not, why (invalid_input or biometric_mismatch). It changes nothing.
-func (s *Service) MatchCapture(citizenID, capture string) error { return s.matchCapture(capture, citizenID) }
+func (s *Service) MatchCapture(citizenID, capture string) error {
+	return s.matchCapture(capture, citizenID)
+}

@@ -78,6 +78,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		}
 		wq.Add("_pragma", "journal_mode(WAL)")
 		wq.Add("_pragma", "synchronous(NORMAL)")
+		// A 64 MiB page cache keeps large import transactions from spilling to the WAL early.
+		wq.Add("_pragma", "cache_size(-65536)")
 		wq.Set("_txlock", "immediate")
 		w, err := sql.Open("sqlite", "file:"+escapePath(path)+"?"+wq.Encode())
 		if err != nil {
@@ -250,9 +252,11 @@ func (s *Store) prepare(ctx context.Context) error {
 }
 
 // Update runs fn in a write transaction (BEGIN IMMEDIATE on the one writer connection).
+// Cancelling ctx rolls the transaction back (database/sql watches it once per transaction);
+// single statements run without their own watcher, which would cost a goroutine each.
 func (s *Store) Update(ctx context.Context, fn func(reference.Tx) error) error {
 	return s.inWriteTx(ctx, func(stx *sql.Tx) error {
-		t := &tx{ctx: ctx, tx: stx, prep: &s.wprep}
+		t := &tx{ctx: context.WithoutCancel(ctx), tx: stx, prep: &s.wprep}
 		return fn(t)
 	})
 }
@@ -264,7 +268,7 @@ func (s *Store) View(ctx context.Context, fn func(reference.Tx) error) error {
 		return err
 	}
 	defer stx.Rollback()
-	t := &tx{ctx: ctx, tx: stx, prep: &s.rprep, ro: true}
+	t := &tx{ctx: context.WithoutCancel(ctx), tx: stx, prep: &s.rprep, ro: true}
 	return fn(t)
 }
 

@@ -191,6 +191,9 @@ func (p *Plan) Old(i uint64) (carrier int, number uint64) {
 	return c, p.perms[c].At(p.curSize[c] + r - p.oldStart[c])
 }
 
+// Len returns the number of carriers in the plan (those with a positive share).
+func (p *Plan) Len() int { return len(p.names) }
+
 // CarrierName returns the name of carrier index c.
 func (p *Plan) CarrierName(c int) string { return p.names[c] }
 

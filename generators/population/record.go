@@ -64,6 +64,9 @@ type Record struct {
 	NFC bool `json:"nfc,omitempty"`
 	// ChipCard is true when the citizen holds a chip ID card.
 	ChipCard bool `json:"chip_card,omitempty"`
+	// Occupation is "student", "farmer", "manual", "office" or "retired" (it shapes
+	// biometric quality: manual work wears fingerprints).
+	Occupation string `json:"occupation,omitempty"`
 	// Traits are behaviour parameters; nil means defaults.
 	Traits *Traits `json:"traits,omitempty"`
 }

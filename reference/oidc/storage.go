@@ -1,0 +1,382 @@
+package oidc
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"github.com/zitadel/oidc/v3/pkg/op"
+
+	"github.com/eidsim/eidsim/reference"
+)
+
+// storage implements op.Storage on a MemoryState, the client registry and the accounts.
+type storage struct {
+	state    *MemoryState
+	clients  map[string]*client
+	accounts Accounts
+	key      *rsa.PrivateKey
+	keyID    string
+	subKey   []byte
+	now      func() time.Time
+	subjects sync.Map // subject → citizen ID
+}
+
+var (
+	_ op.Storage                        = (*storage)(nil)
+	_ op.CanSetUserinfoFromRequest      = (*storage)(nil)
+	_ op.CanTerminateSessionFromRequest = (*storage)(nil)
+)
+
+// subject is the stable pseudonym of a citizen: a keyed hash of the citizen ID.
+func (s *storage) subject(citizenID string) string {
+	m := hmac.New(sha256.New, s.subKey)
+	m.Write([]byte(citizenID))
+	sub := "vn" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(m.Sum(nil)[:20]))
+	s.subjects.Store(sub, citizenID)
+	return sub
+}
+
+func (s *storage) citizenOf(subject string) (string, bool) {
+	v, ok := s.subjects.Load(subject)
+	if !ok {
+		return "", false
+	}
+	return v.(string), true
+}
+
+// op.AuthRequest on *AuthRequest.
+
+func (a *AuthRequest) GetID() string { return a.ID }
+
+// GetACR is the level the account has, as LoA1 or LoA2.
+func (a *AuthRequest) GetACR() string {
+	if a.Level == 0 {
+		return ""
+	}
+	return ACROfLevel(a.Level)
+}
+func (a *AuthRequest) GetAMR() []string                      { return a.AMR }
+func (a *AuthRequest) GetAudience() []string                 { return []string{a.ClientID} }
+func (a *AuthRequest) GetAuthTime() time.Time                { return a.AuthTime }
+func (a *AuthRequest) GetClientID() string                   { return a.ClientID }
+func (a *AuthRequest) GetCodeChallenge() *oidc.CodeChallenge { return a.CodeChallenge }
+
+// GetNonce is the request's nonce, or a different one when the request is tampered with.
+func (a *AuthRequest) GetNonce() string {
+	if a.Tamper.WrongNonce {
+		return "tampered-" + newID()
+	}
+	return a.Nonce
+}
+func (a *AuthRequest) GetRedirectURI() string             { return a.RedirectURI }
+func (a *AuthRequest) GetResponseType() oidc.ResponseType { return a.ResponseType }
+func (a *AuthRequest) GetResponseMode() oidc.ResponseMode { return a.ResponseMode }
+func (a *AuthRequest) GetScopes() []string                { return a.Scopes }
+func (a *AuthRequest) GetState() string                   { return a.State }
+func (a *AuthRequest) GetSubject() string                 { return a.Subject }
+func (a *AuthRequest) Done() bool                         { return a.done }
+
+// refreshRequest is a refresh token as op.RefreshTokenRequest.
+type refreshRequest struct{ *refreshToken }
+
+func (r refreshRequest) GetAMR() []string            { return r.AMR }
+func (r refreshRequest) GetAudience() []string       { return r.Audience }
+func (r refreshRequest) GetAuthTime() time.Time      { return r.AuthTime }
+func (r refreshRequest) GetClientID() string         { return r.ClientID }
+func (r refreshRequest) GetScopes() []string         { return r.Scopes }
+func (r refreshRequest) GetSubject() string          { return r.Subject }
+func (r refreshRequest) SetCurrentScopes(s []string) { r.Scopes = s }
+
+func (s *storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, userID string) (op.AuthRequest, error) {
+	if slices.Contains(req.Prompt, oidc.PromptNone) {
+		return nil, oidc.ErrLoginRequired()
+	}
+	c := s.clients[req.ClientID]
+	if c != nil && (c.cfg.RequirePKCE || c.cfg.public()) && req.CodeChallenge == "" {
+		return nil, oidc.ErrInvalidRequest().WithDescription("code_challenge is required for this client (PKCE)")
+	}
+	r := &AuthRequest{
+		ID: newID(), Created: s.now(), ClientID: req.ClientID, RedirectURI: req.RedirectURI,
+		State: req.State, Nonce: req.Nonce, Scopes: req.Scopes, ResponseType: req.ResponseType,
+		ResponseMode: req.ResponseMode, ACRValues: req.ACRValues, LoginHint: req.LoginHint,
+	}
+	if req.CodeChallenge != "" {
+		r.CodeChallenge = &oidc.CodeChallenge{Challenge: req.CodeChallenge, Method: req.CodeChallengeMethod}
+	}
+	if err := s.state.putRequest(r, s.now()); err != nil {
+		return nil, oidc.ErrServerError().WithParent(err)
+	}
+	return r, nil
+}
+
+func (s *storage) AuthRequestByID(ctx context.Context, id string) (op.AuthRequest, error) {
+	return s.state.request(id, s.now())
+}
+
+func (s *storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRequest, error) {
+	r, err := s.state.requestByCode(code, s.now())
+	if err != nil {
+		return nil, err
+	}
+	if d := r.Tamper.TokenDelay; d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return r, nil
+}
+
+func (s *storage) SaveAuthCode(ctx context.Context, id, code string) error {
+	return s.state.saveCode(id, code, s.now())
+}
+
+func (s *storage) DeleteAuthRequest(ctx context.Context, id string) error {
+	s.state.deleteRequest(id)
+	return nil
+}
+
+func (s *storage) newAccess(clientID, subject, citizenID, refreshID string, scopes, aud []string) (*accessToken, error) {
+	t := &accessToken{ID: newID(), ClientID: clientID, Subject: subject, CitizenID: citizenID, Scopes: scopes,
+		Audience: aud, Expires: s.now().Add(AccessTokenTTL), RefreshID: refreshID}
+	if err := s.state.putToken(t, s.now()); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func (s *storage) citizenOfRequest(req op.TokenRequest) (clientID, citizenID string, err error) {
+	switch r := req.(type) {
+	case *AuthRequest:
+		return r.ClientID, r.CitizenID, nil
+	case refreshRequest:
+		return r.ClientID, r.CitizenID, nil
+	}
+	return "", "", fmt.Errorf("oidc: unsupported token request %T", req)
+}
+
+func (s *storage) CreateAccessToken(ctx context.Context, req op.TokenRequest) (string, time.Time, error) {
+	clientID, citizenID, err := s.citizenOfRequest(req)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	t, err := s.newAccess(clientID, req.GetSubject(), citizenID, "", req.GetScopes(), req.GetAudience())
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return t.ID, t.Expires, nil
+}
+
+func (s *storage) CreateAccessAndRefreshTokens(ctx context.Context, req op.TokenRequest, current string) (string, string, time.Time, error) {
+	clientID, citizenID, err := s.citizenOfRequest(req)
+	if err != nil {
+		return "", "", time.Time{}, err
+	}
+	now := s.now()
+	rt := &refreshToken{Token: newID(), ClientID: clientID, Subject: req.GetSubject(), CitizenID: citizenID,
+		Scopes: req.GetScopes(), Audience: req.GetAudience(), Expires: now.Add(RefreshTokenTTL)}
+	switch r := req.(type) {
+	case *AuthRequest:
+		rt.AuthTime, rt.AMR, rt.Level = r.AuthTime, r.AMR, r.Level
+	case refreshRequest:
+		rt.AuthTime, rt.AMR, rt.Level = r.AuthTime, r.AMR, r.Level
+		// A refresh is refused once the account is no longer active.
+		if _, err := s.accounts.Identity(ctx, citizenID); err != nil {
+			return "", "", time.Time{}, oidc.ErrInvalidGrant().WithDescription("the account is no longer active").WithParent(err)
+		}
+	}
+	at, err := s.newAccess(clientID, req.GetSubject(), citizenID, rt.Token, req.GetScopes(), req.GetAudience())
+	if err != nil {
+		return "", "", time.Time{}, err
+	}
+	rt.AccessID = at.ID
+	if current == "" {
+		err = s.state.putRefresh(rt, now)
+	} else {
+		err = s.state.rotateRefresh(current, rt, now)
+	}
+	if err != nil {
+		return "", "", time.Time{}, oidc.ErrInvalidGrant().WithDescription("refresh token invalid, expired or used already").WithParent(err)
+	}
+	return at.ID, rt.Token, at.Expires, nil
+}
+
+func (s *storage) TokenRequestByRefreshToken(ctx context.Context, tok string) (op.RefreshTokenRequest, error) {
+	t, err := s.state.refreshToken(tok, s.now())
+	if err != nil {
+		return nil, op.ErrInvalidRefreshToken
+	}
+	return refreshRequest{t}, nil
+}
+
+func (s *storage) TerminateSession(ctx context.Context, userID, clientID string) error {
+	s.state.endSession(userID, clientID)
+	return nil
+}
+
+func (s *storage) TerminateSessionFromRequest(ctx context.Context, req *op.EndSessionRequest) (string, error) {
+	if req.UserID != "" {
+		s.state.endSession(req.UserID, req.ClientID)
+	}
+	return req.RedirectURI, nil
+}
+
+func (s *storage) RevokeToken(ctx context.Context, tok, userID, clientID string) *oidc.Error {
+	if !s.state.revoke(tok, clientID) {
+		return oidc.ErrInvalidClient().WithDescription("token was not issued to this client")
+	}
+	return nil
+}
+
+func (s *storage) GetRefreshTokenInfo(ctx context.Context, clientID, tok string) (string, string, error) {
+	t, err := s.state.refreshToken(tok, s.now())
+	if err != nil || t.ClientID != clientID {
+		return "", "", op.ErrInvalidRefreshToken
+	}
+	return t.Subject, t.Token, nil
+}
+
+type signingKey struct {
+	id  string
+	key *rsa.PrivateKey
+}
+
+func (k signingKey) SignatureAlgorithm() jose.SignatureAlgorithm { return jose.RS256 }
+func (k signingKey) Key() any                                    { return k.key }
+func (k signingKey) ID() string                                  { return k.id }
+
+type publicKey struct{ signingKey }
+
+func (k publicKey) Algorithm() jose.SignatureAlgorithm { return jose.RS256 }
+func (k publicKey) Use() string                        { return "sig" }
+func (k publicKey) Key() any                           { return &k.key.PublicKey }
+
+func (s *storage) SigningKey(context.Context) (op.SigningKey, error) {
+	return signingKey{s.keyID, s.key}, nil
+}
+
+func (s *storage) SignatureAlgorithms(context.Context) ([]jose.SignatureAlgorithm, error) {
+	return []jose.SignatureAlgorithm{jose.RS256}, nil
+}
+
+func (s *storage) KeySet(context.Context) ([]op.Key, error) {
+	return []op.Key{publicKey{signingKey{s.keyID, s.key}}}, nil
+}
+
+func (s *storage) GetClientByClientID(ctx context.Context, id string) (op.Client, error) {
+	c, ok := s.clients[id]
+	if !ok {
+		return nil, oidc.ErrInvalidClient().WithDescription("unknown client_id")
+	}
+	return c, nil
+}
+
+func (s *storage) AuthorizeClientIDSecret(ctx context.Context, id, secret string) error {
+	c, ok := s.clients[id]
+	if !ok || c.cfg.public() || !hmac.Equal([]byte(c.cfg.Secret), []byte(secret)) {
+		return oidc.ErrInvalidClient().WithDescription("client authentication failed")
+	}
+	return nil
+}
+
+// setClaims fills userinfo with the citizen's claims for the scopes.
+func (s *storage) setClaims(ctx context.Context, u *oidc.UserInfo, subject, citizenID string, scopes []string) error {
+	id, err := s.accounts.Identity(ctx, citizenID)
+	if err != nil {
+		var e *reference.Error
+		if errors.As(err, &e) && (e.Code == reference.EUnauthorized || e.Code == reference.ENotFound) {
+			return oidc.ErrAccessDenied().WithDescription("the account is no longer active")
+		}
+		return err
+	}
+	u.Subject = subject
+	for _, sc := range scopes {
+		switch sc {
+		case oidc.ScopeOpenID:
+			u.AppendClaims("citizen_id", id.CitizenID)
+			u.AppendClaims("level", id.Level)
+		case oidc.ScopeProfile:
+			u.Name = id.FullName
+			u.Birthdate = id.BirthDate
+			switch id.Sex {
+			case "M":
+				u.Gender = "male"
+			case "F":
+				u.Gender = "female"
+			}
+		}
+	}
+	return nil
+}
+
+func (s *storage) SetUserinfoFromScopes(ctx context.Context, u *oidc.UserInfo, userID, clientID string, scopes []string) error {
+	cid, ok := s.citizenOf(userID)
+	if !ok {
+		return oidc.ErrAccessDenied().WithDescription("unknown subject")
+	}
+	return s.setClaims(ctx, u, userID, cid, scopes)
+}
+
+func (s *storage) SetUserinfoFromRequest(ctx context.Context, u *oidc.UserInfo, req op.IDTokenRequest, scopes []string) error {
+	switch r := req.(type) {
+	case *AuthRequest:
+		return s.setClaims(ctx, u, r.Subject, r.CitizenID, scopes)
+	case refreshRequest:
+		return s.setClaims(ctx, u, r.Subject, r.CitizenID, scopes)
+	}
+	return s.SetUserinfoFromScopes(ctx, u, req.GetSubject(), req.GetClientID(), scopes)
+}
+
+func (s *storage) SetUserinfoFromToken(ctx context.Context, u *oidc.UserInfo, tokenID, subject, origin string) error {
+	t, err := s.state.token(tokenID, s.now())
+	if err != nil || t.Subject != subject {
+		return oidc.ErrAccessDenied().WithDescription("access token invalid or expired")
+	}
+	return s.setClaims(ctx, u, t.Subject, t.CitizenID, t.Scopes)
+}
+
+func (s *storage) SetIntrospectionFromToken(ctx context.Context, in *oidc.IntrospectionResponse, tokenID, subject, clientID string) error {
+	t, err := s.state.token(tokenID, s.now())
+	if err != nil || t.Subject != subject {
+		return oidc.ErrAccessDenied().WithDescription("access token invalid or expired")
+	}
+	var u oidc.UserInfo
+	if err := s.setClaims(ctx, &u, t.Subject, t.CitizenID, t.Scopes); err != nil {
+		return err
+	}
+	in.SetUserInfo(&u)
+	in.Scope = t.Scopes
+	in.ClientID = t.ClientID
+	in.Audience = t.Audience
+	in.Expiration = oidc.FromTime(t.Expires)
+	in.Active = true
+	return nil
+}
+
+func (s *storage) GetPrivateClaimsFromScopes(ctx context.Context, userID, clientID string, scopes []string) (map[string]any, error) {
+	return nil, nil
+}
+
+func (s *storage) GetKeyByIDAndClientID(ctx context.Context, keyID, clientID string) (*jose.JSONWebKey, error) {
+	return nil, errors.New("oidc: private_key_jwt client authentication is not supported")
+}
+
+func (s *storage) ValidateJWTProfileScopes(ctx context.Context, userID string, scopes []string) ([]string, error) {
+	return nil, errors.New("oidc: the JWT profile grant is not supported")
+}
+
+func (s *storage) Health(context.Context) error { return nil }

@@ -112,6 +112,7 @@ var _ op.Client = (*client)(nil)
 func (c *client) GetID() string                    { return c.cfg.ID }
 func (c *client) RedirectURIs() []string           { return c.cfg.RedirectURIs }
 func (c *client) PostLogoutRedirectURIs() []string { return c.cfg.PostLogoutRedirectURIs }
+
 // ApplicationType is web for every client: a public client is a web application without a
 // secret (token_endpoint_auth_method none, PKCE required), and http redirect URIs are allowed
 // because relying parties under test run on plain-HTTP test hosts.

@@ -201,20 +201,75 @@ func (imp *importer) hashNew(batch []lineRecord) error {
 	return nil
 }
 
+// rows are one batch's writes, grouped by kind.
+type rows struct {
+	citizens []Citizen
+	sims     []Subscriber // SIMs in handsets: authoritative (PutSubscriber)
+	old      []Subscriber // old account numbers: insert if absent (AddSubscriber)
+	accounts []Account
+	accLines []int
+}
+
+func (imp *importer) rows(batch []lineRecord, now time.Time) *rows {
+	rs := &rows{citizens: make([]Citizen, 0, len(batch)), sims: make([]Subscriber, 0, len(batch))}
+	for i := range batch {
+		r := &batch[i].rec
+		q := DefaultBiometricQuality
+		if r.Traits != nil && r.Traits.BiometricQuality > 0 {
+			q = r.Traits.BiometricQuality
+		}
+		rs.citizens = append(rs.citizens, Citizen{ID: r.CitizenID, FullName: r.FullName, Sex: r.Sex, BirthDate: r.BirthDate,
+			ProvinceCode: r.ProvinceCode, Ethnicity: r.Ethnicity, VillageID: r.VillageID, Coverage: r.Coverage,
+			Handset: r.Handset, BiometricQuality: q})
+		if p := r.SIM.Phone; p != "" {
+			sub := Subscriber{Phone: p, Carrier: carrierFor(p, r.SIM.Carrier), HolderID: r.CitizenID}
+			if r.SIM.OwnerRegistered {
+				sub.OwnerID = r.CitizenID
+			}
+			rs.sims = append(rs.sims, sub)
+		}
+		a := r.Account
+		if a == nil {
+			continue
+		}
+		if a.Phone != r.SIM.Phone {
+			rs.old = append(rs.old, Subscriber{Phone: a.Phone, Carrier: carrierFor(a.Phone, "")})
+		}
+		rs.accounts = append(rs.accounts, Account{CitizenID: r.CitizenID, Level: a.Level, Phone: a.Phone,
+			Status: a.AccountStatus(), PasswordHash: imp.pool[a.Password], DeviceID: a.DeviceID, CreatedAt: now, UpdatedAt: now})
+		rs.accLines = append(rs.accLines, batch[i].line)
+	}
+	return rs
+}
+
+// write writes one batch in one transaction: citizens, then SIMs, then old numbers, then
+// accounts. The order of SIMs and old numbers does not matter (a SIM record replaces an old
+// number's, an old number never replaces anything), so the grouping gives the same result as
+// line order, or any other order.
 func (imp *importer) write(ctx context.Context, batch []lineRecord) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if err := imp.hashNew(batch); err != nil {
 		return fmt.Errorf("hashing passwords: %w", err)
 	}
-	now := imp.s.now()
-	var st ImportStats
-	err := imp.s.store.Update(ctx, func(tx Tx) error {
-		st = ImportStats{}
-		for i := range batch {
-			if err := imp.put(tx, &batch[i].rec, now, &st); err != nil {
-				return &population.LineError{File: imp.path, Line: batch[i].line, Err: err}
-			}
+	rs := imp.rows(batch, imp.s.now())
+	err := imp.s.store.Update(context.WithoutCancel(ctx), func(tx Tx) error {
+		var err error
+		if btx, ok := tx.(BulkTx); ok {
+			err = writeBulk(btx, rs)
+		} else {
+			err = writeRows(tx, rs)
 		}
-		return nil
+		var be *BulkError
+		if errors.As(err, &be) {
+			if errors.Is(be.Err, ErrPhoneInUse) {
+				be.Err = fmt.Errorf("field account.phone: %s is on another citizen's account (one phone, one account)",
+					rs.accounts[be.Index].Phone)
+			}
+			return &population.LineError{File: imp.path, Line: rs.accLines[be.Index], Err: be.Err}
+		}
+		return err
 	})
 	if err != nil {
 		var le *population.LineError
@@ -223,10 +278,47 @@ func (imp *importer) write(ctx context.Context, batch []lineRecord) error {
 		}
 		return internal(err)
 	}
-	imp.stats.Citizens += st.Citizens
-	imp.stats.Accounts += st.Accounts
-	imp.stats.Subscribers += st.Subscribers
-	imp.stats.OldNumbers += st.OldNumbers
+	imp.stats.Citizens += int64(len(rs.citizens))
+	imp.stats.Accounts += int64(len(rs.accounts))
+	imp.stats.Subscribers += int64(len(rs.sims))
+	imp.stats.OldNumbers += int64(len(rs.old))
+	return nil
+}
+
+func writeBulk(tx BulkTx, rs *rows) error {
+	if err := tx.PutCitizens(rs.citizens); err != nil {
+		return err
+	}
+	if err := tx.PutSubscribers(rs.sims); err != nil {
+		return err
+	}
+	if err := tx.AddSubscribers(rs.old); err != nil {
+		return err
+	}
+	return tx.PutAccounts(rs.accounts)
+}
+
+func writeRows(tx Tx, rs *rows) error {
+	for i := range rs.citizens {
+		if err := tx.PutCitizen(&rs.citizens[i]); err != nil {
+			return err
+		}
+	}
+	for i := range rs.sims {
+		if err := tx.PutSubscriber(&rs.sims[i]); err != nil {
+			return err
+		}
+	}
+	for i := range rs.old {
+		if _, err := tx.AddSubscriber(&rs.old[i]); err != nil {
+			return err
+		}
+	}
+	for i := range rs.accounts {
+		if err := tx.PutAccount(&rs.accounts[i]); err != nil {
+			return &BulkError{Index: i, Err: err}
+		}
+	}
 	return nil
 }
 
@@ -235,48 +327,4 @@ func carrierFor(phone, given string) string {
 		return c
 	}
 	return given
-}
-
-func (imp *importer) put(tx Tx, r *population.Record, now time.Time, st *ImportStats) error {
-	q := DefaultBiometricQuality
-	if r.Traits != nil && r.Traits.BiometricQuality > 0 {
-		q = r.Traits.BiometricQuality
-	}
-	c := &Citizen{ID: r.CitizenID, FullName: r.FullName, Sex: r.Sex, BirthDate: r.BirthDate,
-		ProvinceCode: r.ProvinceCode, Ethnicity: r.Ethnicity, VillageID: r.VillageID, Coverage: r.Coverage,
-		Handset: r.Handset, BiometricQuality: q}
-	if err := tx.PutCitizen(c); err != nil {
-		return err
-	}
-	st.Citizens++
-	if p := r.SIM.Phone; p != "" {
-		sub := &Subscriber{Phone: p, Carrier: carrierFor(p, r.SIM.Carrier), HolderID: r.CitizenID}
-		if r.SIM.OwnerRegistered {
-			sub.OwnerID = r.CitizenID
-		}
-		if err := tx.PutSubscriber(sub); err != nil {
-			return err
-		}
-		st.Subscribers++
-	}
-	a := r.Account
-	if a == nil {
-		return nil
-	}
-	if a.Phone != r.SIM.Phone {
-		st.OldNumbers++
-		if _, err := tx.AddSubscriber(&Subscriber{Phone: a.Phone, Carrier: carrierFor(a.Phone, "")}); err != nil {
-			return err
-		}
-	}
-	acc := &Account{CitizenID: r.CitizenID, Level: a.Level, Phone: a.Phone, Status: a.AccountStatus(),
-		PasswordHash: imp.pool[a.Password], DeviceID: a.DeviceID, CreatedAt: now, UpdatedAt: now}
-	if err := tx.PutAccount(acc); err != nil {
-		if errors.Is(err, ErrPhoneInUse) {
-			return fmt.Errorf("field account.phone: %s is on another citizen's account (one phone, one account)", a.Phone)
-		}
-		return err
-	}
-	st.Accounts++
-	return nil
 }

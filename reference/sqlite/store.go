@@ -49,6 +49,7 @@ type Store struct {
 	r     *sql.DB // query-only pool
 	wprep [nStmts]*sql.Stmt
 	rprep [nStmts]*sql.Stmt
+	bulk  bulkStmts // multi-row statements on the writer
 }
 
 var _ reference.Store = (*Store)(nil)
@@ -120,6 +121,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
+	if err := s.prepareBulk(); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+	}
 	return s, nil
 }
 
@@ -137,6 +142,11 @@ func (s *Store) Close() error {
 		}
 		if s.rprep[i] != nil && s.r != s.w {
 			errs = append(errs, s.rprep[i].Close())
+		}
+	}
+	for _, st := range []*sql.Stmt{s.bulk.citizens, s.bulk.subsPut, s.bulk.subsAdd, s.bulk.accounts} {
+		if st != nil {
+			errs = append(errs, st.Close())
 		}
 	}
 	if s.r != nil && s.r != s.w {
@@ -256,7 +266,7 @@ func (s *Store) prepare(ctx context.Context) error {
 // single statements run without their own watcher, which would cost a goroutine each.
 func (s *Store) Update(ctx context.Context, fn func(reference.Tx) error) error {
 	return s.inWriteTx(ctx, func(stx *sql.Tx) error {
-		t := &tx{ctx: context.WithoutCancel(ctx), tx: stx, prep: &s.wprep}
+		t := &tx{ctx: context.WithoutCancel(ctx), tx: stx, prep: &s.wprep, bulk: &s.bulk}
 		return fn(t)
 	})
 }
@@ -268,7 +278,7 @@ func (s *Store) View(ctx context.Context, fn func(reference.Tx) error) error {
 		return err
 	}
 	defer stx.Rollback()
-	t := &tx{ctx: context.WithoutCancel(ctx), tx: stx, prep: &s.rprep, ro: true}
+	t := &tx{ctx: context.WithoutCancel(ctx), tx: stx, prep: &s.rprep, ro: true, bulk: &bulkStmts{}}
 	return fn(t)
 }
 

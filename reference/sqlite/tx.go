@@ -111,6 +111,7 @@ type tx struct {
 	prep  *[nStmts]*sql.Stmt
 	stmts [nStmts]*sql.Stmt
 	ro    bool
+	bulk  *bulkStmts
 }
 
 var _ reference.Tx = (*tx)(nil)

@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore func(t *testing.T) reference.Store) {
 		{"ConcurrentConsume", testConcurrentConsume},
 		{"ConcurrentAccountCreate", testConcurrentAccountCreate},
 		{"ConcurrentReadsDuringWrites", testConcurrentReads},
+		{"Bulk", testBulk},
 		{"Ready", func(t *testing.T, s reference.Store) {
 			require.NoError(t, s.Ready(context.Background()))
 			assert.NotEmpty(t, s.Name())
@@ -579,6 +580,78 @@ func testReopen(t *testing.T, s reference.Store) {
 		n, err := tx.CountSends("0912345678", t0)
 		require.NoError(t, err)
 		assert.Equal(t, 1, n)
+		return nil
+	})
+}
+
+// testBulk checks the optional reference.BulkTx: each call means its one-row counterpart per
+// element, in order, and a phone conflict names the element.
+func testBulk(t *testing.T, s reference.Store) {
+	var bulk bool
+	view(t, s, func(tx reference.Tx) error {
+		_, bulk = tx.(reference.BulkTx)
+		return nil
+	})
+	if !bulk {
+		t.Skip("the store's Tx has no bulk writes")
+	}
+	const n = 300 // several chunks and a tail for any chunk size up to 128
+	var cs []reference.Citizen
+	var sims, old []reference.Subscriber
+	var as []reference.Account
+	for i := range n {
+		id := fmt.Sprintf("001090%06d", i)
+		c := citizen(id)
+		c.FullName = fmt.Sprintf("Citizen %d", i)
+		cs = append(cs, *c)
+		sims = append(sims, reference.Subscriber{Phone: fmt.Sprintf("091%07d", i), Carrier: "VinaPhone", OwnerID: id, HolderID: id})
+		old = append(old, reference.Subscriber{Phone: fmt.Sprintf("091%07d", i+n/2), Carrier: "VinaPhone"})
+		as = append(as, *account(id, fmt.Sprintf("091%07d", i)))
+	}
+	update(t, s, func(tx reference.Tx) error {
+		b := tx.(reference.BulkTx)
+		require.NoError(t, b.PutCitizens(cs))
+		require.NoError(t, b.PutSubscribers(sims))
+		require.NoError(t, b.AddSubscribers(old)) // the first half exist: left alone
+		require.NoError(t, b.PutAccounts(as))
+		as[0].Level = 2
+		return b.PutAccounts(as[:1]) // replaces
+	})
+	view(t, s, func(tx reference.Tx) error {
+		for i := range n {
+			c, err := tx.Citizen(cs[i].ID)
+			require.NoError(t, err)
+			assert.Equal(t, &cs[i], c)
+			a, err := tx.Account(as[i].CitizenID)
+			require.NoError(t, err)
+			assert.Equal(t, &as[i], a)
+			sub, err := tx.Subscriber(sims[i].Phone)
+			require.NoError(t, err)
+			assert.Equal(t, &sims[i], sub)
+		}
+		sub, err := tx.Subscriber(old[n-1].Phone)
+		require.NoError(t, err)
+		assert.Equal(t, &old[n-1], sub, "absent old numbers are added")
+		k, err := tx.CountAccounts()
+		require.NoError(t, err)
+		assert.EqualValues(t, n, k)
+		return nil
+	})
+	// A phone taken by another citizen fails at its element.
+	more := make([]reference.Account, 200)
+	for i := range more {
+		more[i] = *account(fmt.Sprintf("002090%06d", i), fmt.Sprintf("092%07d", i))
+	}
+	more[150].Phone = as[7].Phone
+	err := s.Update(context.Background(), func(tx reference.Tx) error { return tx.(reference.BulkTx).PutAccounts(more) })
+	var be *reference.BulkError
+	require.ErrorAs(t, err, &be)
+	assert.Equal(t, 150, be.Index)
+	assert.ErrorIs(t, err, reference.ErrPhoneInUse)
+	view(t, s, func(tx reference.Tx) error {
+		k, err := tx.CountAccounts()
+		require.NoError(t, err)
+		assert.EqualValues(t, n, k, "the failed transaction wrote nothing")
 		return nil
 	})
 }

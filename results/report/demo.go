@@ -1,0 +1,94 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/eidsim/eidsim/results"
+)
+
+// maxDemoPlots bounds the plots a demo report takes from each part; the part's own report
+// has all of them.
+const maxDemoPlots = 4
+
+// DemoFile lists the parts of a demo run: the run directories it made (relative to the
+// demo's own directory) and the parts it left out, with why.
+const DemoFile = "demo.json"
+
+// Demo is the content of demo.json.
+type Demo struct {
+	Parts   []DemoPart `json:"parts"`
+	Skipped []DemoPart `json:"skipped,omitempty"`
+}
+
+// DemoPart is one step of the demo.
+type DemoPart struct {
+	Name string `json:"name"`
+	// Dir is the part's run directory relative to the demo's directory.
+	Dir string `json:"dir,omitempty"`
+	// Reason says why a skipped part was left out, or what went wrong in a part that ran.
+	Reason string `json:"reason,omitempty"`
+}
+
+// WriteDemo stores d as dir/demo.json.
+func WriteDemo(dir string, d Demo) error {
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFile(filepath.Join(dir, DemoFile), append(b, '\n'))
+}
+
+// buildDemo gathers the headline figures and plots of every part of a demo.
+func buildDemo(r *Report, dir string, _ *results.Manifest) error {
+	b, err := os.ReadFile(filepath.Join(dir, DemoFile))
+	if err != nil {
+		r.Missing = append(r.Missing, DemoFile+": the demo was interrupted before it listed its parts")
+		return nil
+	}
+	var d Demo
+	if err := json.Unmarshal(b, &d); err != nil {
+		r.Missing = append(r.Missing, fmt.Sprintf("%s: unreadable (%v)", DemoFile, err))
+		return nil
+	}
+	for _, p := range d.Skipped {
+		r.Missing = append(r.Missing, fmt.Sprintf("part %s was left out: %s", p.Name, p.Reason))
+	}
+	for _, p := range d.Parts {
+		pdir := filepath.Join(dir, p.Dir)
+		pr, err := Build(pdir)
+		if err != nil {
+			r.Missing = append(r.Missing, fmt.Sprintf("part %s (%s): %v", p.Name, p.Dir, err))
+			continue
+		}
+		for _, f := range pr.Headline {
+			f.Key = p.Name + "/" + f.Key
+			f.Label = p.Name + ": " + f.Label
+			r.Headline = append(r.Headline, f)
+		}
+		for _, w := range pr.Warnings {
+			r.Warnings = append(r.Warnings, p.Name+": "+w)
+		}
+		for _, m := range pr.Missing {
+			r.Missing = append(r.Missing, p.Name+": "+m)
+		}
+		s := Section{Title: "Part " + p.Name + ": " + pr.Title,
+			Links: []Link{{Text: "full report of " + pr.RunID, Href: filepath.ToSlash(filepath.Join(p.Dir, HTMLFile))}}}
+		if p.Reason != "" {
+			s.Text = append(s.Text, p.Reason)
+		}
+		for _, ps := range pr.Sections {
+			for _, pl := range ps.Plots {
+				if len(s.Plots) == maxDemoPlots {
+					break
+				}
+				pl.Name = p.Name + "-" + pl.Name
+				s.Plots = append(s.Plots, pl)
+			}
+		}
+		r.Sections = append(r.Sections, s)
+	}
+	return nil
+}

@@ -1,0 +1,121 @@
+package report
+
+import (
+	"fmt"
+	"math"
+)
+
+// Report is what a run directory says, in the order a reader wants it: the headline figures
+// first, then what was run, then sections of tables and plots.
+type Report struct {
+	// Title names the run in one line.
+	Title string
+	// Kind is the manifest's kind ("load", "find-max", "merge", "simulation", "demo") or
+	// "unknown" when the manifest is missing.
+	Kind string
+	// RunID is the run directory's id (its base name when the manifest is missing).
+	RunID string
+	// Status is the manifest's status; "running" means the run never finished.
+	Status string
+	// Warnings are statements the reader must see before the figures (an interrupted run,
+	// failed thresholds).
+	Warnings []string
+	// Headline is the figures that answer the run's question.
+	Headline []Figure
+	// Provenance is what was run, on what, with which settings: label → value.
+	Provenance []KV
+	// Sections hold the detail.
+	Sections []Section
+	// Missing lists the files or figures the directory lacks, each with what it means.
+	Missing []string
+}
+
+// KV is one labelled value.
+type KV struct{ Key, Value string }
+
+// Figure is one headline number. Key identifies it across runs (Compare matches figures by
+// Key); Value is its numeric value (NaN when it has none, e.g. a target not reached); Text
+// is how it is shown.
+type Figure struct {
+	Key   string
+	Label string
+	Value float64
+	Unit  string
+	Text  string
+	// Better is -1 when lower is better, +1 when higher is better, 0 when neither.
+	Better int
+	// Note qualifies the figure in a few words.
+	Note string
+}
+
+// Section is a titled group of paragraphs, tables and plots.
+type Section struct {
+	Title  string
+	Text   []string
+	Tables []Table
+	Plots  []Plot
+	// Links point to other files of the results tree, by relative path.
+	Links []Link
+	// Pre is preformatted text shown as is (e.g. a calibration table written by the run).
+	Pre string
+}
+
+// Link is a relative link to another file (another run's report).
+type Link struct{ Text, Href string }
+
+// Table is a captioned table; every row has as many cells as Header.
+type Table struct {
+	Caption string
+	Header  []string
+	Rows    [][]string
+	// Numeric marks the columns to right-align (by index).
+	Numeric map[int]bool
+}
+
+// Plot is one drawn figure: SVG markup, the file name it is stored under in plots/, and a
+// caption that says what to look at.
+type Plot struct {
+	Name    string
+	Title   string
+	Caption string
+	SVG     []byte
+}
+
+// num formats a figure value with a precision suited to its size.
+func num(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "–"
+	case math.IsInf(v, 0):
+		return "∞"
+	case v == math.Trunc(v) && math.Abs(v) < 1e15:
+		return fmt.Sprintf("%.0f", v)
+	case math.Abs(v) >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case math.Abs(v) >= 10:
+		return fmt.Sprintf("%.1f", v)
+	default:
+		return fmt.Sprintf("%.2f", v)
+	}
+}
+
+// pct formats a share (0…1) as a percentage.
+func pct(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f%%", 100*v)
+}
+
+// fig returns a Figure whose Text is the value and unit.
+func fig(key, label string, v float64, unit string, better int) Figure {
+	t := num(v)
+	if unit != "" && !math.IsNaN(v) {
+		if unit == "%" {
+			t = pct(v)
+		} else {
+			t += " " + unit
+		}
+	}
+	return Figure{Key: key, Label: label, Value: v, Unit: unit, Text: t, Better: better}
+}

@@ -1,0 +1,193 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"math"
+	"regexp"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// The plots use Liberation Sans, whose regular face the HTML report embeds once, so text is
+// drawn with the metrics the layout was computed with.
+func init() { plot.DefaultFont = font.Font{Typeface: "Liberation", Variant: "Sans"} }
+
+// palette is the Okabe–Ito colour-blind-safe palette (black last).
+var palette = []color.RGBA{
+	{0, 114, 178, 255},   // blue
+	{213, 94, 0, 255},    // vermilion
+	{0, 158, 115, 255},   // bluish green
+	{230, 159, 0, 255},   // orange
+	{204, 121, 167, 255}, // reddish purple
+	{86, 180, 233, 255},  // sky blue
+	{240, 228, 66, 255},  // yellow
+	{0, 0, 0, 255},       // black
+}
+
+func colour(i int) color.RGBA { return palette[i%len(palette)] }
+
+// Plot sizes.
+const (
+	plotW = 16 * vg.Centimeter
+	plotH = 8 * vg.Centimeter
+)
+
+// series is one line of a line plot; Lo and Hi, when set, draw a band around it.
+type series struct {
+	Name   string
+	X, Y   []float64
+	Lo, Hi []float64
+	Dashed bool
+}
+
+// axes says how to label a plot.
+type axes struct {
+	Title, X, Y string
+	// Dates draws the X axis as dates (X values are Unix seconds).
+	Dates bool
+	// YMin0 starts the Y axis at zero.
+	YMin0 bool
+}
+
+// linePlot draws the series on one pair of axes, bands under lines.
+func linePlot(a axes, ss []series) ([]byte, error) {
+	p := newPlot(a)
+	for i, s := range ss {
+		if len(s.X) == 0 {
+			continue
+		}
+		if len(s.Lo) == len(s.X) && len(s.Hi) == len(s.X) {
+			pts := make(plotter.XYs, 0, 2*len(s.X))
+			for k := range s.X {
+				pts = append(pts, plotter.XY{X: s.X[k], Y: s.Lo[k]})
+			}
+			for k := len(s.X) - 1; k >= 0; k-- {
+				pts = append(pts, plotter.XY{X: s.X[k], Y: s.Hi[k]})
+			}
+			poly, err := plotter.NewPolygon(pts)
+			if err != nil {
+				return nil, err
+			}
+			c := colour(i)
+			c.A = 60
+			poly.Color = c
+			poly.LineStyle.Width = 0
+			p.Add(poly)
+		}
+	}
+	for i, s := range ss {
+		if len(s.X) == 0 {
+			continue
+		}
+		pts := make(plotter.XYs, len(s.X))
+		for k := range s.X {
+			pts[k] = plotter.XY{X: s.X[k], Y: s.Y[k]}
+		}
+		l, err := plotter.NewLine(pts)
+		if err != nil {
+			return nil, fmt.Errorf("plot %q, series %q: %w", a.Title, s.Name, err)
+		}
+		l.Color = colour(i)
+		l.Width = vg.Points(1.5)
+		if s.Dashed {
+			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		}
+		p.Add(l)
+		name := s.Name
+		if len(s.Lo) == len(s.X) {
+			name += " (band: interval)"
+		}
+		p.Legend.Add(name, l)
+	}
+	return render(p)
+}
+
+// bar is one stacked layer of a bar chart: its value per category.
+type bar struct {
+	Name   string
+	Values []float64
+}
+
+// stackedBars draws one bar per category with the layers stacked.
+func stackedBars(a axes, categories []string, layers []bar) ([]byte, error) {
+	p := newPlot(a)
+	w := vg.Points(math.Max(8, math.Min(40, 300/float64(max(1, len(categories))))))
+	var below *plotter.BarChart
+	for i, l := range layers {
+		bc, err := plotter.NewBarChart(plotter.Values(l.Values), w)
+		if err != nil {
+			return nil, fmt.Errorf("plot %q, layer %q: %w", a.Title, l.Name, err)
+		}
+		bc.Color = colour(i)
+		bc.LineStyle.Width = 0
+		if below != nil {
+			bc.StackOn(below)
+		}
+		below = bc
+		p.Add(bc)
+		p.Legend.Add(l.Name, bc)
+	}
+	p.NominalX(categories...)
+	p.Legend.Top = true
+	return render(p)
+}
+
+// groupedBars draws, per category, one bar per group side by side.
+func groupedBars(a axes, categories []string, groups []bar) ([]byte, error) {
+	p := newPlot(a)
+	w := vg.Points(math.Max(6, math.Min(24, 200/float64(max(1, len(categories)*len(groups))))))
+	for i, g := range groups {
+		bc, err := plotter.NewBarChart(plotter.Values(g.Values), w)
+		if err != nil {
+			return nil, fmt.Errorf("plot %q, group %q: %w", a.Title, g.Name, err)
+		}
+		bc.Color = colour(i)
+		bc.LineStyle.Width = 0
+		bc.Offset = w * vg.Length(float64(i)-float64(len(groups)-1)/2)
+		p.Add(bc)
+		p.Legend.Add(g.Name, bc)
+	}
+	p.NominalX(categories...)
+	p.Legend.Top = true
+	return render(p)
+}
+
+func newPlot(a axes) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = a.Title
+	p.X.Label.Text = a.X
+	p.Y.Label.Text = a.Y
+	if a.Dates {
+		p.X.Tick.Marker = plot.TimeTicks{Format: "2006-01-02"}
+	}
+	if a.YMin0 {
+		p.Y.Min = 0
+	}
+	p.Add(plotter.NewGrid())
+	p.Legend.Top = true
+	p.Legend.Left = true
+	return p
+}
+
+var svgProlog = regexp.MustCompile(`(?s)^<\?xml[^>]*>\s*(<!--.*?-->\s*)?`)
+var svgSize = regexp.MustCompile(`^<svg width="[^"]*" height="[^"]*"`)
+
+// render draws p as SVG without the XML prolog, sized to its container width.
+func render(p *plot.Plot) ([]byte, error) {
+	c := vgsvg.NewWith(vgsvg.UseWH(plotW, plotH))
+	p.Draw(draw.New(c))
+	var b bytes.Buffer
+	if _, err := c.WriteTo(&b); err != nil {
+		return nil, err
+	}
+	out := svgProlog.ReplaceAll(b.Bytes(), nil)
+	out = svgSize.ReplaceAll(out, []byte(`<svg width="100%" preserveAspectRatio="xMidYMid meet" role="img"`))
+	return out, nil
+}

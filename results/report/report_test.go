@@ -1,0 +1,182 @@
+package report
+
+import (
+	"bytes"
+	"encoding/xml"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+func fixture(name string) string { return filepath.Join("testdata", "runs", name) }
+
+// golden compares got with testdata/golden/name, rewriting it under -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "golden file missing: run go test -update")
+	assert.Equal(t, string(want), string(got), "report differs from %s (go test -update rewrites it)", path)
+}
+
+func TestMarkdownGolden(t *testing.T) {
+	for _, name := range []string{"load-before", "load-after", "load-interrupted", "findmax", "no-manifest", "simulation"} {
+		t.Run(name, func(t *testing.T) {
+			r, err := Build(fixture(name))
+			require.NoError(t, err)
+			var b bytes.Buffer
+			require.NoError(t, WriteMarkdown(&b, r))
+			golden(t, name+".md", b.Bytes())
+		})
+	}
+}
+
+func TestCompareGolden(t *testing.T) {
+	a, err := Build(fixture("load-before"))
+	require.NoError(t, err)
+	b, err := Build(fixture("load-after"))
+	require.NoError(t, err)
+	r := Compare(a, b)
+	var buf bytes.Buffer
+	require.NoError(t, WriteMarkdown(&buf, r))
+	golden(t, "compare.md", buf.Bytes())
+
+	byKey := map[string]Figure{}
+	for _, f := range r.Headline {
+		byKey[f.Key] = f
+	}
+	p99 := byKey["p99"]
+	require.Equal(t, "p99", p99.Key, "the latency p99 is compared")
+	assert.Less(t, p99.Value, 1.0, "B's p99 is below A's")
+	assert.Contains(t, p99.Note, "better")
+}
+
+func TestHeadlineFigures(t *testing.T) {
+	r, err := Build(fixture("load-before"))
+	require.NoError(t, err)
+	got := map[string]Figure{}
+	for _, f := range r.Headline {
+		got[f.Key] = f
+	}
+	for _, k := range []string{"rate", "achieved", "p95", "p99", "errors", "dropped", "flow_ok:recovery", "recovery_failed", "recovery_failed:otp_to_other_phone", "recovery_failed:no_handset"} {
+		assert.Contains(t, got, k)
+	}
+	assert.Greater(t, got["dropped"].Value, 0.0, "the fixture drops iterations from second 45")
+	assert.Greater(t, got["p99"].Value, got["p95"].Value)
+	assert.Equal(t, "not held: thresholds failed", got["rate"].Note)
+	causes := got["recovery_failed:otp_to_other_phone"].Value + got["recovery_failed:no_handset"].Value +
+		got["recovery_failed:no_coverage"].Value + got["recovery_failed:gave_up_waiting"].Value
+	assert.InDelta(t, got["recovery_failed"].Value, causes, 1e-9, "the causes add up to the failures")
+
+	fm, err := Build(fixture("findmax"))
+	require.NoError(t, err)
+	require.Equal(t, "max_rate", fm.Headline[0].Key)
+	assert.Equal(t, 25.0, fm.Headline[0].Value)
+}
+
+func TestInterruptedRunSaysWhatIsMissing(t *testing.T) {
+	r, err := Build(fixture("load-interrupted"))
+	require.NoError(t, err)
+	require.NotEmpty(t, r.Warnings)
+	assert.Contains(t, r.Warnings[0], "did not finish")
+	joined := strings.Join(r.Missing, "\n")
+	assert.Contains(t, joined, "k6-raw.json.gz")
+	assert.Empty(t, r.Headline, "no figures are made up")
+
+	r, err = Build(fixture("no-manifest"))
+	require.NoError(t, err)
+	assert.Contains(t, strings.Join(r.Missing, "\n"), "manifest.json")
+
+	_, err = Build(filepath.Join("testdata", "runs", "does-not-exist"))
+	assert.Error(t, err)
+}
+
+var external = regexp.MustCompile(`(?i)(<script|<link|<iframe|<img|@import|(src|href)\s*=\s*"(https?:)?//|url\(\s*['"]?(https?:)?//)`)
+
+func TestHTMLIsSelfContained(t *testing.T) {
+	for _, name := range []string{"load-before", "findmax", "load-interrupted", "simulation"} {
+		t.Run(name, func(t *testing.T) {
+			r, err := Build(fixture(name))
+			require.NoError(t, err)
+			var b bytes.Buffer
+			require.NoError(t, WriteHTML(&b, r))
+			html := b.String()
+			assert.Empty(t, external.FindAllString(html, -1), "no script and nothing fetched")
+			assert.Contains(t, html, "src:url(data:font/ttf;base64,", "the plot font is embedded")
+			plots := 0
+			for _, s := range r.Sections {
+				plots += len(s.Plots)
+			}
+			assert.Equal(t, plots, strings.Count(html, "<svg "), "every plot is inline SVG")
+			for _, k := range r.Provenance {
+				if k.Key == "Seed" || k.Key == "Hash settings" {
+					assert.Contains(t, html, "<td>"+k.Key+"</td>")
+				}
+			}
+			assertWellFormed(t, html)
+		})
+	}
+}
+
+// assertWellFormed checks that every SVG element of the page is well-formed XML.
+func assertWellFormed(t *testing.T, html string) {
+	t.Helper()
+	for _, svg := range regexp.MustCompile(`(?s)<svg .*?</svg>`).FindAllString(html, -1) {
+		d := xml.NewDecoder(strings.NewReader(svg))
+		for {
+			_, err := d.Token()
+			if err == io.EOF {
+				break
+			}
+			require.NoError(t, err)
+		}
+	}
+}
+
+func TestGenerateWritesReportAndPlots(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, fixture("load-before"), dir)
+	r, html, err := Generate(dir)
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(dir, HTMLFile), html)
+	for _, f := range []string{MarkdownFile, HTMLFile} {
+		st, err := os.Stat(filepath.Join(dir, f))
+		require.NoError(t, err)
+		assert.Greater(t, st.Size(), int64(1000))
+	}
+	n := 0
+	for _, s := range r.Sections {
+		for _, p := range s.Plots {
+			b, err := os.ReadFile(filepath.Join(dir, PlotsDir, p.Name+".svg"))
+			require.NoError(t, err)
+			assert.True(t, bytes.HasPrefix(b, []byte("<?xml")))
+			n++
+		}
+	}
+	assert.GreaterOrEqual(t, n, 4, "latency and throughput over time, failures by segment")
+	md, _ := os.ReadFile(filepath.Join(dir, MarkdownFile))
+	assert.Contains(t, string(md), "![Latency percentiles over time](plots/latency-over-time.svg)")
+
+	out := filepath.Join(t.TempDir(), "cmp")
+	_, html, err = CompareDirs(dir, fixture("load-after"), out)
+	require.NoError(t, err)
+	assert.FileExists(t, html)
+}
+
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	require.NoError(t, os.CopyFS(dst, os.DirFS(src)))
+}

@@ -1,0 +1,103 @@
+package faults
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/eidsim/eidsim/reference/telco"
+)
+
+// Spec is one complete fault setting; the zero Spec is a healthy service. Durations are
+// written as Go durations ("250ms", "2s") in YAML and JSON input.
+type Spec struct {
+	// SMS impairs the telco simulator's carriers.
+	SMS telco.Faults `json:"sms" yaml:"sms"`
+	// Routes add latency or errors to requests.
+	Routes []RouteFault `json:"routes,omitempty" yaml:"routes"`
+	// ProviderUnavailable makes the OpenID Connect provider answer 503.
+	ProviderUnavailable bool `json:"provider_unavailable,omitempty" yaml:"provider_unavailable"`
+	// ClockSkew is how far the service's clock runs ahead (negative: behind).
+	ClockSkew time.Duration `json:"clock_skew,omitempty" yaml:"clock_skew"`
+}
+
+// RouteFault impairs the requests whose path starts with Prefix (and whose method is Method,
+// when set).
+type RouteFault struct {
+	Prefix string `json:"prefix" yaml:"prefix"`
+	Method string `json:"method,omitempty" yaml:"method"`
+	// Latency is added before the request is served; Jitter adds a uniform 0..Jitter more.
+	Latency time.Duration `json:"latency,omitempty" yaml:"latency"`
+	Jitter  time.Duration `json:"jitter,omitempty" yaml:"jitter"`
+	// ErrorRate is the probability that the request is answered with Status instead.
+	ErrorRate float64 `json:"error_rate,omitempty" yaml:"error_rate"`
+	// Status is the error's HTTP status (default 503).
+	Status int `json:"status,omitempty" yaml:"status"`
+}
+
+// MaxLatency bounds the injected latency of one request (Latency + Jitter).
+const MaxLatency = 2 * time.Minute
+
+// Validate reports the first invalid field, named by its path in the spec.
+func (s Spec) Validate() error {
+	if err := s.SMS.Validate(); err != nil {
+		return fmt.Errorf("sms.%w", err)
+	}
+	for i, r := range s.Routes {
+		f := fmt.Sprintf("routes[%d]", i)
+		switch {
+		case !strings.HasPrefix(r.Prefix, "/"):
+			return fmt.Errorf("%s.prefix: %q must start with /", f, r.Prefix)
+		case strings.HasPrefix(r.Prefix, "/sim/") || r.Prefix == "/sim" || r.Prefix == "/":
+			return fmt.Errorf("%s.prefix: %q would impair the control plane (/sim/)", f, r.Prefix)
+		case r.Method != "" && strings.ToUpper(r.Method) != r.Method:
+			return fmt.Errorf("%s.method: %q must be upper case", f, r.Method)
+		case r.Latency < 0 || r.Jitter < 0 || r.Latency+r.Jitter > MaxLatency:
+			return fmt.Errorf("%s: latency + jitter must be between 0 and %v", f, MaxLatency)
+		case r.ErrorRate < 0 || r.ErrorRate > 1 || math.IsNaN(r.ErrorRate):
+			return fmt.Errorf("%s.error_rate: %v is not a probability", f, r.ErrorRate)
+		case r.Status != 0 && (r.Status < 400 || r.Status > 599):
+			return fmt.Errorf("%s.status: %d is not an HTTP error status", f, r.Status)
+		}
+	}
+	if s.ClockSkew.Abs() > 24*time.Hour {
+		return fmt.Errorf("clock_skew: %v is more than a day", s.ClockSkew)
+	}
+	return nil
+}
+
+// Healthy reports whether s injects nothing.
+func (s Spec) Healthy() bool {
+	return len(s.SMS.Carriers) == 0 && len(s.SMS.Outages) == 0 && len(s.Routes) == 0 && !s.ProviderUnavailable && s.ClockSkew == 0
+}
+
+// ParseSpec decodes a spec from YAML or JSON, refusing unknown fields, and validates it.
+func ParseSpec(b []byte) (Spec, error) {
+	var s Spec
+	if len(bytes.TrimSpace(b)) == 0 {
+		return s, nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&s); err != nil {
+		return Spec{}, err
+	}
+	return s, s.Validate()
+}
+
+// status returns the route fault's error status.
+func (r RouteFault) status() int {
+	if r.Status == 0 {
+		return http.StatusServiceUnavailable
+	}
+	return r.Status
+}
+
+func (r RouteFault) matches(req *http.Request) bool {
+	return strings.HasPrefix(req.URL.Path, r.Prefix) && (r.Method == "" || r.Method == req.Method)
+}

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -8,9 +10,11 @@ import (
 	"github.com/eidsim/eidsim/reference"
 )
 
-// ticketBody is the answer of a call that sent an OTP; the id's name depends on the flow.
-func ticketBody(idName string, t *reference.Ticket) map[string]any {
-	return map[string]any{idName: t.ID, "otp_expires_at": t.ExpiresAt.UTC().Format(time.RFC3339)}
+// ticketBody is the answer of a call that sent an OTP: {"<flow>_id": …, "otp_expires_at": …}.
+func ticketBody(idName string, t *reference.Ticket) json.RawMessage {
+	id, _ := json.Marshal(t.ID)
+	exp, _ := json.Marshal(t.ExpiresAt.UTC().Format(time.RFC3339))
+	return json.RawMessage(fmt.Sprintf(`{%q:%s,"otp_expires_at":%s}`, idName, id, exp))
 }
 
 // register handles POST /v1/registrations: level-1 self-registration.

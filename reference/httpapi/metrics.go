@@ -50,7 +50,7 @@ func NewMetrics() *Metrics {
 		}, []string{"outcome"}),
 		otpSent: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "eidsim_otp_sent_total",
-			Help: "SMS accepted by the gateway, by purpose (registration, login, recovery, activation, notice).",
+			Help: "OTP messages accepted by the SMS gateway, by purpose (registration, login, recovery, activation).",
 		}, []string{"purpose"}),
 	}
 	m.handler = promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry})
@@ -79,8 +79,8 @@ func (m *Metrics) observe(route, method string, status int, outcome string, d ti
 
 func (m *Metrics) login(outcome string) { m.logins.WithLabelValues(outcome).Inc() }
 
-// Gateway wraps an SMS gateway so that every message it accepts counts in
-// eidsim_otp_sent_total{purpose}.
+// Gateway wraps an SMS gateway so that every OTP message it accepts counts in
+// eidsim_otp_sent_total{purpose}; messages without an OTP (notices) are not counted.
 func (m *Metrics) Gateway(next reference.Gateway) reference.Gateway {
 	return countingGateway{next: next, sent: m.otpSent}
 }
@@ -93,6 +93,9 @@ type countingGateway struct {
 func (g countingGateway) Send(ctx context.Context, msg reference.SMS) error {
 	if err := g.next.Send(ctx, msg); err != nil {
 		return err
+	}
+	if msg.OTP == "" {
+		return nil
 	}
 	purpose := msg.Purpose
 	if purpose == "" {

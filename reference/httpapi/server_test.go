@@ -422,8 +422,15 @@ func TestMetrics(t *testing.T) {
 	do(t, s, "POST", "/v1/registrations/def/verify", `{"otp":"1"}`)
 	do(t, s, "POST", "/v1/sessions", `{"citizen_id":"1","password":"p","device_id":"d"}`)
 	do(t, s, "GET", "/no/such/path/12345", "")
-	gw := s.Metrics().Gateway(gatewayFunc(func(context.Context, reference.SMS) error { return nil }))
+	gw := s.Metrics().Gateway(gatewayFunc(func(_ context.Context, m reference.SMS) error {
+		if m.To == "0000000000" {
+			return errors.New("refused")
+		}
+		return nil
+	}))
 	require.NoError(t, gw.Send(context.Background(), reference.SMS{To: "0912345678", Purpose: "registration", OTP: "999999"}))
+	require.NoError(t, gw.Send(context.Background(), reference.SMS{To: "0912345678", Purpose: "notice"}))
+	require.Error(t, gw.Send(context.Background(), reference.SMS{To: "0000000000", Purpose: "registration", OTP: "1"}))
 
 	res := do(t, s, "GET", "/metrics", "")
 	require.Equal(t, 200, res.status)
@@ -437,6 +444,7 @@ func TestMetrics(t *testing.T) {
 	} {
 		assert.Contains(t, res.raw, want)
 	}
+	assert.NotContains(t, res.raw, `purpose="notice"`, "notices are not OTPs")
 	for _, raw := range []string{"abc", "def", "12345"} {
 		assert.NotContains(t, res.raw, raw, "raw paths never become labels")
 	}

@@ -7,7 +7,7 @@ BIN     := bin
 EIDSIM  := $(BIN)/eidsim
 export K6_AUTO_EXTENSION_RESOLUTION := false
 
-.PHONY: all build run test test-short vet fmt bench k6 clean
+.PHONY: all build run test test-short vet fmt bench k6 clean report-screenshot
 
 all: build
 
@@ -35,6 +35,13 @@ test-short:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...
+
+# report-screenshot opens a report in headless Chromium (installed with apt-get when missing),
+# saves bin/report-screenshot.png and checks that its plots were drawn.
+report-screenshot:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update && apt-get install -y --no-install-recommends chromium; }
+	@mkdir -p $(BIN)
+	EIDSIM_SCREENSHOT=$(CURDIR)/$(BIN)/report-screenshot.png $(GO) test -count=1 -run '^TestScreenshot$$' -v ./results/report/
 
 clean:
 	rm -rf $(BIN)

@@ -106,7 +106,7 @@ func linePlot(a axes, ss []series) ([]byte, error) {
 		}
 		p.Legend.Add(name, l)
 	}
-	return render(p)
+	return render(p, len(ss))
 }
 
 // bar is one stacked layer of a bar chart: its value per category.
@@ -135,8 +135,8 @@ func stackedBars(a axes, categories []string, layers []bar) ([]byte, error) {
 		p.Legend.Add(l.Name, bc)
 	}
 	p.NominalX(categories...)
-	p.Legend.Top = true
-	return render(p)
+	p.X.Min, p.X.Max = -0.5, float64(len(categories))-0.5
+	return render(p, len(layers))
 }
 
 // groupedBars draws, per category, one bar per group side by side.
@@ -155,8 +155,8 @@ func groupedBars(a axes, categories []string, groups []bar) ([]byte, error) {
 		p.Legend.Add(g.Name, bc)
 	}
 	p.NominalX(categories...)
-	p.Legend.Top = true
-	return render(p)
+	p.X.Min, p.X.Max = -0.5, float64(len(categories))-0.5
+	return render(p, len(groups))
 }
 
 func newPlot(a axes) *plot.Plot {
@@ -173,14 +173,22 @@ func newPlot(a axes) *plot.Plot {
 	p.Add(plotter.NewGrid())
 	p.Legend.Top = true
 	p.Legend.Left = true
+	p.Legend.TextStyle.Font.Size = vg.Points(9)
+	p.Legend.XOffs = vg.Points(8)
 	return p
 }
 
 var svgProlog = regexp.MustCompile(`(?s)^<\?xml[^>]*>\s*(<!--.*?-->\s*)?`)
 var svgSize = regexp.MustCompile(`^<svg width="[^"]*" height="[^"]*"`)
 
-// render draws p as SVG without the XML prolog, sized to its container width.
-func render(p *plot.Plot) ([]byte, error) {
+// render draws p as SVG without the XML prolog, sized to its container width. The Y axis
+// is extended upwards to leave room for a legend of the given number of entries above the
+// data.
+func render(p *plot.Plot, legend int) ([]byte, error) {
+	if legend > 0 && p.Y.Max > p.Y.Min {
+		share := math.Min(0.5, (float64(legend)*11+10)/float64(plotH.Points()-40))
+		p.Y.Max = p.Y.Min + (p.Y.Max-p.Y.Min)/(1-share)
+	}
 	c := vgsvg.NewWith(vgsvg.UseWH(plotW, plotH))
 	p.Draw(draw.New(c))
 	var b bytes.Buffer

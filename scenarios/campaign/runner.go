@@ -1,0 +1,358 @@
+package campaign
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/eidsim/eidsim/generators/population"
+	"github.com/eidsim/eidsim/generators/profile"
+	"github.com/eidsim/eidsim/generators/synth"
+)
+
+// World is the population a campaign runs on and the scale it stands for.
+type World struct {
+	Pop   []population.Record
+	Scale float64
+	// Source says where the population came from (profile and count, or file).
+	Source string
+}
+
+// PrepareWorld builds the campaign's population: count citizens (0: the definition's) sampled
+// from its profile with the seed, or read from its population file (then the scale is
+// population.real_adults / lines, or 1).
+func PrepareWorld(c *Campaign, count int, seed uint64) (*World, error) {
+	p := c.Population
+	if p.File != "" {
+		var pop []population.Record
+		err := population.ReadFile(p.File, func(r *population.Record) error {
+			pop = append(pop, *r)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		scale := 1.0
+		if p.RealAdults > 0 && len(pop) > 0 {
+			scale = float64(len(pop)) / float64(p.RealAdults)
+		}
+		return &World{Pop: pop, Scale: scale, Source: "file " + p.File}, nil
+	}
+	prof, err := profile.Load(p.Profile)
+	if err != nil {
+		return nil, err
+	}
+	if count <= 0 {
+		count = p.Count
+	}
+	real := p.RealAdults
+	if real <= 0 {
+		real = int(math.Round(float64(prof.Population.Count) * prof.AdultShare()))
+	}
+	pop, err := generate(prof, count, seed, c.Start.Time)
+	if err != nil {
+		return nil, err
+	}
+	return &World{Pop: pop, Scale: float64(len(pop)) / float64(real),
+		Source: fmt.Sprintf("profile %s (generators/synth, seed %d): %d of %d people aged 14+", p.Profile, seed, len(pop), real)}, nil
+}
+
+// generate draws about count people aged 14+ at start from the profile with the population
+// generator (generators/synth): it generates count / (share aged 14+) citizens of all ages,
+// keeps those aged 14 or over at start, and removes the accounts of the generator's snapshot
+// (the campaign starts before them).
+func generate(prof *profile.Profile, count int, seed uint64, start time.Time) ([]population.Record, error) {
+	m, err := synth.NewModel(prof, seed)
+	if err != nil {
+		return nil, err
+	}
+	total := int64(math.Ceil(float64(count) / prof.AdultShare()))
+	sp, err := m.NewPopulation(total)
+	if err != nil {
+		return nil, err
+	}
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		_, err := sp.Write(ctx, pw, synth.Options{Workers: 1})
+		pw.CloseWithError(err)
+	}()
+	defer pr.Close()
+	rd := population.NewReader(pr, "generated:"+prof.Name)
+	pop := make([]population.Record, 0, count+count/50)
+	for {
+		var r population.Record
+		err := rd.Next(&r)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		b, err := time.Parse("2006-01-02", r.BirthDate)
+		if err != nil || b.AddDate(profile.AdultAge, 0, 0).After(start) {
+			continue
+		}
+		r.Account = nil
+		pop = append(pop, r)
+	}
+	return pop, nil
+}
+
+// RunReplicas runs replicas 0..n-1 on up to workers goroutines; results are in replica order
+// and do not depend on workers.
+func RunReplicas(ctx context.Context, c *Campaign, w *World, seed uint64, n, workers int) ([]*Result, error) {
+	if n < 1 {
+		n = 1
+	}
+	workers = max(1, min(workers, n))
+	out := make([]*Result, n)
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range next {
+				out[r], errs[r] = Run(ctx, c, w.Pop, w.Scale, seed, r)
+			}
+		}()
+	}
+	for r := 0; r < n; r++ {
+		next <- r
+	}
+	close(next)
+	wg.Wait()
+	for r, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("replica %d: %w", r, err)
+		}
+	}
+	return out, nil
+}
+
+// Band is a headline figure across replicas: the mean, the 95% confidence interval of the
+// mean (normal approximation; equal to the mean for one replica) and the 2.5–97.5% range of
+// the replicas.
+type Band struct {
+	Mean   float64 `json:"mean"`
+	CILow  float64 `json:"ci95_low"`
+	CIHigh float64 `json:"ci95_high"`
+	P025   float64 `json:"p2_5"`
+	P975   float64 `json:"p97_5"`
+	N      int     `json:"replicas"`
+}
+
+// BandOf summarises values.
+func BandOf(xs []float64) Band {
+	b := Band{N: len(xs)}
+	if len(xs) == 0 {
+		return b
+	}
+	b.Mean = stat.Mean(xs, nil)
+	b.CILow, b.CIHigh = b.Mean, b.Mean
+	if len(xs) > 1 {
+		se := stat.StdDev(xs, nil) / math.Sqrt(float64(len(xs)))
+		b.CILow, b.CIHigh = b.Mean-1.96*se, b.Mean+1.96*se
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	b.P025 = stat.Quantile(0.025, stat.Empirical, s, nil)
+	b.P975 = stat.Quantile(0.975, stat.Empirical, s, nil)
+	return b
+}
+
+// metricOf returns a day's value of a metric.
+func metricOf(d *DayStats, metric string) int {
+	switch metric {
+	case MetricProfiles:
+		return d.Profiles
+	case MetricActivated:
+		return d.Activated
+	case MetricLevel2:
+		return d.Level2
+	}
+	return 0
+}
+
+// dayIndex returns the index of date in the daily series, or -1.
+func dayIndex(r *Result, date string) int {
+	for i := range r.Daily {
+		if r.Daily[i].Date == date {
+			return i
+		}
+	}
+	return -1
+}
+
+// Summary is the headline figures of a run, at full scale (simulated counts ÷ scale).
+type Summary struct {
+	Campaign  string            `json:"campaign"`
+	Citizens  int               `json:"citizens"`
+	Scale     float64           `json:"scale"`
+	Seed      uint64            `json:"seed"`
+	Replicas  int               `json:"replicas"`
+	End       map[string]Band   `json:"end"`
+	Deadlines []DeadlineSummary `json:"deadlines"`
+	Reported  []ReportedSummary `json:"reported"`
+	Totals    map[string]Band   `json:"totals"`
+	Causes    map[string]Band   `json:"barriers_met"`
+}
+
+// DeadlineSummary says whether and when a deadline's target was met.
+type DeadlineSummary struct {
+	Name   string `json:"name"`
+	Date   string `json:"date"`
+	Metric string `json:"metric"`
+	Target int    `json:"target"`
+	// AtDeadline is the metric on the deadline day (full scale).
+	AtDeadline Band `json:"at_deadline"`
+	// Shortfall is target − value at the deadline, when positive.
+	Shortfall Band `json:"shortfall"`
+	// MetShare is the share of replicas that met the target by the date.
+	MetShare float64 `json:"met_share"`
+	// ReachedDay is the day index (from start) the target was reached, over the replicas that
+	// reached it within the simulated days; ReachedDate is the date of its mean.
+	ReachedDay  Band   `json:"reached_day"`
+	ReachedDate string `json:"reached_date,omitempty"`
+}
+
+// ReportedSummary compares a simulated figure with a reported one.
+type ReportedSummary struct {
+	Date      string  `json:"date"`
+	Metric    string  `json:"metric"`
+	Reported  int     `json:"reported"`
+	Simulated Band    `json:"simulated"`
+	ErrorPct  float64 `json:"error_pct"`
+	Fit       bool    `json:"fit"`
+	Source    string  `json:"source,omitempty"`
+}
+
+// Summarise computes the headline figures over the replicas.
+func Summarise(c *Campaign, rs []*Result, seed uint64) *Summary {
+	sc := rs[0].Scale
+	full := func(v int) float64 { return float64(v) / sc }
+	sm := &Summary{Campaign: c.Name, Citizens: rs[0].Citizens, Scale: sc, Seed: seed, Replicas: len(rs),
+		End: map[string]Band{}, Totals: map[string]Band{}, Causes: map[string]Band{}}
+	for _, m := range []string{MetricProfiles, MetricActivated, MetricLevel2} {
+		var xs []float64
+		for _, r := range rs {
+			xs = append(xs, full(metricOf(&r.Daily[len(r.Daily)-1], m)))
+		}
+		sm.End[m] = BandOf(xs)
+	}
+	totals := map[string]func(d *DayStats) float64{
+		"logins":                      func(d *DayStats) float64 { return float64(d.Logins) },
+		"login_failures":              func(d *DayStats) float64 { return float64(d.LoginFailures) },
+		"sms_submitted":               func(d *DayStats) float64 { return float64(d.SMSSubmitted) },
+		"sms_delivered":               func(d *DayStats) float64 { return float64(d.SMSDelivered) },
+		"sms_expired":                 func(d *DayStats) float64 { return float64(d.SMSExpired) },
+		"recovery_ok":                 func(d *DayStats) float64 { return float64(d.RecoveryOK) },
+		"recovery_failed_sim_swapped": func(d *DayStats) float64 { return float64(d.RecoveryFailedSwap) },
+		"recovery_failed_no_coverage": func(d *DayStats) float64 { return float64(d.RecoveryFailedNoCoverage) },
+		"recovery_failed_other":       func(d *DayStats) float64 { return float64(d.RecoveryFailedOther) },
+		"counter_served":              func(d *DayStats) float64 { return float64(d.CounterServed) },
+		"counter_gave_up":             func(d *DayStats) float64 { return float64(d.CounterGaveUp) },
+		"web_activations":             func(d *DayStats) float64 { return float64(d.WebActivations) },
+		"free_sims":                   func(d *DayStats) float64 { return float64(d.FreeSIMs) },
+		"phone_changes":               func(d *DayStats) float64 { return float64(d.PhoneChanges) },
+	}
+	for name, f := range totals {
+		var xs []float64
+		for _, r := range rs {
+			var t float64
+			for i := range r.Daily {
+				t += f(&r.Daily[i])
+			}
+			xs = append(xs, t/sc)
+		}
+		sm.Totals[name] = BandOf(xs)
+	}
+	for k := uint8(1); k < nCauses; k++ {
+		var xs []float64
+		var any bool
+		for _, r := range rs {
+			var t float64
+			for i := range r.Daily {
+				t += float64(r.Daily[i].Failures[k])
+			}
+			any = any || t > 0
+			xs = append(xs, t/sc)
+		}
+		if any {
+			sm.Causes[causeNames[k]] = BandOf(xs)
+		}
+	}
+	for _, dl := range c.Deadlines {
+		ds := DeadlineSummary{Name: dl.Name, Date: dl.Date.String(), Metric: dl.Metric, Target: dl.Target}
+		var at, short, reached []float64
+		met := 0
+		for _, r := range rs {
+			i := dayIndex(r, dl.Date.String())
+			v := full(metricOf(&r.Daily[i], dl.Metric))
+			at = append(at, v)
+			short = append(short, math.Max(0, float64(dl.Target)-v))
+			if v >= float64(dl.Target) {
+				met++
+			}
+			for j := range r.Daily {
+				if full(metricOf(&r.Daily[j], dl.Metric)) >= float64(dl.Target) {
+					reached = append(reached, float64(j))
+					break
+				}
+			}
+		}
+		ds.AtDeadline, ds.Shortfall = BandOf(at), BandOf(short)
+		ds.MetShare = float64(met) / float64(len(rs))
+		if len(reached) > 0 {
+			ds.ReachedDay = BandOf(reached)
+			ds.ReachedDate = c.Start.AddDate(0, 0, int(math.Round(ds.ReachedDay.Mean))).Format("2006-01-02")
+		}
+		sm.Deadlines = append(sm.Deadlines, ds)
+	}
+	for _, rp := range c.Reported {
+		var xs []float64
+		for _, r := range rs {
+			i := dayIndex(r, rp.Date.String())
+			xs = append(xs, full(metricOf(&r.Daily[i], rp.Metric)))
+		}
+		b := BandOf(xs)
+		sm.Reported = append(sm.Reported, ReportedSummary{Date: rp.Date.String(), Metric: rp.Metric, Reported: rp.Value,
+			Simulated: b, ErrorPct: 100 * (b.Mean - float64(rp.Value)) / float64(rp.Value), Fit: rp.Fit, Source: rp.Source})
+	}
+	return sm
+}
+
+// Without returns a copy of the campaign without the named interventions (free_sims,
+// owner_cleanup, web_activation, mobile_enrolment) or outreach; an error names an unknown one.
+func Without(c *Campaign, names []string) (*Campaign, error) {
+	cp := *c
+	for _, n := range names {
+		switch strings.TrimSpace(n) {
+		case "":
+		case "free_sims":
+			cp.Interventions.FreeSIMs = nil
+		case "owner_cleanup":
+			cp.Interventions.OwnerCleanup = nil
+		case "web_activation":
+			cp.Interventions.WebActivation = nil
+		case "mobile_enrolment":
+			cp.Interventions.MobileEnrolment = nil
+		case "outreach":
+			cp.Outreach = nil
+		default:
+			return nil, fmt.Errorf("unknown intervention %q (free_sims, owner_cleanup, web_activation, mobile_enrolment, outreach)", n)
+		}
+	}
+	return &cp, nil
+}

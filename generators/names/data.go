@@ -284,4 +284,5 @@ func init() {
 	alias("lao", "thai")
 	alias("khang", "thai")
 	alias("other", "minority")
+	checkWords()
 }

@@ -23,6 +23,9 @@ package names
 import (
 	"math/rand/v2"
 	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/eidsim/eidsim/generators/sampling"
 )
@@ -208,4 +211,24 @@ func Append(dst []byte, idx int, female bool, birthYear int, r *rand.Rand) []byt
 // Name returns a full name as a string (for tests and tools; Append does not allocate).
 func Name(scheme string, female bool, birthYear int, r *rand.Rand) string {
 	return string(Append(nil, Index(scheme), female, birthYear, r))
+}
+
+// checkWords panics at start-up if a word list holds text that would need escaping in JSON
+// or CSV, so encoders may copy names verbatim.
+func checkWords() {
+	for _, s := range schemes {
+		lists := []list{s.family, s.middle2[0], s.middle2[1]}
+		for x := 0; x < 2; x++ {
+			for e := 0; e < 3; e++ {
+				lists = append(lists, s.middle[x][e], s.given[x][e])
+			}
+		}
+		for _, l := range lists {
+			for _, w := range l.words {
+				if !utf8.ValidString(w) || strings.ContainsAny(w, "\"\\,\n\r\t") || w == "" {
+					panic("names: bad word " + strconv.Quote(w) + " in scheme " + s.name)
+				}
+			}
+		}
+	}
 }

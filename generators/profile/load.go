@@ -55,6 +55,15 @@ func Builtin() []string {
 	return names
 }
 
+// Raw returns the YAML text of a built-in profile.
+func Raw(name string) ([]byte, bool) {
+	if strings.ContainsAny(name, "/\\.") {
+		return nil, false
+	}
+	b, err := builtinFS.ReadFile(path.Join("profiles", name+".yaml"))
+	return b, err == nil
+}
+
 // Load returns the built-in profile with that name, or else reads the file at that path.
 func Load(nameOrFile string) (*Profile, error) {
 	if b, err := builtinFS.ReadFile(path.Join("profiles", nameOrFile+".yaml")); err == nil && !strings.ContainsAny(nameOrFile, "/\\.") {
@@ -90,11 +99,11 @@ func Parse(data []byte, file string) (*Profile, error) {
 				msg = m[2]
 			}
 			field := ""
-			if i := strings.Index(msg, "field "); i == 0 {
-				if j := strings.Index(msg[6:], " "); j > 0 {
-					field = msg[6 : 6+j]
-					msg = "unknown field" + msg[6+j:]
-				}
+			if strings.HasPrefix(msg, "field ") && strings.Contains(msg, " not found in type ") {
+				rest := msg[len("field "):]
+				j := strings.Index(rest, " not found in type ")
+				field = rest[:j]
+				msg = fmt.Sprintf("unknown field %q (not a field of %s; check the spelling)", field, rest[j+len(" not found in type "):])
 			}
 			return nil, &Error{File: file, Line: line, Field: field, Msg: msg}
 		}

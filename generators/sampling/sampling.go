@@ -68,8 +68,13 @@ func (p *Perm) At(x uint64) uint64 {
 
 func (p *Perm) round(x uint64) uint64 {
 	l, r := x>>p.half, x&p.mask
+	sh := 64 - p.half
 	for _, k := range p.keys {
-		l, r = r, l^(Mix64(r^k)&p.mask)
+		// round function: the top bits of a two-multiply hash of (r, key)
+		f := (r ^ k) * 0xbf58476d1ce4e5b9
+		f ^= f >> 31
+		f *= 0x94d049bb133111eb
+		l, r = r, l^(f>>sh)
 	}
 	return l<<p.half | r
 }

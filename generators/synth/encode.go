@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"math"
 	"strconv"
 	"unicode/utf8"
 
@@ -72,15 +73,14 @@ func appendJSONString(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
-// appendJSONBytes is appendJSONString for a byte slice (names), without allocating.
+// appendJSONBytes is appendJSONString for a byte slice (names), without allocating. Names
+// are assembled from word lists checked when the names package loads (valid UTF-8, no quotes,
+// backslashes or control characters), so only a cheap guard remains here.
 func appendJSONBytes(dst []byte, s []byte) []byte {
 	for _, b := range s {
 		if b < 0x20 || b == '"' || b == '\\' {
 			return appendJSONString(dst, string(s))
 		}
-	}
-	if !utf8.Valid(s) {
-		return appendJSONString(dst, string(s))
 	}
 	dst = append(dst, '"')
 	dst = append(dst, s...)
@@ -98,7 +98,26 @@ func appendDigits(dst []byte, v int64, width int) []byte {
 	return append(dst, buf[i:]...)
 }
 
-func appendFloat(dst []byte, v float64) []byte { return strconv.AppendFloat(dst, v, 'f', -1, 64) }
+// appendFloat appends a non-negative value with at most three decimals, as strconv's
+// shortest 'f' format would for such a value ("0.5", "1", "0.125").
+func appendFloat(dst []byte, v float64) []byte {
+	if v < 0 || v > 1e12 || v != v {
+		return strconv.AppendFloat(dst, v, 'f', -1, 64)
+	}
+	m := int64(math.Round(v * 1000))
+	dst = strconv.AppendInt(dst, m/1000, 10)
+	frac := m % 1000
+	if frac == 0 {
+		return dst
+	}
+	d := [3]byte{byte('0' + frac/100), byte('0' + frac/10%10), byte('0' + frac%10)}
+	n := 3
+	for d[n-1] == '0' {
+		n--
+	}
+	dst = append(dst, '.')
+	return append(dst, d[:n]...)
+}
 
 func appendBool(dst []byte, b bool) []byte {
 	if b {

@@ -35,6 +35,9 @@ type Population struct {
 	cum   []int64 // cum[k] = citizens in strata before k; len(st)+1
 	group []int64 // group[k] = cum of the first stratum of k's (province, sex, year) group
 	codes [][]byte
+	// serials scrambles the rank within a (province, sex, birth year) group into the six
+	// serial digits: a keyed permutation of [0, 10^6) per group.
+	serials []*sampling.Perm
 	// recycleK is the offset of the citizen whose current SIM recycles a citizen's abandoned
 	// account number: j = (i + recycleK) mod N, an injection.
 	recycleK int64
@@ -143,6 +146,18 @@ func (m *Model) NewPopulation(n int64) (*Population, error) {
 	for _, pv := range provs {
 		pop.codes = append(pop.codes, []byte(pv.code))
 	}
+	pop.serials = make([]*sampling.Perm, len(sst))
+	for k := range sst {
+		if k > 0 && sst[k].prov == sst[k-1].prov && sst[k].female == sst[k-1].female && sst[k].year == sst[k-1].year {
+			pop.serials[k] = pop.serials[k-1]
+			continue
+		}
+		sx := uint64(0)
+		if sst[k].female {
+			sx = 1
+		}
+		pop.serials[k] = sampling.NewPerm(1_000_000, sampling.Derive(m.Seed, 0x73657269, uint64(sst[k].prov), sx, uint64(sst[k].year)))
+	}
 	pop.perm = sampling.NewPerm(uint64(n), sampling.Derive(m.Seed, 0x73747261, uint64(n)))
 	pop.recycleK = n/2 + 1
 	if n <= 2 {
@@ -192,7 +207,7 @@ func (p *Population) stratumOf(i int64) (k int, serial int64) {
 			lo = mid + 1
 		}
 	}
-	return lo, r - p.group[lo]
+	return lo, int64(p.serials[lo].At(uint64(r - p.group[lo])))
 }
 
 // ShardRange returns the index range [lo, hi) of shard i of n (1-based).

@@ -1,0 +1,44 @@
+package synth
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// BenchmarkGenerateJSONL measures citizens per second written to a JSONL file (Điện Biên,
+// all CPUs), chunk by chunk as `eidsim generate --out` does.
+func BenchmarkGenerateJSONL(b *testing.B) {
+	pop := build(b, "dien-bien", 1, 50_000_000)
+	path := filepath.Join(b.TempDir(), "pop.jsonl")
+	f, err := os.Create(path)
+	require.NoError(b, err)
+	defer f.Close()
+	w := f
+	b.ReportAllocs()
+	b.ResetTimer()
+	// b.N citizens from the start of a 50 M population.
+	_, err = pop.Write(context.Background(), w, Options{Shard: 1, Shards: max(1, 50_000_000/max(b.N, 1))})
+	require.NoError(b, err)
+	b.StopTimer()
+	st, _ := f.Stat()
+	lo, hi := ShardRange(50_000_000, 1, max(1, 50_000_000/max(b.N, 1)))
+	b.ReportMetric(float64(hi-lo)/b.Elapsed().Seconds(), "citizens/s")
+	b.ReportMetric(float64(st.Size())/float64(hi-lo), "bytes/citizen")
+}
+
+// BenchmarkCitizen measures generating and encoding one citizen on one goroutine.
+func BenchmarkCitizen(b *testing.B) {
+	pop := build(b, "dien-bien", 1, 10_000_000)
+	g := newGen(pop)
+	var c citizen
+	buf := make([]byte, 0, 1024)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		g.generate(int64(i%10_000_000), &c)
+		buf = pop.appendJSON(buf[:0], &c)
+	}
+}

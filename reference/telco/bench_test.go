@@ -68,3 +68,52 @@ func BenchmarkSendDeliver(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
+
+// BenchmarkLongPoll measures the virtual user's round trip under the system clock: 256
+// goroutines each send an OTP to their own number and long-poll its inbox until it arrives.
+// Every carrier's latency is a constant 1 ms, so the figure is the machinery's (timers,
+// wake-ups, Advance) more than the latency's.
+func BenchmarkLongPoll(b *testing.B) {
+	const users = 256
+	w := newWorld()
+	phones := w.numbers("097", users, "4g")
+	cfg := FastConfig()
+	cfg.Carriers = map[string]CarrierConfig{} // every carrier on Default
+	cfg.Default = CarrierConfig{Latency: Latency{P50: time.Millisecond}}
+	s := New(cfg, w, reference.SystemClock{}, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var next atomic.Int64
+	errc := make(chan error, users)
+	b.ResetTimer()
+	for _, p := range phones {
+		go func() {
+			var after int64
+			for next.Add(1) <= int64(b.N) {
+				if err := s.Send(ctx, otp(p, "123456")); err != nil {
+					errc <- err
+					return
+				}
+				for {
+					msgs, err := s.Messages(ctx, p, after, 10*time.Second)
+					if err != nil {
+						errc <- err
+						return
+					}
+					if len(msgs) > 0 {
+						after = msgs[len(msgs)-1].ID
+						break
+					}
+				}
+			}
+			errc <- nil
+		}()
+	}
+	for range users {
+		if err := <-errc; err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}

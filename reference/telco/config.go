@@ -61,7 +61,8 @@ type CarrierConfig struct {
 // Config holds the simulator's parameters. Zero fields take DefaultConfig's values in New.
 type Config struct {
 	// Carriers maps a carrier name (as reference.CarrierOf returns it, matched ignoring case,
-	// spaces and hyphens; "unknown" for numbers outside the prefix table) to its route.
+	// spaces and hyphens; "unknown" for numbers outside the prefix table) to its route. Nil
+	// takes DefaultConfig's table; an empty map puts every carrier on Default.
 	Carriers map[string]CarrierConfig `json:"carriers" yaml:"carriers"`
 	// Default is the route of carriers not in Carriers.
 	Default CarrierConfig `json:"default" yaml:"default"`

@@ -69,7 +69,7 @@ func testClients() []oidc.ClientConfig {
 	}
 }
 
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB, extra ...oidc.ClientConfig) *env {
 	t.Helper()
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "eidsim.db"))
@@ -84,7 +84,7 @@ func newEnv(t testing.TB) *env {
 	require.NoError(t, err)
 	api, err := httpapi.New(httpapi.Config{API: svc, OperatorToken: "op-token"})
 	require.NoError(t, err)
-	p, err := oidc.New(oidc.Config{Accounts: svc, Clients: testClients()})
+	p, err := oidc.New(oidc.Config{Accounts: svc, Clients: append(testClients(), extra...)})
 	require.NoError(t, err)
 	srv := httptest.NewServer(p.Mount(api))
 	t.Cleanup(srv.Close)

@@ -39,7 +39,8 @@ func (r Receipt) String() string {
 }
 
 // Receipts advances deliveries to the clock's now and returns the receipts with Seq > after
-// still held (the latest Config.ReceiptBuffer), oldest first.
+// still held, oldest first. Only the latest Config.ReceiptBuffer are held: a consumer that
+// needs every receipt reads at least that often (a gap shows as a jump in Seq).
 func (s *Sim) Receipts(after int64) []Receipt {
 	s.Advance(context.Background())
 	s.mu.Lock()

@@ -91,8 +91,15 @@ func New(cfg Config, world World, clock reference.Clock, seed uint64) *Sim {
 	return s
 }
 
-// Config returns the configuration in effect (defaults filled in).
-func (s *Sim) Config() Config { return s.cfg }
+// Config returns the configuration in effect: defaults filled in, carrier keys normalised.
+func (s *Sim) Config() Config {
+	c := s.cfg
+	c.Carriers = make(map[string]CarrierConfig, len(s.cfg.Carriers))
+	for k, v := range s.cfg.Carriers {
+		c.Carriers[k] = v
+	}
+	return c
+}
 
 // numberLocked returns the state of phone, creating it.
 func (s *Sim) numberLocked(phone string, now time.Time) *number {

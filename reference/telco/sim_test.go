@@ -546,10 +546,12 @@ func TestRunDeliversWithoutPolls(t *testing.T) {
 }
 
 func TestConcurrentUse(t *testing.T) {
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	w := newWorld()
 	phones := w.numbers("033", 64, "4g")
 	s := New(FastConfig(), w, reference.SystemClock{}, 1)
+	go func() { _ = s.Run(ctx) }()
 	errc := make(chan error, 8)
 	for g := range 4 {
 		go func() {
@@ -568,6 +570,11 @@ func TestConcurrentUse(t *testing.T) {
 					break
 				}
 				s.Stats()
+				s.Receipts(int64(i))
+				if err = s.SetFaults(Faults{Carriers: map[string]CarrierFaults{"*": {ExtraDelay: Latency{P50: time.Duration(i) * time.Millisecond}}}}); err != nil {
+					break
+				}
+				s.Faults()
 			}
 			errc <- err
 		}()

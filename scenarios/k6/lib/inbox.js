@@ -16,7 +16,9 @@ export function cursor(phone) {
 
 // waitOTP long-polls the handset for a message carrying an OTP newer than after, for at most
 // waitSeconds (and never past the OTP's expiry). It returns the OTP or '' when none came.
-export function waitOTP(phone, after, waitSeconds, expiresAt) {
+// notBefore (ms since the epoch), when given, also skips messages delivered before it: for a
+// challenge that came without a cursor taken first.
+export function waitOTP(phone, after, waitSeconds, expiresAt, notBefore) {
   if (!phone) return '';
   let deadline = Date.now() + waitSeconds * 1000;
   const exp = expiresAt ? Date.parse(expiresAt) : NaN;
@@ -28,7 +30,7 @@ export function waitOTP(phone, after, waitSeconds, expiresAt) {
     if (r.status !== 200 || !r.body || !r.body.messages) break;
     for (const m of r.body.messages) {
       if (m.id > after) after = m.id;
-      if (m.otp) return m.otp;
+      if (m.otp && !(notBefore && Date.parse(m.delivered_at) < notBefore)) return m.otp;
     }
   }
   return '';

@@ -207,10 +207,13 @@ type Handset struct {
 type Settings struct {
 	Hash             HashSettings `json:"hash"`
 	PasswordPoolSize int          `json:"password_pool_size"`
-	Policy           Policy       `json:"policy"`
-	Store            string       `json:"store"`
-	Citizens         int64        `json:"citizens"`
-	Accounts         int64        `json:"accounts"`
+	// DeferredPasswordHashes counts imported passwords stored with a fast import hash until
+	// their first login rehashes them with Hash (see Service.Import).
+	DeferredPasswordHashes int    `json:"deferred_password_hashes"`
+	Policy                 Policy `json:"policy"`
+	Store                  string `json:"store"`
+	Citizens               int64  `json:"citizens"`
+	Accounts               int64  `json:"accounts"`
 }
 
 // HashSettings name a password hasher and its cost parameters.

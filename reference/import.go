@@ -31,7 +31,12 @@ const defaultImportBatch = 20000
 //     including OTPs for the old account, reach the new holder). The result does not depend
 //     on the order of the lines;
 //   - every account with its level, phone, status and bound device; passwords are hashed once
-//     per distinct password and the hash shared (the pool size is recorded).
+//     per distinct password and the hash shared (the pool size is recorded). A slow hasher
+//     (argon2id) hashes at most opts.HashBudget distinct passwords (default DefaultHashBudget);
+//     passwords beyond the budget get a salted SHA-256 import hash that the first successful
+//     login replaces with the service's hasher ("rehash on login"), so that first login costs
+//     one slow hash like any other and the import stays fast for a file with a distinct
+//     password per citizen. The count is recorded as DeferredPasswordHashes.
 //
 // The file is read as a stream and written in transactions of opts.BatchSize citizens. A bad
 // line stops the import with an error naming the file and line; batches before it stay
@@ -72,7 +77,13 @@ func (s *Service) Import(ctx context.Context, path string, opts ImportOptions) (
 	}
 	defer f.Close()
 
-	imp := &importer{s: s, path: path, pool: map[string]string{}, stats: ImportStats{SHA256: sum}}
+	imp := &importer{s: s, path: path, pool: map[string]string{}, stats: ImportStats{SHA256: sum}, budget: -1}
+	if s.hasher.Settings().Algorithm != HashFast {
+		imp.budget = opts.HashBudget
+		if imp.budget == 0 {
+			imp.budget = DefaultHashBudget
+		}
+	}
 	batches := make(chan []lineRecord, 2)
 	readErr := make(chan error, 1)
 	ctx, cancel := context.WithCancel(ctx)
@@ -96,7 +107,6 @@ func (s *Service) Import(ctx context.Context, path string, opts ImportOptions) (
 	if err := <-readErr; err != nil {
 		return ImportStats{}, err
 	}
-	imp.stats.PasswordPoolSize = len(imp.pool)
 	imp.stats.Duration = time.Since(start)
 	rec := &ImportRecord{SHA256: sum, Path: path, ImportedAt: s.now(), Stats: imp.stats}
 	if err := s.store.Update(ctx, func(tx Tx) error { return tx.PutImport(rec) }); err != nil {
@@ -160,13 +170,15 @@ func readBatches(ctx context.Context, r io.Reader, name string, size int, out ch
 }
 
 type importer struct {
-	s     *Service
-	path  string
-	pool  map[string]string // password → hash
-	stats ImportStats
+	s      *Service
+	path   string
+	pool   map[string]string // password → hash
+	stats  ImportStats
+	budget int // distinct passwords to hash with the service's hasher; -1: all
 }
 
-// hashNew hashes the batch's passwords not in the pool yet, in parallel.
+// hashNew hashes the batch's passwords not in the pool yet, in parallel: with the service's
+// hasher while the import's budget lasts, then with the fast hasher (upgraded at first login).
 func (imp *importer) hashNew(batch []lineRecord) error {
 	var todo []string
 	seen := map[string]bool{}
@@ -185,10 +197,17 @@ func (imp *importer) hashNew(batch []lineRecord) error {
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, pw := range todo {
+		h := imp.s.hasher
+		if imp.budget >= 0 && imp.stats.PasswordPoolSize >= imp.budget {
+			h = fastHasher{}
+			imp.stats.DeferredPasswordHashes++
+		} else {
+			imp.stats.PasswordPoolSize++
+		}
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			hashes[i], errs[i] = imp.s.hasher.Hash(pw)
+			hashes[i], errs[i] = h.Hash(pw)
 		})
 	}
 	wg.Wait()

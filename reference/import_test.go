@@ -166,3 +166,45 @@ func TestImportGenerated(t *testing.T) {
 	assert.Equal(t, st.Accounts, s.Accounts)
 	assert.Equal(t, st.PasswordPoolSize, s.PasswordPoolSize)
 }
+
+// TestImportHashBudget: a slow hasher hashes only the budget; the other accounts get a fast
+// import hash that their first login replaces with the service's hasher.
+func TestImportHashBudget(t *testing.T) {
+	argon, err := reference.NewHasher(reference.HashArgon2id)
+	require.NoError(t, err)
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "eid.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	e := newEnvOn(t, st, false, func(c *reference.Config) { c.Hasher = argon })
+	stats, err := e.svc.Import(bg, "testdata/population.jsonl", reference.ImportOptions{HashBudget: 2})
+	require.NoError(t, err)
+	assert.Equal(t, 2, stats.PasswordPoolSize)
+	assert.Equal(t, 4, stats.DeferredPasswordHashes)
+	set, err := e.svc.Settings(bg)
+	require.NoError(t, err)
+	assert.Equal(t, 2, set.PasswordPoolSize)
+	assert.Equal(t, 4, set.DeferredPasswordHashes)
+
+	hashOf := func(id string) string {
+		var h string
+		require.NoError(t, e.store.View(bg, func(tx reference.Tx) error {
+			a, err := tx.Account(id)
+			if err == nil {
+				h = a.PasswordHash
+			}
+			return err
+		}))
+		return h
+	}
+	// Every account logs in; afterwards every hash is argon2id.
+	for _, c := range []struct{ id, pw, dev string }{
+		{idAn, pwAn, "dev-an"}, {idBinh, "Vneid#1985", "dev-binh"}, {idEm, "Hoang@1975", "dev-em"},
+		{idKhanh, "Khanh@1950x", "dev-khanh"},
+	} {
+		e.login(t, c.id, c.pw, c.dev)
+		assert.True(t, strings.HasPrefix(hashOf(c.id), "$argon2id$v=19$m=19456,t=2,p=1$"), c.id)
+		e.login(t, c.id, c.pw, c.dev)
+		_, err := e.svc.Login(bg, reference.LoginRequest{CitizenID: c.id, Password: "Wrong@123", DeviceID: c.dev})
+		requireCode(t, err, reference.EInvalidCredentials)
+	}
+}

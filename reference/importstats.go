@@ -2,12 +2,19 @@ package reference
 
 import "time"
 
+// DefaultHashBudget is the default number of distinct passwords an import hashes with a slow
+// hasher: about 25 s of argon2id (default cost) on two cores.
+const DefaultHashBudget = 1000
+
 // ImportOptions tune Service.Import.
 type ImportOptions struct {
 	// BatchSize is the number of citizens written per transaction (default 20,000).
 	BatchSize int
 	// Force imports the file even when a file with the same SHA-256 was imported before.
 	Force bool
+	// HashBudget is how many distinct passwords a slow hasher (argon2id) hashes during the
+	// import (0: DefaultHashBudget; negative: all); see Service.Import.
+	HashBudget int
 	// Progress, if set, is called after every committed batch with the citizens read so far.
 	Progress func(citizens int64)
 }
@@ -26,7 +33,10 @@ type ImportStats struct {
 	OldNumbers int64 `json:"old_numbers"`
 	// PasswordPoolSize is the number of distinct password hashes computed: accounts that share
 	// a password share its hash.
-	PasswordPoolSize int           `json:"password_pool_size"`
-	SHA256           string        `json:"sha256"`
-	Duration         time.Duration `json:"duration"`
+	PasswordPoolSize int `json:"password_pool_size"`
+	// DeferredPasswordHashes counts distinct passwords beyond the hash budget, stored with a
+	// fast import hash until their first login rehashes them.
+	DeferredPasswordHashes int           `json:"deferred_password_hashes"`
+	SHA256                 string        `json:"sha256"`
+	Duration               time.Duration `json:"duration"`
 }

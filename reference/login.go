@@ -3,6 +3,7 @@ package reference
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -15,7 +16,9 @@ const maxPasswordBytes = 256
 // account pending activation and a wrong password all answer invalid_credentials, and an
 // unknown ID costs one hash verification like a known one. The MaxFailedLogins-th consecutive
 // wrong password locks the account for LockDuration and answers account_locked. A right
-// password resets the count (writing only when it was not zero). On the bound device the
+// password resets the count (writing only when it was not zero) and replaces a stored hash of
+// another algorithm or cost (an import hash beyond the import's hash budget) with the
+// service's hasher. On the bound device the
 // answer is a token, without any store write; on another device it is a challenge whose OTP
 // goes to the account's phone.
 func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, error) {
@@ -53,7 +56,14 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 	if !ok {
 		return nil, s.failLogin(ctx, acc.CitizenID)
 	}
-	if acc.FailedLogins != 0 {
+	rehash := ""
+	if !strings.HasPrefix(acc.PasswordHash, s.hashPrefix) {
+		// An import hash or another hasher's: replace it with the service's own.
+		if rehash, err = s.hasher.Hash(req.Password); err != nil {
+			return nil, internal(err)
+		}
+	}
+	if acc.FailedLogins != 0 || rehash != "" {
 		err := s.store.Update(ctx, func(tx Tx) error {
 			a, err := tx.Account(acc.CitizenID)
 			if err != nil {
@@ -63,6 +73,9 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 				return err // a concurrent wrong password locked it meanwhile
 			}
 			a.FailedLogins = 0
+			if rehash != "" && a.PasswordHash == acc.PasswordHash {
+				a.PasswordHash = rehash
+			}
 			a.UpdatedAt = now
 			return tx.UpdateAccount(a)
 		})

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -60,6 +61,9 @@ type Service struct {
 	// dummyHash is verified for unknown citizen IDs so that a login's timing does not tell
 	// whether the ID has an account.
 	dummyHash string
+	// hashPrefix is the algorithm-and-parameters prefix of the hasher's encodings; a stored
+	// hash without it is replaced at the next successful login.
+	hashPrefix string
 
 	opened atomic.Uint64 // challenges opened by this instance, for periodic pruning
 }
@@ -127,6 +131,11 @@ func NewService(cfg Config) (*Service, error) {
 		return nil, fmt.Errorf("reference: dummy hash: %w", err)
 	}
 	s.dummyHash = dummy
+	parts := strings.Split(dummy, "$")
+	if len(parts) < 4 {
+		return nil, fmt.Errorf("reference: hasher encoding %q has no salt and digest fields", parts[0])
+	}
+	s.hashPrefix = strings.Join(parts[:len(parts)-2], "$") + "$"
 	return s, nil
 }
 
@@ -240,6 +249,7 @@ func (s *Service) Settings(ctx context.Context) (*Settings, error) {
 		imports, err := tx.Imports()
 		for _, r := range imports {
 			out.PasswordPoolSize += r.Stats.PasswordPoolSize
+			out.DeferredPasswordHashes += r.Stats.DeferredPasswordHashes
 		}
 		return err
 	})

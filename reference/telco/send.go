@@ -35,6 +35,11 @@ func (s *Sim) Send(ctx context.Context, msg reference.SMS) error {
 		c.mRefusedOutage.Inc()
 		return &SubmitError{Phone: phone, Carrier: carrier, Status: StatusSubmitFailed, RetryAfter: until.Sub(now), Err: ErrOutage}
 	}
+	if len(s.queue) >= s.cfg.MaxPending {
+		c.RefusedQueueFull++
+		c.mRefusedQueue.Inc()
+		return &SubmitError{Phone: phone, Carrier: carrier, Status: StatusQueueFull, Err: ErrQueueFull}
+	}
 	cf := s.faults.carrier(c.key)
 	route := s.cfg.route(c.key)
 	rate := route.SubmitRate
@@ -52,11 +57,6 @@ func (s *Sim) Send(ctx context.Context, msg reference.SMS) error {
 			c.mThrottled.Inc()
 			return &SubmitError{Phone: phone, Carrier: carrier, Status: StatusThrottled, RetryAfter: wait, Err: ErrThrottled}
 		}
-	}
-	if len(s.queue) >= s.cfg.MaxPending {
-		c.RefusedQueueFull++
-		c.mRefusedQueue.Inc()
-		return &SubmitError{Phone: phone, Carrier: carrier, Status: StatusQueueFull, Err: ErrQueueFull}
 	}
 
 	n := s.numberLocked(phone, now)

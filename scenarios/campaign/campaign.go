@@ -102,6 +102,11 @@ type Behaviour struct {
 	// QueueDaysPerPatience is how many days of counter queue one unit of the citizen's patience
 	// tolerates before they give up the visit.
 	QueueDaysPerPatience float64 `yaml:"queue_days_per_patience"`
+	// StandardiseShare is the share of citizens told phone_not_owner who go to a carrier shop
+	// to register their SIM in their own name (the shop needs a chip ID card), after a mean of
+	// StandardiseDays; the others wait for an intervention.
+	StandardiseShare float64 `yaml:"standardise_share"`
+	StandardiseDays  float64 `yaml:"standardise_days"`
 	// LoginsPerYear is how often an active account holder logs in.
 	LoginsPerYear float64 `yaml:"logins_per_year"`
 	// Defaults for citizens whose record has no traits.
@@ -154,6 +159,8 @@ type OwnerCleanup struct {
 	Date      Date    `yaml:"date"`
 	Converted float64 `yaml:"converted"`
 	CutOff    float64 `yaml:"cut_off"`
+	// Rebuy is the share of users cut off who buy a new SIM in their own name.
+	Rebuy float64 `yaml:"rebuy"`
 }
 
 // WebActivation is community digital teams activating accounts on the web for people
@@ -396,6 +403,7 @@ func (c *Campaign) applyDefaults() {
 	def(&b.RetryDays, 7)
 	def(&b.QueueDaysPerPatience, 2)
 	def(&b.LoginsPerYear, 6)
+	def(&b.StandardiseDays, 14)
 	def(&b.ForgetPerYear, 0.5)
 	def(&b.TypoRate, 0.05)
 	if b.Patience == 0 {
@@ -506,7 +514,8 @@ func (c *Campaign) check() error {
 		v float64
 	}{{"behaviour.bass_p", b.BassP}, {"behaviour.bass_q", b.BassQ}, {"behaviour.retry_days", b.RetryDays},
 		{"behaviour.activation_delay_days", b.ActivationDelayDays}, {"behaviour.logins_per_year", b.LoginsPerYear},
-		{"behaviour.forget_per_year", b.ForgetPerYear}, {"behaviour.queue_days_per_patience", b.QueueDaysPerPatience}} {
+		{"behaviour.forget_per_year", b.ForgetPerYear}, {"behaviour.queue_days_per_patience", b.QueueDaysPerPatience},
+		{"behaviour.standardise_days", b.StandardiseDays}} {
 		if err := nonNeg(x.f, x.v); err != nil {
 			return err
 		}
@@ -520,7 +529,8 @@ func (c *Campaign) check() error {
 	for _, x := range []struct {
 		f string
 		v float64
-	}{{"behaviour.self_register_share", b.SelfRegisterShare}, {"behaviour.upgrade_share", b.UpgradeShare}, {"behaviour.typo_rate", b.TypoRate}} {
+	}{{"behaviour.self_register_share", b.SelfRegisterShare}, {"behaviour.upgrade_share", b.UpgradeShare}, {"behaviour.typo_rate", b.TypoRate},
+		{"behaviour.standardise_share", b.StandardiseShare}} {
 		if err := share(x.f, x.v); err != nil {
 			return err
 		}
@@ -573,6 +583,9 @@ func (c *Campaign) check() error {
 			return err
 		}
 		if err := share(f+".cut_off", x.CutOff); err != nil {
+			return err
+		}
+		if err := share(f+".rebuy", x.Rebuy); err != nil {
 			return err
 		}
 		if x.Converted+x.CutOff > 1 {

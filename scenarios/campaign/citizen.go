@@ -84,6 +84,7 @@ type citizen struct {
 	townNext  bool  // the next activation try is on a trip to town (coverage)
 	resetNext bool  // the pending queue join is for a password reset / phone change
 	hs0, sim0 uint8 // handset and SIM status at the start (segments)
+	chipCard  bool  // holds a chip ID card (a carrier shop needs it to register a SIM in the holder's name)
 
 	threshold float64 // decision pool: acts when the village's cumulative pressure reaches it
 	nextDay   int32   // day of the next scheduled action, -1 none

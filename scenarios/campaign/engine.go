@@ -59,6 +59,7 @@ const (
 	actActivate
 	actLogin
 	actPhoneChangeDone
+	actStandardise
 )
 
 type queueEntry struct {
@@ -219,6 +220,7 @@ func (s *sim) load(pop []population.Record) error {
 				}
 			}
 			c.swaps = float32(r.SIM.SwapsPerYear)
+			c.chipCard = r.ChipCard
 			c.hs0 = c.handset
 			switch {
 			case c.phone == "":
@@ -508,6 +510,31 @@ func (s *sim) act(i int32, act uint8) {
 			s.homeSession(i, kindLogin)
 		} else {
 			s.nextLogin(i)
+		}
+	case actStandardise:
+		if c.phone == "" || c.owner {
+			if c.stage == stQueued {
+				s.goToCounter(i, false)
+			} else {
+				s.retry(i)
+			}
+			return
+		}
+		c.owner = true
+		_ = s.store.Update(s.ctx, func(tx reference.Tx) error {
+			sub, err := tx.Subscriber(c.phone)
+			if err != nil {
+				return err
+			}
+			sub.OwnerID = c.id
+			return tx.PutSubscriber(sub)
+		})
+		s.today.SIMsStandardised++
+		c.visits = 0
+		if c.stage == stQueued {
+			s.goToCounter(i, false)
+		} else {
+			s.retry(i)
 		}
 	case actPhoneChangeDone:
 		s.counterSession(i, kindPhoneChange, s.date(s.day).Add(9*time.Hour))
@@ -848,9 +875,13 @@ func (s *sim) applyInterventions(date time.Time) {
 				s.releaseNumber(c.phone)
 				c.phone = ""
 				s.today.SIMsCutOff++
+				if c.u() < oc.Rebuy {
+					s.giveSIM(int32(i), true)
+				}
 			}
 		}
 		s.wake(causeNonOwnerSIM, func(_ int32, c *citizen) bool { return c.owner && c.phone != "" })
+		s.wake(causeNoPhone, func(_ int32, c *citizen) bool { return c.phone != "" })
 	}
 	for _, w := range iv.WebActivation {
 		if w.From.Equal(date) {

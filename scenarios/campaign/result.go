@@ -36,6 +36,7 @@ type DayStats struct {
 	FreeSIMs                 int     `json:"free_sims"`
 	SIMsConverted            int     `json:"sims_converted"`
 	SIMsCutOff               int     `json:"sims_cut_off"`
+	SIMsStandardised         int     `json:"sims_standardised"`
 	SMSSubmitted             int64   `json:"sms_submitted"`
 	SMSDelivered             int64   `json:"sms_delivered"`
 	SMSExpired               int64   `json:"sms_expired"`
@@ -69,6 +70,16 @@ type Result struct {
 	Funnel  []FunnelRow
 	// Citizens is the number of simulated citizens.
 	Citizens int
+	// Segments are the end-of-run counts per segment, in a fixed order.
+	Segments []SegmentStats
+}
+
+// SegmentStats counts a segment's citizens and how many of them have a level-2 profile, an
+// activated account and an activated level-2 account at the end.
+type SegmentStats struct {
+	Dimension, Value              string
+	Citizens, Profiles, Activated int
+	Level2                        int
 }
 
 func (s *sim) outcome(c *citizen) (string, string) {
@@ -108,6 +119,8 @@ func (s *sim) result() *Result {
 		}
 		counts[k]++
 	}
+	segIdx := map[[2]string]int{}
+	var segs []SegmentStats
 	for i := range s.cit {
 		c := &s.cit[i]
 		out, cause := s.outcome(c)
@@ -123,11 +136,28 @@ func (s *sim) result() *Result {
 			{"coverage", coverageNames[c.cov]}, {"sim", simNames[c.sim0]}, {"poverty", povertyNames[c.poverty]},
 			{"age", ageBandNames[c.ageBand]}, {"residence", urb}} {
 			add(segKey{dv[0], dv[1], out, cause})
+			k, ok := segIdx[dv]
+			if !ok {
+				k = len(segs)
+				segIdx[dv] = k
+				segs = append(segs, SegmentStats{Dimension: dv[0], Value: dv[1]})
+			}
+			st := &segs[k]
+			st.Citizens++
+			if c.level >= 2 {
+				st.Profiles++
+			}
+			if c.activated {
+				st.Activated++
+				if c.level >= 2 {
+					st.Level2++
+				}
+			}
 		}
 	}
 	rows := make([]FunnelRow, 0, len(order))
 	for _, k := range order {
 		rows = append(rows, FunnelRow{Dimension: k.dim, Value: k.val, Outcome: k.out, Cause: k.cause, Count: counts[k]})
 	}
-	return &Result{Replica: s.replica, Scale: s.scale, Start: s.c.Start.Time, Daily: s.daily, Funnel: rows, Citizens: len(s.cit)}
+	return &Result{Replica: s.replica, Scale: s.scale, Start: s.c.Start.Time, Daily: s.daily, Funnel: rows, Citizens: len(s.cit), Segments: segs}
 }

@@ -108,6 +108,23 @@ func generate(prof *profile.Profile, count int, seed uint64, start time.Time) ([
 	return pop, nil
 }
 
+// PrepareWorldFull builds the campaign's population at full scale: every adult of the real
+// area (population.real_adults, or the profile's population × share aged 14+).
+func PrepareWorldFull(c *Campaign, seed uint64) (*World, error) {
+	if c.Population.File != "" {
+		return PrepareWorld(c, 0, seed)
+	}
+	real := c.Population.RealAdults
+	if real <= 0 {
+		prof, err := profile.Load(c.Population.Profile)
+		if err != nil {
+			return nil, err
+		}
+		real = int(math.Round(float64(prof.Population.Count) * prof.AdultShare()))
+	}
+	return PrepareWorld(c, real, seed)
+}
+
 // RunReplicas runs replicas 0..n-1 on up to workers goroutines; results are in replica order
 // and do not depend on workers.
 func RunReplicas(ctx context.Context, c *Campaign, w *World, seed uint64, n, workers int) ([]*Result, error) {

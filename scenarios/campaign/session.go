@@ -357,6 +357,14 @@ func (s *sim) verify(ss *session, otp string) error {
 func (s *sim) startFailed(ss *session, err error) error {
 	switch code(err) {
 	case reference.EPhoneNotOwner:
+		c := &s.cit[ss.idx]
+		if c.chipCard && c.u() < s.c.Behaviour.StandardiseShare {
+			// to a carrier shop to register the SIM in their own name, then back
+			c.cause = causeNonOwnerSIM
+			s.today.Failures[causeNonOwnerSIM]++
+			s.schedule(ss.idx, s.day+1+int(c.exp(s.c.Behaviour.StandardiseDays)), actStandardise)
+			return nil
+		}
 		s.fail(ss.idx, causeNonOwnerSIM, true)
 	case reference.EPhoneInUse:
 		s.fail(ss.idx, causePhoneInUse, true)

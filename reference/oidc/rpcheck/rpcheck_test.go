@@ -1,0 +1,110 @@
+package rpcheck_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/oidc"
+	"github.com/eidsim/eidsim/reference/oidc/oidctest"
+	"github.com/eidsim/eidsim/reference/oidc/rpcheck"
+	"github.com/eidsim/eidsim/reference/sqlite"
+)
+
+type nopGateway struct{}
+
+func (nopGateway) Send(context.Context, reference.SMS) error { return nil }
+
+// setup starts the provider and two relying parties of one client (LoA1 and LoA2 start URLs)
+// built with rp's checks.
+func setup(t *testing.T, careless bool) rpcheck.Config {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "eidsim.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { store.Close() })
+	hasher, err := reference.NewHasher("fast")
+	require.NoError(t, err)
+	svc, err := reference.NewService(reference.Config{Store: store, Hasher: hasher, Gateway: nopGateway{}})
+	require.NoError(t, err)
+	_, err = svc.Import(ctx, "../testdata/population.jsonl", reference.ImportOptions{})
+	require.NoError(t, err)
+
+	rps := map[string]*oidctest.RP{}
+	var uris []string
+	for _, acr := range []string{"LoA1", "LoA2"} {
+		rp := oidctest.New(oidctest.Config{ClientID: "vendor", ClientSecret: "s3cret", ACR: acr,
+			SkipStateCheck: careless, SkipNonceCheck: careless, Timeout: 5 * time.Second})
+		srv := httptest.NewServer(rp.Handler())
+		t.Cleanup(srv.Close)
+		rp.Base = srv.URL
+		rps[acr] = rp
+		uris = append(uris, rp.RedirectURL())
+	}
+	var p *oidc.Provider
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	p, err = oidc.New(oidc.Config{Accounts: svc, Issuer: srv.URL, Clients: []oidc.ClientConfig{{ID: "vendor", Secret: "s3cret", RedirectURIs: uris}}})
+	require.NoError(t, err)
+	mux.Handle("/", p)
+	for _, rp := range rps {
+		rp.SetIssuer(srv.URL)
+	}
+	return rpcheck.Config{
+		Provider: p, ProviderURL: srv.URL,
+		Start: rps["LoA1"].Base + "/start", StartLoA2: rps["LoA2"].Base + "/start",
+		Level1:  &rpcheck.Citizen{CitizenID: "001090000041", FullName: "Trần Văn Minh", Password: "Matkhau@41", DeviceID: "device-41", Level: 1},
+		Level2:  &rpcheck.Citizen{CitizenID: "001090000057", FullName: "Trần Văn Sơn", Password: "Matkhau@57", DeviceID: "device-57", Level: 2},
+		Slow:    200 * time.Millisecond,
+		Timeout: 3 * time.Second,
+	}
+}
+
+func byName(rs []rpcheck.Result) map[string]rpcheck.Result {
+	m := map[string]rpcheck.Result{}
+	for _, r := range rs {
+		m[r.Check] = r
+	}
+	return m
+}
+
+func TestCarefulRelyingPartyPassesEveryCheck(t *testing.T) {
+	rs := rpcheck.Run(context.Background(), setup(t, false))
+	require.Len(t, rs, len(rpcheck.Checks))
+	for _, r := range rs {
+		assert.True(t, r.Passed, "%s: %s (expected %s)", r.Check, r.Outcome, r.Expect)
+		assert.False(t, r.Skipped, r.Check)
+	}
+	m := byName(rs)
+	assert.Contains(t, m["insufficient_level"].Provider, oidc.ErrUnmetAuthenticationRequirements)
+	assert.Contains(t, m["user_cancel"].Provider, "access_denied")
+	assert.Contains(t, m["provider_error"].Provider, "server_error")
+	assert.Contains(t, m["success_loa2"].Outcome, "logged in")
+}
+
+func TestCarelessRelyingPartyIsCaught(t *testing.T) {
+	m := byName(rpcheck.Run(context.Background(), setup(t, true)))
+	for _, name := range []string{"wrong_state", "wrong_nonce"} {
+		assert.False(t, m[name].Passed, "%s: %s", name, m[name].Outcome)
+		assert.Contains(t, m[name].Outcome, "logged in", name)
+	}
+	for _, name := range []string{"success_loa1", "success_loa2", "insufficient_level", "user_cancel", "expired_code", "reused_code", "provider_error", "slow_provider"} {
+		assert.True(t, m[name].Passed, "%s: %s", name, m[name].Outcome)
+	}
+}
+
+func TestSkipsWithoutLoA2Start(t *testing.T) {
+	cfg := setup(t, false)
+	cfg.StartLoA2 = ""
+	m := byName(rpcheck.Run(context.Background(), cfg))
+	assert.True(t, m["success_loa2"].Skipped)
+	assert.True(t, m["insufficient_level"].Skipped)
+	assert.True(t, m["success_loa1"].Passed, m["success_loa1"].Outcome)
+}

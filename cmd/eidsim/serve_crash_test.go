@@ -180,12 +180,23 @@ func TestServe_CrashKeepsAcknowledged(t *testing.T) {
 	t.Logf("acknowledged before the kill: %d, in all: %d of %d", len(killed), len(final), n)
 	assert.Less(t, len(killed), n, "the kill should fall mid-burst")
 
-	_, url = startEidsim(t, bin, args...)
+	cmd, url = startEidsim(t, bin, args...)
 	for _, i := range final {
 		c := citizenN(i)
 		st, body, err := call(ctx, hc, "POST", url+"/v1/sessions", map[string]string{
 			"citizen_id": c.id, "password": fmt.Sprintf("Crash!pw%02d", i), "device_id": fmt.Sprintf("crash-%d", i)})
 		require.NoError(t, err)
 		assert.Equal(t, 201, st, "citizen %d acknowledged but lost: %v", i, body)
+	}
+
+	// SIGTERM is a graceful stop: the process drains and exits 0.
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		assert.NoError(t, err, "exit status after SIGTERM")
+	case <-time.After(20 * time.Second):
+		t.Fatal("eidsim did not stop within 20 s of SIGTERM")
 	}
 }

@@ -79,8 +79,22 @@ func (m *Model) NewPopulation(n int64) (*Population, error) {
 				ps = 1 - ps
 			}
 			for _, b := range p.Age.Bands {
-				perAge := b.Share / float64(b.Max-b.Min+1)
+				// Ages within a band are uniform, except that older bands thin out with age
+				// (mortality): weight e^(-rate·(age-min)), rate 0.05 from 60 and 0.15 from 75
+				// (assumption), normalised so the band keeps its share.
+				rate := 0.0
+				switch {
+				case b.Min >= 75:
+					rate = 0.15
+				case b.Min >= 60:
+					rate = 0.05
+				}
+				norm := 0.0
 				for age := b.Min; age <= b.Max; age++ {
+					norm += math.Exp(-rate * float64(age-b.Min))
+				}
+				for age := b.Min; age <= b.Max; age++ {
+					perAge := b.Share * math.Exp(-rate*float64(age-b.Min)) / norm
 					// birthday on or before the snapshot day in year Y-age …
 					y0 := Y - age
 					s0 := daysFromCivil(y0, 1, 1)

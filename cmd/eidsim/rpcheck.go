@@ -1,0 +1,328 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/eidsim/eidsim/generators/population"
+	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/faults"
+	"github.com/eidsim/eidsim/reference/httpapi"
+	"github.com/eidsim/eidsim/reference/oidc"
+	"github.com/eidsim/eidsim/reference/oidc/rpcheck"
+	"github.com/eidsim/eidsim/reference/sqlite"
+	"github.com/eidsim/eidsim/reference/telco"
+)
+
+func init() {
+	register(&command{
+		name:    "rp-check",
+		summary: "act as the test identity provider for a vendor's relying party and report how it handles success and failures",
+		usage: "--population FILE (--clients FILE | --redirect-uri URL [--client-id ID --client-secret S])\n" +
+			"             [--rp-start URL] [--rp-start-loa2 URL] [--addr 127.0.0.1:8090] [--data DIR] [--hash fast|argon2id]\n" +
+			"             [--slow 5s] [--timeout 30s] [--out FILE] [--hold]",
+		run: runRPCheck,
+	})
+}
+
+type rpCheckConfig struct {
+	population, clients, redirectURI, clientID, clientSecret string
+	start, startLoA2, addr, data, hash, sms, out             string
+	slow, timeout                                            time.Duration
+	hold                                                     bool
+	seed                                                     uint64
+}
+
+func parseRPCheck(c *command, e *env, args []string) (*rpCheckConfig, error) {
+	cfg := &rpCheckConfig{}
+	fs := newFlagSet(c, e)
+	fs.StringVar(&cfg.population, "population", "", "population `FILE` (JSON Lines) of synthetic citizens")
+	fs.StringVar(&cfg.clients, "clients", "", "clients `FILE` (YAML/JSON) registering the relying parties")
+	fs.StringVar(&cfg.redirectURI, "redirect-uri", "", "instead of --clients: the relying party's callback `URL` (comma-separated for several)")
+	fs.StringVar(&cfg.clientID, "client-id", "vendor-rp", "with --redirect-uri: the client_id")
+	fs.StringVar(&cfg.clientSecret, "client-secret", "vendor-secret", "with --redirect-uri: the client secret")
+	fs.StringVar(&cfg.start, "rp-start", "", "the relying party's `URL` that starts a login (acr_values LoA1 or none); without it, only serve (use --hold)")
+	fs.StringVar(&cfg.startLoA2, "rp-start-loa2", "", "the relying party's `URL` that starts a login with acr_values=LoA2 (enables the LoA2 checks)")
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8090", "`HOST:PORT` the provider listens on; its issuer is http://HOST:PORT")
+	fs.StringVar(&cfg.data, "data", "", "`DIR` for the SQLite database (default: a temporary directory, removed at exit)")
+	fs.StringVar(&cfg.hash, "hash", "fast", "password hasher: fast (salted SHA-256) or argon2id")
+	fs.StringVar(&cfg.sms, "sms", "fast", "SMS latency of the simulated telco: fast or realistic")
+	fs.StringVar(&cfg.out, "out", "", "write the results as JSON to `FILE`")
+	fs.DurationVar(&cfg.slow, "slow", 5*time.Second, "token endpoint delay in the slow-provider check")
+	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "how long the relying party may take to answer")
+	fs.BoolVar(&cfg.hold, "hold", false, "keep serving after the checks until interrupted (to try logins in a browser or run rp-login)")
+	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the service's, the telco's and the faults' random draws")
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(rest) > 0:
+		return nil, usageErr("unexpected argument %q", rest[0])
+	case cfg.population == "":
+		return nil, usageErr("--population FILE is required")
+	case cfg.clients == "" && cfg.redirectURI == "":
+		return nil, usageErr("--clients FILE or --redirect-uri URL is required")
+	case cfg.clients != "" && cfg.redirectURI != "":
+		return nil, usageErr("--clients and --redirect-uri exclude each other")
+	case cfg.hash != "argon2id" && cfg.hash != "fast":
+		return nil, usageErr("--hash: %q is not argon2id or fast", cfg.hash)
+	case cfg.sms != "realistic" && cfg.sms != "fast":
+		return nil, usageErr("--sms: %q is not realistic or fast", cfg.sms)
+	case cfg.start == "" && !cfg.hold:
+		return nil, usageErr("--rp-start URL is required (or --hold to only serve)")
+	case cfg.slow <= 0 || cfg.timeout <= 0:
+		return nil, usageErr("--slow and --timeout must be positive")
+	}
+	if _, _, err := net.SplitHostPort(cfg.addr); err != nil {
+		return nil, usageErr("--addr: %q is not HOST:PORT", cfg.addr)
+	}
+	return cfg, nil
+}
+
+// clientsOf returns the registered clients from --clients or --redirect-uri.
+func (cfg *rpCheckConfig) clientsOf() ([]oidc.ClientConfig, error) {
+	if cfg.clients != "" {
+		cs, err := oidc.LoadClients(cfg.clients)
+		if err != nil {
+			return nil, usageErr("--clients: %v", err)
+		}
+		return cs, nil
+	}
+	c := oidc.ClientConfig{ID: cfg.clientID, Secret: cfg.clientSecret, Name: cfg.clientID, RedirectURIs: strings.Split(cfg.redirectURI, ",")}
+	if err := c.Validate(); err != nil {
+		return nil, usageErr("--redirect-uri: %v", err)
+	}
+	return []oidc.ClientConfig{c}, nil
+}
+
+// vendorKit is the OpenID Connect provider and the fault controller of a running service.
+type vendorKit struct {
+	provider *oidc.Provider
+	faults   *faults.Controller
+}
+
+// handler serves the control plane's /sim/faults, the provider's paths and next (the HTTP
+// API), with the injected faults applied.
+func (k *vendorKit) handler(next http.Handler) http.Handler {
+	return k.faults.Mount(k.provider.Mount(next))
+}
+
+// rpService is a reference service with the provider and faults on one listener.
+type rpService struct {
+	kit     *vendorKit
+	srv     *http.Server
+	ln      net.Listener
+	store   *sqlite.Store
+	stopSim context.CancelFunc
+	simDone chan struct{}
+	tmp     string
+}
+
+// simInbox adapts the telco's inboxes to the HTTP API.
+type simInbox struct{ sim *telco.Sim }
+
+func (i simInbox) Messages(ctx context.Context, phone string, after int64, wait time.Duration) ([]httpapi.Message, error) {
+	msgs, err := i.sim.Messages(ctx, phone, after, wait)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]httpapi.Message, len(msgs))
+	for k, m := range msgs {
+		out[k] = httpapi.Message{ID: m.ID, Sender: m.Sender, Body: m.Body, OTP: m.OTP, DeliveredAt: m.DeliveredAt}
+	}
+	return out, nil
+}
+
+// simWorld lets the telco look handsets up in the service built after it.
+type simWorld struct{ api reference.API }
+
+func (w *simWorld) Handset(ctx context.Context, phone string) (*reference.Handset, error) {
+	return w.api.Handset(ctx, phone)
+}
+
+func startRPService(ctx context.Context, e *env, cfg *rpCheckConfig, clients []oidc.ClientConfig) (_ *rpService, err error) {
+	s := &rpService{}
+	dir := cfg.data
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "eidsim-rp-check-"); err != nil {
+			return nil, err
+		}
+		s.tmp = dir
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("--data: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			s.close()
+		}
+	}()
+	hasher, err := reference.NewHasher(cfg.hash)
+	if err != nil {
+		return nil, usageErr("--hash: %v", err)
+	}
+	if s.store, err = sqlite.Open(ctx, filepath.Join(dir, "eidsim.db")); err != nil {
+		return nil, err
+	}
+	metrics := httpapi.NewMetrics()
+	tcfg := telco.FastConfig()
+	if cfg.sms == "realistic" {
+		tcfg = telco.DefaultConfig()
+	}
+	world := &simWorld{}
+	sim := telco.New(tcfg, world, reference.SystemClock{}, cfg.seed)
+	ctrl := faults.New(sim, nil, cfg.seed)
+	svc, err := reference.NewService(reference.Config{Store: s.store, Clock: faults.Clock{Base: reference.SystemClock{}, C: ctrl},
+		Hasher: hasher, Gateway: metrics.Gateway(sim), Seed: cfg.seed})
+	if err != nil {
+		return nil, err
+	}
+	world.api = svc
+	if _, err := svc.Import(ctx, cfg.population, reference.ImportOptions{}); err != nil {
+		return nil, fmt.Errorf("import %s: %w", cfg.population, err)
+	}
+	api, err := httpapi.New(httpapi.Config{API: svc, OperatorToken: "rp-check-" + fmt.Sprint(time.Now().UnixNano()), Sim: true,
+		Inbox: simInbox{sim}, Metrics: metrics})
+	if err != nil {
+		return nil, err
+	}
+	if s.ln, err = net.Listen("tcp", cfg.addr); err != nil {
+		return nil, usageErr("--addr: %v", err)
+	}
+	issuer := "http://" + s.ln.Addr().String()
+	p, err := oidc.New(oidc.Config{Accounts: svc, Clients: clients, Issuer: issuer, Skew: ctrl.Skew})
+	if err != nil {
+		return nil, err
+	}
+	if err := metrics.Register(append(append(sim.Collectors(), p.Collectors()...), ctrl.Collectors()...)...); err != nil {
+		return nil, err
+	}
+	s.kit = &vendorKit{provider: p, faults: ctrl}
+	s.srv = &http.Server{Handler: s.kit.handler(api), ReadHeaderTimeout: 10 * time.Second}
+	simCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	s.stopSim, s.simDone = stop, make(chan struct{})
+	go func() {
+		defer close(s.simDone)
+		_ = sim.Run(simCtx)
+	}()
+	go func() { _ = s.srv.Serve(s.ln) }()
+	fmt.Fprintf(e.stderr, "provider listening: issuer %s (discovery %s/.well-known/openid-configuration, hash %s, sms %s)\n", issuer, issuer, cfg.hash, cfg.sms)
+	return s, nil
+}
+
+func (s *rpService) url() string { return "http://" + s.ln.Addr().String() }
+
+func (s *rpService) close() {
+	if s.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = s.srv.Shutdown(ctx)
+		cancel()
+	}
+	if s.stopSim != nil {
+		s.stopSim()
+		<-s.simDone
+	}
+	if s.store != nil {
+		s.store.Close()
+	}
+	if s.tmp != "" {
+		os.RemoveAll(s.tmp)
+	}
+}
+
+// checkCitizens picks the first active level-1 and level-2 accounts with a password and a
+// bound device from the population.
+func checkCitizens(path string) (l1, l2 *rpcheck.Citizen, err error) {
+	errDone := errors.New("done")
+	err = population.ReadFile(path, func(r *population.Record) error {
+		a := r.Account
+		if a == nil || a.AccountStatus() != population.AccountActive || a.Password == "" || a.DeviceID == "" {
+			return nil
+		}
+		c := &rpcheck.Citizen{CitizenID: r.CitizenID, FullName: r.FullName, Password: a.Password, DeviceID: a.DeviceID, Level: a.Level}
+		if a.Level == 1 && l1 == nil {
+			l1 = c
+		}
+		if a.Level == 2 && l2 == nil {
+			l2 = c
+		}
+		if l1 != nil && l2 != nil {
+			return errDone
+		}
+		return nil
+	})
+	if errors.Is(err, errDone) {
+		err = nil
+	}
+	return l1, l2, err
+}
+
+func runRPCheck(ctx context.Context, e *env, args []string) error {
+	cfg, err := parseRPCheck(commands["rp-check"], e, args)
+	if err != nil {
+		return err
+	}
+	clients, err := cfg.clientsOf()
+	if err != nil {
+		return err
+	}
+	l1, l2, err := checkCitizens(cfg.population)
+	if err != nil {
+		return err
+	}
+	s, err := startRPService(ctx, e, cfg, clients)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	var failed int
+	if cfg.start != "" {
+		rs := rpcheck.Run(ctx, rpcheck.Config{Provider: s.kit.provider, ProviderURL: s.url(), Start: cfg.start, StartLoA2: cfg.startLoA2,
+			Level1: l1, Level2: l2, Slow: cfg.slow, Timeout: cfg.timeout})
+		failed = printRPChecks(e.stdout, rs)
+		if cfg.out != "" {
+			b, _ := json.MarshalIndent(map[string]any{"provider": s.url(), "rp_start": cfg.start, "rp_start_loa2": cfg.startLoA2, "results": rs}, "", "  ")
+			if err := os.WriteFile(cfg.out, append(b, '\n'), 0o644); err != nil {
+				return fmt.Errorf("--out: %w", err)
+			}
+		}
+	}
+	if cfg.hold {
+		fmt.Fprintf(e.stderr, "serving until interrupted (faults: %s%s)\n", s.url(), faults.Path)
+		<-ctx.Done()
+	}
+	if failed > 0 {
+		return exitErr(exitFailure, fmt.Errorf("%d of %d relying-party checks failed", failed, len(rpcheck.Checks)))
+	}
+	return nil
+}
+
+// printRPChecks writes the results table and returns how many checks failed.
+func printRPChecks(w io.Writer, rs []rpcheck.Result) int {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CHECK\tRESULT\tRELYING PARTY DID\tEXPECTED")
+	failed := 0
+	for _, r := range rs {
+		verdict := "pass"
+		switch {
+		case r.Skipped:
+			verdict = "skip"
+		case !r.Passed:
+			verdict = "FAIL"
+			failed++
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Check, verdict, r.Outcome, r.Expect)
+	}
+	tw.Flush()
+	return failed
+}

@@ -2,6 +2,7 @@ package synth
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -28,6 +29,21 @@ func BenchmarkGenerateJSONL(b *testing.B) {
 	lo, hi := ShardRange(50_000_000, 1, max(1, 50_000_000/max(b.N, 1)))
 	b.ReportMetric(float64(hi-lo)/b.Elapsed().Seconds(), "citizens/s")
 	b.ReportMetric(float64(st.Size())/float64(hi-lo), "bytes/citizen")
+	b.ReportMetric(float64(st.Size())/1e6/b.Elapsed().Seconds(), "MB/s")
+}
+
+// BenchmarkGenerateDiscard is BenchmarkGenerateJSONL without the file: generation and
+// encoding only, all CPUs.
+func BenchmarkGenerateDiscard(b *testing.B) {
+	pop := build(b, "dien-bien", 1, 50_000_000)
+	shards := max(1, 50_000_000/max(b.N, 1))
+	b.ReportAllocs()
+	b.ResetTimer()
+	_, err := pop.Write(context.Background(), io.Discard, Options{Shard: 1, Shards: shards})
+	require.NoError(b, err)
+	b.StopTimer()
+	lo, hi := ShardRange(50_000_000, 1, shards)
+	b.ReportMetric(float64(hi-lo)/b.Elapsed().Seconds(), "citizens/s")
 }
 
 // BenchmarkCitizen measures generating and encoding one citizen on one goroutine.

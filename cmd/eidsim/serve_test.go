@@ -402,3 +402,65 @@ func scanLines(r io.Reader, fn func(string) bool) {
 		}
 	}
 }
+
+// TestServe_Errors checks, against the real service, that the domain's refusals reach the
+// client with the documented status, code, extra fields and Retry-After header.
+func TestServe_Errors(t *testing.T) {
+	srv := startServeInProcess(t, "--population", servePopulation, "--data", t.TempDir(), "--hash", "fast", "--sms", "fast",
+		"--access-log=false", "--operator-token", "op")
+	c := &client{tb: t, base: srv.url, http: &http.Client{Timeout: time.Minute}}
+
+	// Unknown citizen and a SIM in someone else's name.
+	r := c.do("POST", "/v1/registrations", map[string]string{"citizen_id": "001090999999", "full_name": "Không Có",
+		"birth_date": "1990-01-01", "phone": "0971999999", "device_id": "d"}, "")
+	assert.Equal(t, 422, r.status)
+	assert.Equal(t, "identity_mismatch", r.code())
+	c59 := citizenN(59)
+	r = c.do("POST", "/v1/registrations", map[string]string{"citizen_id": c59.id, "full_name": c59.name,
+		"birth_date": c59.birth, "phone": c59.phone, "device_id": "d"}, "")
+	assert.Equal(t, 422, r.status, "%v", r.body)
+	assert.Equal(t, "phone_not_owner", r.code())
+
+	// A wrong OTP tells how many tries are left; an immediate resend is too soon.
+	c3 := citizenN(3)
+	r = c.do("POST", "/v1/registrations", map[string]string{"citizen_id": c3.id, "full_name": c3.name,
+		"birth_date": c3.birth, "phone": c3.phone, "device_id": "d"}, "")
+	require.Equal(t, 202, r.status, "%v", r.body)
+	regID := r.str("registration_id")
+	r = c.do("POST", "/v1/registrations/"+regID+"/verify", map[string]string{"otp": "000000", "password": "Matkhau@2024", "passcode": "246810"}, "")
+	if r.status == 201 { // the one-in-a-million draw of 000000
+		t.Skip("the OTP drawn was 000000")
+	}
+	assert.Equal(t, 422, r.status)
+	assert.Equal(t, "otp_invalid", r.code())
+	e := r.body["error"].(map[string]any)
+	assert.Equal(t, 4.0, e["attempts_left"])
+	r = c.do("POST", "/v1/otp/"+regID+"/resend", nil, "")
+	assert.Equal(t, 429, r.status)
+	assert.Equal(t, "resend_too_soon", r.code())
+	assert.NotEmpty(t, r.header.Get("Retry-After"))
+	assert.NotNil(t, r.body["error"].(map[string]any)["retry_after"])
+
+	// Five wrong passwords lock the account for 30 minutes.
+	login := map[string]string{"citizen_id": "001090000043", "password": "Sai@mat-khau1", "device_id": "device-43"}
+	for range 4 {
+		r = c.do("POST", "/v1/sessions", login, "")
+		require.Equal(t, 401, r.status, "%v", r.body)
+	}
+	r = c.do("POST", "/v1/sessions", login, "") // the fifth locks (and says so)
+	require.Contains(t, []int{401, 423}, r.status, "%v", r.body)
+	login["password"] = "Matkhau@43"
+	r = c.do("POST", "/v1/sessions", login, "")
+	assert.Equal(t, 423, r.status, "%v", r.body)
+	assert.Equal(t, "account_locked", r.code())
+	assert.NotNil(t, r.body["error"].(map[string]any)["locked_until"])
+	assert.NotEmpty(t, r.header.Get("Retry-After"))
+
+	// The counter lifts the lock.
+	capt := c.do("POST", "/sim/captures", map[string]string{"citizen_id": "001090000043"}, "")
+	require.Equal(t, 200, capt.status)
+	r = c.do("POST", "/v1/counter/unlocks", map[string]string{"citizen_id": "001090000043", "capture": capt.str("capture")}, "op")
+	require.Equal(t, 200, r.status, "%v", r.body)
+	r = c.do("POST", "/v1/sessions", login, "")
+	assert.Equal(t, 201, r.status, "%v", r.body)
+}

@@ -95,6 +95,9 @@ type Behaviour struct {
 	SelfRegisterShare float64 `yaml:"self_register_share"`
 	// UpgradeShare is the share of level-1 holders who later go to a counter for level 2.
 	UpgradeShare float64 `yaml:"upgrade_share"`
+	// CounterActivationShare is the share of enrolled smartphone holders whom the officer
+	// helps activate on the spot (in town, with coverage).
+	CounterActivationShare float64 `yaml:"counter_activation_share"`
 	// ActivationDelayDays is the mean delay between enrolment and the first activation try.
 	ActivationDelayDays float64 `yaml:"activation_delay_days"`
 	// RetryDays is the mean delay before a citizen retries a flow that failed.
@@ -530,7 +533,7 @@ func (c *Campaign) check() error {
 		f string
 		v float64
 	}{{"behaviour.self_register_share", b.SelfRegisterShare}, {"behaviour.upgrade_share", b.UpgradeShare}, {"behaviour.typo_rate", b.TypoRate},
-		{"behaviour.standardise_share", b.StandardiseShare}} {
+		{"behaviour.standardise_share", b.StandardiseShare}, {"behaviour.counter_activation_share", b.CounterActivationShare}} {
 		if err := share(x.f, x.v); err != nil {
 			return err
 		}

@@ -143,7 +143,7 @@ func (g *gen) generate(i int64, c *citizen) {
 		c.acctCarrier, c.acctNum = m.phones.Old(uint64(i))
 	case c.y >= yLevel1 && c.swapped:
 		c.acctCarrier, c.acctNum = m.phones.Old(uint64(i))
-		if pop.recycleK > 0 && uRec < m.Profile.SIM.Recycled {
+		if pop.recycleK > 0 && uRec < pop.recycleP {
 			j := (i + pop.recycleK) % pop.N
 			g.core(j, &g.peer, &g.src2, g.r2)
 			// j's current number may be our old one only if no account uses it.

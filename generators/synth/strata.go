@@ -41,6 +41,11 @@ type Population struct {
 	// recycleK is the offset of the citizen whose current SIM recycles a citizen's abandoned
 	// account number: j = (i + recycleK) mod N, an injection.
 	recycleK int64
+	// recycleP is the probability of trying to recycle a swapped account's old number,
+	// raised above the profile's recycled_share to make up for the peers that cannot take it
+	// (they have no phone, or an account on their current number), so that the realised
+	// share of recycled old numbers matches the profile.
+	recycleP float64
 }
 
 // NewPopulation prepares the generation of n citizens.
@@ -177,7 +182,31 @@ func (m *Model) NewPopulation(n int64) (*Population, error) {
 	if n <= 2 {
 		pop.recycleK = 0
 	}
+	pop.recycleP = m.Profile.SIM.Recycled
+	if pop.recycleK > 0 && pop.recycleP > 0 {
+		if q := pop.peerQualifies(); q > 0 {
+			pop.recycleP = math.Min(1, pop.recycleP/q)
+		}
+	}
 	return pop, nil
+}
+
+// peerQualifies estimates, from up to 20,000 citizens spread evenly over the population, the
+// share who could take over an abandoned number: they hold a SIM and no account uses its
+// number. Deterministic in (seed, N).
+func (p *Population) peerQualifies() float64 {
+	g := newGen(p)
+	var c citizen
+	k := min(p.N, 20000)
+	ok := 0
+	for t := int64(0); t < k; t++ {
+		i := t * p.N / k
+		g.core(i, &c, &g.src, g.r)
+		if c.x != xNone && (c.y == yNone || (c.y >= yLevel1 && c.swapped)) {
+			ok++
+		}
+	}
+	return float64(ok) / float64(k)
 }
 
 // largestRemainder integerises n*p so that the counts sum to n exactly.

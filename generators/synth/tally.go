@@ -49,6 +49,7 @@ type Tally struct {
 	Account    [4]int64
 	Locked     int64
 	Mismatch   int64 // activated accounts whose phone is not the current SIM
+	Swapped    int64 // activated accounts whose SIM was swapped since activation
 	Recycled   int64
 	Pattern    [128]int64
 	villages   []uint64 // bitset of villages with residents
@@ -108,6 +109,9 @@ func (t *Tally) add(p *Population, c *citizen) {
 			if c.x == xNone || c.acctNum != c.simNum || c.acctCarrier != c.carrier {
 				t.Mismatch++
 			}
+			if c.swapped {
+				t.Swapped++
+			}
 		}
 		if c.recycled {
 			t.Recycled++
@@ -145,6 +149,7 @@ func (t *Tally) merge(o *Tally) {
 	}
 	t.Locked += o.Locked
 	t.Mismatch += o.Mismatch
+	t.Swapped += o.Swapped
 	t.Recycled += o.Recycled
 	for i := range t.Pattern {
 		t.Pattern[i] += o.Pattern[i]
@@ -311,7 +316,7 @@ func (m *Model) Validate(t *Tally) *Validation {
 	add("account", "level 2 (of activated)", "share", l2, ratio(t.Account[3], t.Account[2]+t.Account[3]))
 	add("account", "locked (of activated)", "share", p.Accounts.LockedShare, ratio(t.Locked, t.Account[2]+t.Account[3]))
 	info("account", "phone ≠ current SIM (of activated)", "share", ratio(t.Mismatch, t.Account[2]+t.Account[3]))
-	info("account", "phone recycled to another citizen (of activated)", "share", ratio(t.Recycled, t.Account[2]+t.Account[3]))
+	add("SIM", "old account numbers recycled (of swaps)", "share", p.SIM.Recycled, ratio(t.Recycled, t.Swapped))
 
 	// Correlations.
 	v.Names = barrierNames

@@ -41,7 +41,8 @@ func WriteDemo(dir string, d Demo) error {
 	return writeFile(filepath.Join(dir, DemoFile), append(b, '\n'))
 }
 
-// buildDemo gathers the headline figures and plots of every part of a demo.
+// buildDemo gathers the main headline figures (not the Detail ones) and the first plots of
+// every part of a demo, with a link to each part's own report.
 func buildDemo(r *Report, dir string, _ *results.Manifest) error {
 	b, err := os.ReadFile(filepath.Join(dir, DemoFile))
 	if err != nil {
@@ -64,6 +65,9 @@ func buildDemo(r *Report, dir string, _ *results.Manifest) error {
 			continue
 		}
 		for _, f := range pr.Headline {
+			if f.Detail {
+				continue
+			}
 			f.Key = p.Name + "/" + f.Key
 			f.Label = p.Name + ": " + f.Label
 			r.Headline = append(r.Headline, f)

@@ -18,7 +18,9 @@ import (
 )
 
 // -fixtures rewrites the synthetic run directories under testdata/runs (deterministic from
-// their seeds); the golden reports then need -update.
+// their seeds); the golden reports then need -update. testdata/runs/simulation is not
+// synthetic: it is the output of eidsim simulate dien-bien-2023 --replicas 2 --seed 1,
+// with daily.csv thinned to every tenth day.
 var writeFixtures = flag.Bool("fixtures", false, "rewrite the synthetic run directories in testdata/runs")
 
 // synthLoad describes a synthetic load run.
@@ -157,9 +159,9 @@ func TestWriteFixtures(t *testing.T) {
 		t.Skip("run with -fixtures to rewrite testdata/runs")
 	}
 	root := filepath.Join("testdata", "runs")
-	os.RemoveAll(root)
 	mk := func(name string) string {
 		d := filepath.Join(root, name)
+		os.RemoveAll(d)
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}

@@ -79,15 +79,18 @@ func buildLoad(r *Report, dir string, m *results.Manifest) error {
 		fig("dropped", "Dropped iterations", share(t.Dropped, t.Iterations+t.Dropped), "%", -1),
 	)
 	if t.Checks != nil {
-		r.Headline = append(r.Headline, fig("checks", "Checks passed", t.Checks.Rate(), "%", +1))
+		x := fig("checks", "Checks passed", t.Checks.Rate(), "%", +1)
+		x.Detail = true
+		r.Headline = append(r.Headline, x)
 	}
 	oc := outcomesOf(agg)
 	flows := oc.flows()
 	for _, f := range flows {
 		tot, ok := oc.total(f, "", ""), oc.count(f, "ok", "")
 		if tot > 0 {
-			x := fig("flow_ok:"+f, "Flow "+f+" succeeded", ok/tot, "%", +1)
-			x.Note = fmt.Sprintf("%.0f of %.0f", ok, tot)
+			x := fig("flow_ok:"+f, "Flow "+f+": citizens who got through", ok/tot, "%", +1)
+			x.Note = fmt.Sprintf("of %.0f: %.0f ok, %.0f refused as expected, %.0f failed", tot, ok, oc.count(f, "rejected", ""), oc.count(f, "failed", ""))
+			x.Detail = true
 			r.Headline = append(r.Headline, x)
 		}
 	}
@@ -103,7 +106,9 @@ func buildLoad(r *Report, dir string, m *results.Manifest) error {
 		}
 		r.Headline = append(r.Headline, x)
 		for _, c := range oc.causes("recovery") {
-			r.Headline = append(r.Headline, fig("recovery_failed:"+c, "Recovery failed: "+c, oc.count("recovery", "failed", c)/tot, "%", -1))
+			x := fig("recovery_failed:"+c, "Recovery failed: "+c, oc.count("recovery", "failed", c)/tot, "%", -1)
+			x.Detail = true
+			r.Headline = append(r.Headline, x)
 		}
 	}
 

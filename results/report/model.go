@@ -46,6 +46,9 @@ type Figure struct {
 	Better int
 	// Note qualifies the figure in a few words.
 	Note string
+	// Detail marks a figure that breaks down another (one flow, one cause, one segment):
+	// a summary of several runs (the demo) leaves it out.
+	Detail bool
 }
 
 // Section is a titled group of paragraphs, tables and plots.

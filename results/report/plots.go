@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"math"
 	"regexp"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -100,11 +101,7 @@ func linePlot(a axes, ss []series) ([]byte, error) {
 			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 		}
 		p.Add(l)
-		name := s.Name
-		if len(s.Lo) == len(s.X) {
-			name += " (band: interval)"
-		}
-		p.Legend.Add(name, l)
+		p.Legend.Add(s.Name, l)
 	}
 	return render(p, len(ss))
 }
@@ -170,12 +167,39 @@ func newPlot(a axes) *plot.Plot {
 	if a.YMin0 {
 		p.Y.Min = 0
 	}
+	p.Y.Tick.Marker = readableTicks{}
 	p.Add(plotter.NewGrid())
 	p.Legend.Top = true
 	p.Legend.Left = true
 	p.Legend.TextStyle.Font.Size = vg.Points(9)
 	p.Legend.XOffs = vg.Points(8)
 	return p
+}
+
+// readableTicks are gonum's default ticks labelled without needless decimals and with
+// thousands shown as k and millions as M.
+type readableTicks struct{}
+
+func (readableTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = shortNum(ticks[i].Value)
+		}
+	}
+	return ticks
+}
+
+// shortNum formats a tick value: 2500 → 2.5k, 3000000 → 3M, 0.25 → 0.25.
+func shortNum(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case a >= 1e6:
+		return strconv.FormatFloat(v/1e6, 'f', -1, 64) + "M"
+	case a >= 1e4:
+		return strconv.FormatFloat(v/1e3, 'f', -1, 64) + "k"
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 var svgProlog = regexp.MustCompile(`(?s)^<\?xml[^>]*>\s*(<!--.*?-->\s*)?`)

@@ -13,69 +13,156 @@ import (
 	"github.com/eidsim/eidsim/results"
 )
 
-// Files of a campaign simulation's run directory.
+// Files of a campaign simulation's run directory (eidsim simulate).
 const (
-	DailyFile       = "daily.csv"
-	FunnelFile      = "funnel.csv"
-	SimSummaryFile  = "summary.json"
-	CalibrationFile = "calibration.md"
+	DailyFile          = "daily.csv"       // one row per replica and day, simulated (scaled-down) counts
+	FunnelFile         = "funnel.csv"      // citizens by segment, outcome and cause, mean and 95% CI over replicas
+	SimSummaryFile     = "summary.json"    // headline figures at full scale with confidence bands
+	CalibrationFile    = "calibration.md"  // simulated against reported figures
+	CalibrationCSVFile = "calibration.csv" // the same as a table
 )
 
-// bandSuffixes pair the lower and upper bound columns of a confidence band with the column
-// they surround (e.g. level2 with level2_lo and level2_hi).
-var bandSuffixes = [][2]string{{"_lo", "_hi"}, {"_low", "_high"}, {"_lower", "_upper"}, {"_p05", "_p95"}, {"_p5", "_p95"}, {"_p025", "_p975"}}
+// band is a figure across replicas: mean, 95% confidence interval of the mean, and the
+// 2.5–97.5% range of the replicas.
+type band struct {
+	Mean   float64 `json:"mean"`
+	CILow  float64 `json:"ci95_low"`
+	CIHigh float64 `json:"ci95_high"`
+	P025   float64 `json:"p2_5"`
+	P975   float64 `json:"p97_5"`
+	N      int     `json:"replicas"`
+}
+
+func (b band) ci() string { return "95% CI " + thousands(b.CILow) + " – " + thousands(b.CIHigh) }
+
+// simSummary is summary.json of a campaign simulation.
+type simSummary struct {
+	Campaign  string          `json:"campaign"`
+	Citizens  int             `json:"citizens"`
+	Scale     float64         `json:"scale"`
+	Seed      uint64          `json:"seed"`
+	Replicas  int             `json:"replicas"`
+	End       map[string]band `json:"end"`
+	Deadlines []struct {
+		Name        string  `json:"name"`
+		Date        string  `json:"date"`
+		Metric      string  `json:"metric"`
+		Target      float64 `json:"target"`
+		AtDeadline  band    `json:"at_deadline"`
+		Shortfall   band    `json:"shortfall"`
+		MetShare    float64 `json:"met_share"`
+		ReachedDay  band    `json:"reached_day"`
+		ReachedDate string  `json:"reached_date"`
+	} `json:"deadlines"`
+	Totals map[string]band `json:"totals"`
+	Causes map[string]band `json:"barriers_met"`
+}
+
+// thousands formats a count with thousands separators.
+func thousands(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	s := fmt.Sprintf("%.0f", math.Abs(v))
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if v < 0 && s != "0" {
+		return "-" + b.String()
+	}
+	return b.String()
+}
 
 // buildSimulation fills r from a campaign simulation's run directory.
-func buildSimulation(r *Report, dir string, m *results.Manifest) error {
-	simSummary(r, dir)
-	if s, ok := dailySection(r, dir); ok {
-		r.Sections = append(r.Sections, s...)
+func buildSimulation(r *Report, dir string, _ *results.Manifest) error {
+	sum := readSimSummary(r, dir)
+	scale := 1.0
+	if sum != nil && sum.Scale > 0 {
+		scale = sum.Scale
+	}
+	var secs []Section
+	if sum != nil {
+		secs = append(secs, deadlineSection(r, sum))
+	}
+	if d, ok := readDaily(r, dir, scale); ok {
+		secs = append(secs, dailySections(r, d, sum)...)
 	}
 	if s, ok := funnelSection(r, dir); ok {
-		r.Sections = append(r.Sections, s)
+		secs = append(secs, s)
 	}
-	if b, err := os.ReadFile(filepath.Join(dir, CalibrationFile)); err == nil {
-		r.Sections = append(r.Sections, Section{Title: "Calibration against reported figures", Pre: string(b)})
-	} else {
-		r.Missing = append(r.Missing, CalibrationFile+": no comparison of the simulation with reported figures")
+	if sum != nil && (len(sum.Causes) > 0 || len(sum.Totals) > 0) {
+		s := Section{Title: "Barriers met and totals", Text: []string{"Over the whole campaign, at full scale, mean over the replicas with its 95% confidence interval."}}
+		s.Tables = append(s.Tables, bandTable("barriers met (a citizen may meet several)", "barrier", sum.Causes),
+			bandTable("totals over the campaign", "figure", sum.Totals))
+		secs = append(secs, s)
 	}
+	secs = append(secs, calibrationSection(r, dir))
+	r.Sections = append(r.Sections, secs...)
 	return nil
 }
 
-// simSummary reads summary.json: its top-level scalars become headline figures, nested
-// objects become tables.
-func simSummary(r *Report, dir string) {
+func readSimSummary(r *Report, dir string) *simSummary {
 	b, err := os.ReadFile(filepath.Join(dir, SimSummaryFile))
 	if err != nil {
-		r.Missing = append(r.Missing, SimSummaryFile+": the simulation did not write its summary (interrupted?), so there are no headline figures")
-		return
+		r.Missing = append(r.Missing, SimSummaryFile+": the simulation did not write its summary (it was interrupted?), so there are no deadline figures")
+		return nil
 	}
-	var top map[string]any
-	if err := json.Unmarshal(b, &top); err != nil {
+	var s simSummary
+	if err := json.Unmarshal(b, &s); err != nil {
 		r.Missing = append(r.Missing, fmt.Sprintf("%s: unreadable (%v)", SimSummaryFile, err))
-		return
+		return nil
 	}
-	keys := sortedKeys(top)
-	s := Section{Title: "Summary"}
-	for _, k := range keys {
-		switch v := top[k].(type) {
-		case float64:
-			r.Headline = append(r.Headline, fig(k, label(k), v, "", 0))
-		case string:
-			r.Headline = append(r.Headline, Figure{Key: k, Label: label(k), Value: math.NaN(), Text: v})
-		case bool:
-			r.Headline = append(r.Headline, Figure{Key: k, Label: label(k), Value: math.NaN(), Text: fmt.Sprint(v)})
-		case map[string]any:
-			s.Tables = append(s.Tables, objectTable(label(k), v))
-		case []any:
-			if t, ok := arrayTable(label(k), v); ok {
-				s.Tables = append(s.Tables, t)
-			}
+	return &s
+}
+
+// deadlineSection puts each deadline and the state at the end in the headline.
+func deadlineSection(r *Report, s *simSummary) Section {
+	sec := Section{Title: "Targets and deadlines",
+		Text: []string{fmt.Sprintf("Campaign %s: %s simulated citizens (scale %.4g of the real population), %d replicas, seed %d. Figures are at full scale: mean over the replicas, with the 95%% confidence interval of the mean.",
+			s.Campaign, thousands(float64(s.Citizens)), s.Scale, s.Replicas, s.Seed)}}
+	tb := Table{Caption: "deadlines", Header: []string{"deadline", "date", "metric", "target", "at the deadline", "shortfall", "replicas that met it", "target reached on"},
+		Numeric: map[int]bool{3: true, 4: true, 5: true, 6: true}}
+	for _, d := range s.Deadlines {
+		reached := "not within the simulated days"
+		f := Figure{Key: "reached:" + d.Name, Label: d.Name + ": target reached on", Value: math.NaN(), Text: "not reached", Better: -1}
+		if d.ReachedDate != "" && d.ReachedDay.N > 0 {
+			reached = fmt.Sprintf("%s (day %.0f)", d.ReachedDate, d.ReachedDay.Mean)
+			f.Value, f.Text = d.ReachedDay.Mean, d.ReachedDate
+			f.Note = fmt.Sprintf("day %.0f of the campaign (95%% CI %.0f – %.0f)", d.ReachedDay.Mean, d.ReachedDay.CILow, d.ReachedDay.CIHigh)
+		} else {
+			f.Note = fmt.Sprintf("%s %s by %s", thousands(d.Target), d.Metric, d.Date)
 		}
+		r.Headline = append(r.Headline, f)
+		sf := Figure{Key: "shortfall:" + d.Name, Label: d.Name + ": shortfall on " + d.Date, Value: d.Shortfall.Mean, Better: -1,
+			Text: thousands(d.Shortfall.Mean), Note: fmt.Sprintf("%s of %s %s reached (%s); met in %s of replicas", thousands(d.AtDeadline.Mean), thousands(d.Target), d.Metric, d.AtDeadline.ci(), pct(d.MetShare))}
+		if d.Shortfall.Mean <= 0 {
+			sf.Text = "none: met"
+		}
+		r.Headline = append(r.Headline, sf)
+		tb.Rows = append(tb.Rows, []string{d.Name, d.Date, d.Metric, thousands(d.Target), thousands(d.AtDeadline.Mean) + " (" + d.AtDeadline.ci() + ")",
+			thousands(d.Shortfall.Mean), pct(d.MetShare), reached})
 	}
-	if len(s.Tables) > 0 {
-		r.Sections = append(r.Sections, s)
+	for _, k := range sortedKeys(s.End) {
+		b := s.End[k]
+		r.Headline = append(r.Headline, Figure{Key: "end:" + k, Label: label(k) + " at the end", Value: b.Mean, Text: thousands(b.Mean), Note: b.ci(), Better: +1, Detail: k != "activated"})
 	}
+	if len(tb.Rows) > 0 {
+		sec.Tables = append(sec.Tables, tb)
+	}
+	return sec
+}
+
+func bandTable(caption, what string, m map[string]band) Table {
+	t := Table{Caption: caption, Header: []string{what, "mean", "95% CI of the mean", "replicas' 2.5–97.5%"}, Numeric: map[int]bool{1: true}}
+	for _, k := range sortedKeys(m) {
+		b := m[k]
+		t.Rows = append(t.Rows, []string{k, thousands(b.Mean), thousands(b.CILow) + " – " + thousands(b.CIHigh), thousands(b.P025) + " – " + thousands(b.P975)})
+	}
+	return t
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -96,168 +183,307 @@ func label(k string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func cell(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "–"
-	case float64:
-		return num(x)
-	case string:
-		return x
-	}
-	return compactJSON(v)
+// daily is daily.csv summarised over replicas: per date, each column's mean and 95% CI,
+// at full scale.
+type daily struct {
+	dates []time.Time
+	cols  map[string][]band
+	order []string
 }
 
-// objectTable shows an object as key/value rows.
-func objectTable(caption string, o map[string]any) Table {
-	t := Table{Caption: caption, Header: []string{"", "value"}, Numeric: map[int]bool{1: true}}
-	for _, k := range sortedKeys(o) {
-		t.Rows = append(t.Rows, []string{k, cell(o[k])})
-	}
-	return t
-}
-
-// arrayTable shows an array of objects with the union of their keys as columns.
-func arrayTable(caption string, a []any) (Table, bool) {
-	cols := map[string]bool{}
-	for _, e := range a {
-		o, ok := e.(map[string]any)
-		if !ok {
-			return Table{}, false
-		}
-		for k := range o {
-			cols[k] = true
-		}
-	}
-	header := sortedKeys(cols)
-	t := Table{Caption: caption, Header: header, Numeric: map[int]bool{}}
-	for _, e := range a {
-		o := e.(map[string]any)
-		row := make([]string, len(header))
-		for i, k := range header {
-			row[i] = cell(o[k])
-			if _, ok := o[k].(float64); ok {
-				t.Numeric[i] = true
-			}
-		}
-		t.Rows = append(t.Rows, row)
-	}
-	return t, true
-}
-
-// dailySection draws daily.csv: one plot of the queue columns, one of the rest, each column
-// with its confidence band when the file has one.
-func dailySection(r *Report, dir string) ([]Section, bool) {
+// readDaily reads daily.csv (one row per replica and date) into per-date bands at full
+// scale (counts divided by scale; columns that are not counts, such as waits in days, are
+// kept as they are).
+func readDaily(r *Report, dir string, scale float64) (*daily, bool) {
 	t, err := readCSVFile(filepath.Join(dir, DailyFile))
 	if err != nil {
 		r.Missing = append(r.Missing, fmt.Sprintf("%s: %v — no daily curves", DailyFile, simplify(err)))
 		return nil, false
 	}
-	if len(t.Rows) == 0 {
-		r.Missing = append(r.Missing, DailyFile+": no rows — the simulation recorded no day")
+	dc := t.col("date")
+	if dc < 0 || len(t.Rows) == 0 {
+		r.Missing = append(r.Missing, DailyFile+": no date column or no rows — no daily curves")
 		return nil, false
 	}
-	xcol := t.col("date", "day")
-	x := make([]float64, len(t.Rows))
-	dates := false
-	if xcol >= 0 {
-		dates = true
-		for k, row := range t.Rows {
-			d, err := time.Parse("2006-01-02", strings.TrimSpace(row[xcol]))
-			if err != nil {
-				dates = false
-				break
-			}
-			x[k] = float64(d.Unix())
+	byDate := map[string]int{}
+	var dates []string
+	for _, row := range t.Rows {
+		if _, ok := byDate[row[dc]]; !ok {
+			byDate[row[dc]] = len(dates)
+			dates = append(dates, row[dc])
 		}
 	}
-	if !dates {
-		for k := range x {
-			x[k] = float64(k)
+	d := &daily{cols: map[string][]band{}}
+	for _, s := range dates {
+		tm, err := time.Parse("2006-01-02", strings.TrimSpace(s))
+		if err != nil {
+			r.Missing = append(r.Missing, fmt.Sprintf("%s: date %q is not YYYY-MM-DD — no daily curves", DailyFile, s))
+			return nil, false
 		}
+		d.dates = append(d.dates, tm)
 	}
-	isBand := map[int]bool{}
-	var main, queues []series
 	for i, h := range t.Header {
-		if i == xcol || isBand[i] {
+		if i == dc || h == "replica" || h == "day" {
 			continue
 		}
-		y, ok := t.floats(i)
+		v, ok := t.floats(i)
 		if !ok {
 			continue
 		}
-		s := series{Name: h, X: x, Y: y}
-		for _, suf := range bandSuffixes {
-			lo, hi := t.col(h+suf[0]), t.col(h+suf[1])
-			if lo >= 0 && hi >= 0 {
-				lv, ok1 := t.floats(lo)
-				hv, ok2 := t.floats(hi)
-				if ok1 && ok2 {
-					s.Lo, s.Hi = lv, hv
-					isBand[lo], isBand[hi] = true, true
-				}
-				break
+		f := 1 / scale
+		if strings.Contains(h, "mean") || strings.Contains(h, "days") || strings.Contains(h, "share") {
+			f = 1
+		}
+		groups := make([][]float64, len(dates))
+		for k, row := range t.Rows {
+			g := byDate[row[dc]]
+			groups[g] = append(groups[g], v[k]*f)
+		}
+		bs := make([]band, len(dates))
+		for g, xs := range groups {
+			bs[g] = bandOf(xs)
+		}
+		d.cols[h] = bs
+		d.order = append(d.order, h)
+	}
+	return d, true
+}
+
+// bandOf is the mean of xs with the 95% confidence interval of the mean (normal
+// approximation; the mean itself for one value).
+func bandOf(xs []float64) band {
+	b := band{N: len(xs)}
+	if len(xs) == 0 {
+		return b
+	}
+	var sum float64
+	for _, x := range xs {
+		sum += x
+	}
+	b.Mean = sum / float64(len(xs))
+	b.CILow, b.CIHigh = b.Mean, b.Mean
+	if len(xs) > 1 {
+		var ss float64
+		for _, x := range xs {
+			ss += (x - b.Mean) * (x - b.Mean)
+		}
+		se := math.Sqrt(ss/float64(len(xs)-1)) / math.Sqrt(float64(len(xs)))
+		b.CILow, b.CIHigh = b.Mean-1.96*se, b.Mean+1.96*se
+	}
+	return b
+}
+
+// curve returns a column as a plot series with its band; with smooth > 1, the mean and
+// band over the last smooth days (a weekly mean hides the counters' closed weekends).
+func (d *daily) curve(col, name string, smooth int) (series, bool) {
+	bs, ok := d.cols[col]
+	if !ok {
+		return series{}, false
+	}
+	if smooth > 1 {
+		sm := make([]band, len(bs))
+		for i := range bs {
+			var m, lo, hi float64
+			n := 0
+			for k := max(0, i-smooth+1); k <= i; k++ {
+				m, lo, hi, n = m+bs[k].Mean, lo+bs[k].CILow, hi+bs[k].CIHigh, n+1
 			}
+			sm[i] = band{Mean: m / float64(n), CILow: lo / float64(n), CIHigh: hi / float64(n), N: bs[i].N}
 		}
-		if bandColumn(h) {
-			continue
-		}
-		if strings.Contains(strings.ToLower(h), "queue") {
-			queues = append(queues, s)
-		} else {
-			main = append(main, s)
+		bs = sm
+	}
+	s := series{Name: name, X: make([]float64, len(bs)), Y: make([]float64, len(bs)), Lo: make([]float64, len(bs)), Hi: make([]float64, len(bs))}
+	for i, b := range bs {
+		s.X[i] = float64(d.dates[i].Unix())
+		s.Y[i], s.Lo[i], s.Hi[i] = b.Mean, b.CILow, b.CIHigh
+	}
+	return s, true
+}
+
+// peak returns the largest daily mean of a column and its date.
+func (d *daily) peak(col string) (float64, string, bool) {
+	bs, ok := d.cols[col]
+	if !ok || len(bs) == 0 {
+		return 0, "", false
+	}
+	best := 0
+	for i, b := range bs {
+		if b.Mean > bs[best].Mean {
+			best = i
 		}
 	}
-	xl := "day"
-	if dates {
-		xl = "date"
-	}
-	s := Section{Title: "Adoption day by day"}
-	if len(main) > 0 {
-		if svg, err := linePlot(axes{Title: "Daily adoption", X: xl, Dates: dates, YMin0: true}, main); err == nil {
-			s.Plots = append(s.Plots, Plot{Name: "daily-adoption", Title: "Daily adoption", SVG: svg,
-				Caption: "Each curve is the mean over the simulation's replications; the shaded band around it is its confidence interval."})
+	return bs[best].Mean, d.dates[best].Format("2006-01-02"), true
+}
+
+// dailySections draws the adoption curves with their bands, the counter queues and the
+// daily load, and puts the capacity the campaign used in the headline.
+func dailySections(r *Report, d *daily, sum *simSummary) []Section {
+	s := Section{Title: "Adoption day by day",
+		Text: []string{"Cumulative counts at full scale; each curve is the mean over the replicas and the shaded band around it its 95% confidence interval. Dashed lines are the deadlines' targets."}}
+	var curves []series
+	for _, c := range [][2]string{{"profiles", "level-2 profiles collected"}, {"activated", "accounts activated"}, {"activated_level2", "activated at level 2"}} {
+		if sr, ok := d.curve(c[0], c[1], 1); ok {
+			curves = append(curves, sr)
 		}
 	}
-	if len(queues) > 0 {
-		if svg, err := linePlot(axes{Title: "Police-counter queues", X: xl, Dates: dates, Y: "citizens waiting", YMin0: true}, queues); err == nil {
+	if sum != nil && len(d.dates) > 0 {
+		x0, x1 := float64(d.dates[0].Unix()), float64(d.dates[len(d.dates)-1].Unix())
+		for _, dl := range sum.Deadlines {
+			curves = append(curves, series{Name: "target: " + dl.Name, X: []float64{x0, x1}, Y: []float64{dl.Target, dl.Target}, Dashed: true})
+		}
+	}
+	if len(curves) > 0 {
+		if svg, err := linePlot(axes{Title: "Adoption over the campaign", X: "date", Y: "citizens (full scale)", Dates: true, YMin0: true}, curves); err == nil {
+			s.Plots = append(s.Plots, Plot{Name: "adoption", Title: "Adoption over the campaign", SVG: svg,
+				Caption: "Level-2 profiles collected at police counters and accounts activated, against the deadlines' targets."})
+		}
+	}
+	var queue []series
+	if sr, ok := d.curve("counter_queue", "waiting at counters", 1); ok {
+		queue = append(queue, sr)
+	}
+	if sr, ok := d.curve("counter_served", "served per day (7-day mean)", 7); ok {
+		queue = append(queue, sr)
+	}
+	if len(queue) > 0 {
+		if svg, err := linePlot(axes{Title: "Police-counter queues", X: "date", Y: "citizens (full scale)", Dates: true, YMin0: true}, queue); err == nil {
 			s.Plots = append(s.Plots, Plot{Name: "counter-queues", Title: "Police-counter queues", SVG: svg,
-				Caption: "Citizens waiting for a level-2 enrolment at the end of each day. A queue that never drains means the counters are the bottleneck."})
+				Caption: "Citizens waiting for a level-2 enrolment at the end of each day, and citizens served that day. A queue that does not drain means the counters are the bottleneck."})
 		}
 	}
-	last := t.Rows[len(t.Rows)-1]
-	lt := Table{Caption: "last day (" + DailyFile + ", " + fmt.Sprint(len(t.Rows)) + " rows)", Header: []string{"column", "value"}, Numeric: map[int]bool{1: true}}
-	for i, h := range t.Header {
-		lt.Rows = append(lt.Rows, []string{h, last[i]})
-	}
-	s.Tables = append(s.Tables, lt)
-	return []Section{s}, true
-}
-
-// bandColumn reports whether a column name is the bound of a band.
-func bandColumn(h string) bool {
-	for _, suf := range bandSuffixes {
-		if strings.HasSuffix(h, suf[0]) || strings.HasSuffix(h, suf[1]) {
-			return true
+	var traffic []series
+	for _, c := range [][2]string{{"logins", "logins per day"}, {"otp_sms_submitted", "OTP SMS per day"}, {"registrations", "registrations per day"}} {
+		if sr, ok := d.curve(c[0], c[1]+" (7-day mean)", 7); ok {
+			traffic = append(traffic, sr)
 		}
 	}
-	return false
+	if len(traffic) > 0 {
+		if svg, err := linePlot(axes{Title: "Daily load on the service", X: "date", Y: "per day (full scale)", Dates: true, YMin0: true}, traffic); err == nil {
+			s.Plots = append(s.Plots, Plot{Name: "daily-load", Title: "Daily load on the service", SVG: svg,
+				Caption: "What the identity service and the SMS gateway must absorb each day; the load scenarios test the busiest day compressed into minutes."})
+		}
+	}
+	capTable := Table{Caption: "capacity the campaign used (full scale, busiest day)", Header: []string{"figure", "peak per day", "on"}, Numeric: map[int]bool{1: true}}
+	for _, c := range []struct{ col, key, label string }{
+		{"counter_served", "peak_counter_served", "Counter enrolments on the busiest day"},
+		{"counter_queue", "peak_counter_queue", "Longest counter queue"},
+		{"otp_sms_submitted", "peak_otp_sms", "OTP SMS on the busiest day"},
+		{"logins", "peak_logins", "Logins on the busiest day"},
+	} {
+		if v, on, ok := d.peak(c.col); ok {
+			r.Headline = append(r.Headline, Figure{Key: c.key, Label: c.label, Value: v, Text: thousands(v), Note: "on " + on, Detail: c.key == "peak_logins"})
+			capTable.Rows = append(capTable.Rows, []string{c.label, thousands(v), on})
+		}
+	}
+	if len(capTable.Rows) > 0 {
+		s.Text = append(s.Text, "The capacity below is what the simulated campaign used on its busiest day; when a deadline is missed, more was needed — rerun eidsim simulate with more counters or kits to find how much.")
+		s.Tables = append(s.Tables, capTable)
+	}
+	return []Section{s}
 }
 
-// funnelSection shows funnel.csv as a table.
+// funnelSection shows how citizens ended, by segment, with stacked bars of outcome shares
+// and the share activated per segment in the headline.
 func funnelSection(r *Report, dir string) (Section, bool) {
 	t, err := readCSVFile(filepath.Join(dir, FunnelFile))
 	if err != nil {
 		r.Missing = append(r.Missing, fmt.Sprintf("%s: %v — no funnel by segment", FunnelFile, simplify(err)))
 		return Section{}, false
 	}
-	tb := Table{Caption: FunnelFile, Header: t.Header, Rows: t.Rows, Numeric: map[int]bool{}}
-	for i := range t.Header {
-		if _, ok := t.floats(i); ok {
-			tb.Numeric[i] = true
+	dimC, valC, outC, shareC := t.col("dimension"), t.col("value"), t.col("outcome"), t.col("share_mean", "share")
+	if dimC < 0 || valC < 0 || outC < 0 || shareC < 0 {
+		r.Missing = append(r.Missing, FunnelFile+": no dimension, value, outcome and share_mean columns — no funnel by segment")
+		return Section{}, false
+	}
+	shares, ok := t.floats(shareC)
+	if !ok {
+		r.Missing = append(r.Missing, FunnelFile+": share_mean is not numeric — no funnel by segment")
+		return Section{}, false
+	}
+	type seg struct{ dim, val string }
+	byOutcome := map[seg]map[string]float64{}
+	var segs []seg
+	outcomes := map[string]bool{}
+	for k, row := range t.Rows {
+		sg := seg{row[dimC], row[valC]}
+		if byOutcome[sg] == nil {
+			byOutcome[sg] = map[string]float64{}
+			segs = append(segs, sg)
+		}
+		byOutcome[sg][row[outC]] += shares[k]
+		outcomes[row[outC]] = true
+	}
+	outs := sortedKeys(outcomes)
+	s := Section{Title: "Who got through, by segment",
+		Text: []string{"How the simulated citizens ended the campaign, as shares of each segment (mean over the replicas). Active means an account activated at level 1 or 2; blocked and gave up carry the barrier that stopped them in " + FunnelFile + "."}}
+	tb := Table{Caption: "outcome shares by segment", Header: append([]string{"dimension", "segment", "active"}, outs...), Numeric: map[int]bool{}}
+	for i := 2; i < len(tb.Header); i++ {
+		tb.Numeric[i] = true
+	}
+	dims := map[string][]string{}
+	var dimOrder []string
+	for _, sg := range segs {
+		m := byOutcome[sg]
+		active := m["active_level1"] + m["active_level2"]
+		row := []string{sg.dim, sg.val, pct(active)}
+		for _, o := range outs {
+			row = append(row, pct(m[o]))
+		}
+		tb.Rows = append(tb.Rows, row)
+		if _, seen := dims[sg.dim]; !seen {
+			dimOrder = append(dimOrder, sg.dim)
+		}
+		dims[sg.dim] = append(dims[sg.dim], sg.val)
+		if sg.dim == "all" || sg.dim == "ethnicity" || sg.dim == "sim" {
+			what := sg.dim + " " + sg.val
+			if sg.dim == "all" {
+				what = "all citizens"
+			}
+			r.Headline = append(r.Headline, Figure{Key: "active:" + sg.dim + "=" + sg.val, Label: "Active at the end: " + what,
+				Value: active, Text: pct(active), Better: +1, Detail: sg.dim != "all"})
 		}
 	}
-	return Section{Title: "Funnel by segment", Tables: []Table{tb}}, true
+	s.Tables = append(s.Tables, tb)
+	for _, dim := range []string{"sim", "handset", "coverage", "ethnicity", "poverty"} {
+		vals := dims[dim]
+		if len(vals) == 0 {
+			continue
+		}
+		layers := make([]bar, len(outs))
+		for i, o := range outs {
+			layers[i] = bar{Name: o, Values: make([]float64, len(vals))}
+			for k, v := range vals {
+				layers[i].Values[k] = 100 * byOutcome[seg{dim, v}][o]
+			}
+		}
+		if svg, err := stackedBars(axes{Title: "Outcome by " + dim, Y: "% of the segment", YMin0: true}, vals, layers); err == nil {
+			s.Plots = append(s.Plots, Plot{Name: "outcome-by-" + dim, Title: "Outcome by " + dim, SVG: svg,
+				Caption: "Each bar is one " + dim + " segment, split by how its citizens ended the campaign."})
+		}
+	}
+	return s, true
+}
+
+// calibrationSection compares simulated with reported figures.
+func calibrationSection(r *Report, dir string) Section {
+	s := Section{Title: "Calibration against reported figures"}
+	if t, err := readCSVFile(filepath.Join(dir, CalibrationCSVFile)); err == nil {
+		tb := Table{Caption: CalibrationCSVFile, Header: t.Header, Rows: t.Rows, Numeric: map[int]bool{}}
+		for i := range t.Header {
+			if _, ok := t.floats(i); ok {
+				tb.Numeric[i] = true
+			}
+		}
+		s.Tables = append(s.Tables, tb)
+		return s
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, CalibrationFile)); err == nil {
+		s.Pre = string(b)
+		return s
+	}
+	r.Missing = append(r.Missing, CalibrationFile+": no comparison of the simulation with reported figures")
+	s.Text = append(s.Text, "The run wrote no calibration table.")
+	return s
 }
 
 // simplify drops the path from a "file not found" error.

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/eidsim/eidsim/results"
+	"github.com/eidsim/eidsim/results/report"
+)
+
+func runDemoCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+	code := runEnv(context.Background(), e, append([]string{"demo"}, args...))
+	return code, stdout.String(), stderr.String()
+}
+
+func TestDemoUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--count", "5"}, "--count 5"},
+		{[]string{"--hash", "md5"}, "--hash"},
+		{[]string{"--sms", "slow"}, "--sms"},
+		{[]string{"--progress", "maybe"}, "--progress"},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+	} {
+		code, _, stderr := runDemoCmd(t, tc.args...)
+		assert.Equal(t, exitUsage, code, "%v", tc.args)
+		assert.Contains(t, stderr, tc.want, "%v", tc.args)
+	}
+}
+
+// checkDemoDir checks that the demo left only run directories under out, each with its
+// report, and a demo report that links them; it returns the demo's run directory.
+func checkDemoDir(t *testing.T, out, stdout string) string {
+	t.Helper()
+	entries, err := os.ReadDir(out)
+	require.NoError(t, err)
+	var demo string
+	for _, en := range entries {
+		require.True(t, en.IsDir(), "only run directories under %s, found %s", out, en.Name())
+		m, err := results.ReadManifest(filepath.Join(out, en.Name()))
+		require.NoError(t, err)
+		assert.NotEqual(t, results.StatusRunning, m.Status, "%s finished", en.Name())
+		assert.FileExists(t, filepath.Join(out, en.Name(), report.HTMLFile))
+		assert.FileExists(t, filepath.Join(out, en.Name(), report.MarkdownFile))
+		if m.Kind == report.KindDemo {
+			demo = filepath.Join(out, en.Name())
+		}
+	}
+	require.NotEmpty(t, demo, "a demo run directory")
+	assert.Contains(t, stdout, "report: "+filepath.Join(demo, report.HTMLFile))
+	return demo
+}
+
+// TestDemoWithoutK6 runs the whole demo in process with a k6 that does not exist: the load
+// scenarios are left out with a note, the rest runs, the service stops and only the results
+// remain.
+func TestDemoWithoutK6(t *testing.T) {
+	if _, ok := commands["simulate"]; !ok {
+		t.Skip("no simulate command in this build")
+	}
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	out := filepath.Join(t.TempDir(), "results")
+	code, stdout, stderr := runDemoCmd(t, "--quick", "--count", "300", "--out", out, "--k6", filepath.Join(tmp, "no-k6"), "--progress", "never")
+	require.Equal(t, exitOK, code, "stderr: %s\nstdout: %s", stderr, stdout)
+	assert.Contains(t, stdout, "note: load scenarios left out: k6 binary")
+	assert.Contains(t, stderr, "demo: simulation done")
+	demo := checkDemoDir(t, out, stdout)
+	left, err := os.ReadDir(tmp)
+	require.NoError(t, err)
+	assert.Empty(t, left, "the temporary population and database are removed")
+
+	b, err := os.ReadFile(filepath.Join(demo, report.MarkdownFile))
+	require.NoError(t, err)
+	md := string(b)
+	assert.Contains(t, md, "part load scenarios was left out")
+	assert.Contains(t, md, "simulation: ")
+	assert.Contains(t, md, "report.html)", "the demo links the simulation's own report")
+}
+
+// TestDemoWithK6 runs the quick demo end to end with k6 (bin/k6 or $EIDSIM_K6).
+func TestDemoWithK6(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the end-to-end demo takes about a minute")
+	}
+	k6 := os.Getenv("EIDSIM_K6")
+	if k6 == "" {
+		k6, _ = filepath.Abs(filepath.Join("..", "..", "bin", "k6"))
+	}
+	if _, err := os.Stat(k6); err != nil {
+		t.Skipf("k6 not built (%v): run make k6", err)
+	}
+	out := filepath.Join(t.TempDir(), "results")
+	code, stdout, stderr := runDemoCmd(t, "--quick", "--count", "1000", "--out", out, "--k6", k6, "--progress", "never")
+	require.Equal(t, exitOK, code, "stderr: %s\nstdout: %s", stderr, stdout)
+	for _, part := range []string{"smoke", "deadline-surge", "recovery-storm"} {
+		assert.Contains(t, stdout, part+": Latency p95")
+	}
+	checkDemoDir(t, out, stdout)
+}

@@ -147,7 +147,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	m := results.Manifest{
 		RunID: results.NewRunID(start, "demo"), Kind: report.KindDemo, Command: append([]string{"eidsim", "demo"}, args...),
 		Started: start.UTC(), Seed: cfg.seed, Hash: cfg.hash,
-		Options: map[string]any{"profile": cfg.profile, "count": cfg.count, "hash": cfg.hash, "sms": cfg.sms, "quick": cfg.quick},
+		Options:  map[string]any{"profile": cfg.profile, "count": cfg.count, "hash": cfg.hash, "sms": cfg.sms, "quick": cfg.quick},
 		Versions: map[string]string{"eidsim": results.BuildVersion(), "go": runtime.Version()}, GitCommit: results.GitCommit(ctx), Host: results.HostInfo(),
 	}
 	run, err := results.Create(cfg.out, m)

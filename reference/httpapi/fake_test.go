@@ -17,7 +17,8 @@ var expires = time.Date(2026, 7, 1, 8, 3, 0, 0, time.UTC)
 type fakeAPI struct {
 	mu       sync.Mutex
 	err      error
-	newDev   bool // Login answers with a challenge instead of a token
+	newDev   bool          // Login answers with a challenge instead of a token
+	block    chan struct{} // when set, Register waits for it to close
 	lastCall string
 	lastID   string
 	lastReq  any
@@ -37,6 +38,9 @@ func ticket(id string) *reference.Ticket { return &reference.Ticket{ID: id, Expi
 func (f *fakeAPI) Register(_ context.Context, req reference.RegisterRequest) (*reference.Ticket, error) {
 	if err := f.record("Register", "", req); err != nil {
 		return nil, err
+	}
+	if f.block != nil {
+		<-f.block
 	}
 	return ticket("reg-1"), nil
 }

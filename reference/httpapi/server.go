@@ -149,11 +149,16 @@ func (s *Server) Addr() string {
 func (s *Server) URL() string { return "http://" + s.Addr() }
 
 // Shutdown stops accepting connections, ends pending long-polls and waits until in-flight
-// requests finish or ctx ends, whichever comes first.
+// requests finish or ctx ends, whichever comes first; in the latter case it closes the
+// remaining connections and returns ctx's error.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.close()
 	if s.srv == nil {
 		return nil
 	}
-	return s.srv.Shutdown(ctx)
+	if err := s.srv.Shutdown(ctx); err != nil {
+		_ = s.srv.Close()
+		return err
+	}
+	return nil
 }

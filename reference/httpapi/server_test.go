@@ -469,3 +469,30 @@ func TestAccessLog_NoSecrets(t *testing.T) {
 	assert.NotContains(t, log, "Sup3r!secret")
 	assert.NotContains(t, log, "tok-very-secret")
 }
+
+// TestShutdownDrainTimeout checks that a request still running when the drain time ends
+// does not hold Shutdown: its connection is closed and Shutdown reports the timeout.
+func TestShutdownDrainTimeout(t *testing.T) {
+	api := &fakeAPI{block: make(chan struct{})}
+	defer close(api.block)
+	s, err := httpapi.New(httpapi.Config{API: api, OperatorToken: opToken})
+	require.NoError(t, err)
+	require.NoError(t, s.Open("127.0.0.1:0"))
+	done := make(chan error, 1)
+	go func() {
+		res, err := http.Post(s.URL()+"/v1/registrations", "application/json", strings.NewReader(calls[0].body))
+		if err == nil {
+			res.Body.Close()
+		}
+		done <- err
+	}()
+	require.Eventually(t, func() bool {
+		api.mu.Lock()
+		defer api.mu.Unlock()
+		return api.lastCall == "Register"
+	}, 5*time.Second, 5*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	assert.ErrorIs(t, s.Shutdown(ctx), context.DeadlineExceeded)
+	assert.Error(t, <-done, "the stuck request's connection is closed")
+}

@@ -215,7 +215,7 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 	start := time.Now()
 	stats, err := api.Import(ctx, cfg.population, reference.ImportOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("import %s: %w", cfg.population, err)
+		return nil, fmt.Errorf("import: %w", err)
 	}
 	if stats.Skipped {
 		fmt.Fprintf(e.stderr, "population %s already imported (sha256 %.12s); keeping the state in %s\n",

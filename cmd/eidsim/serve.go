@@ -127,7 +127,6 @@ type service struct {
 	stopSim  context.CancelFunc
 	simDone  chan struct{}
 	drain    time.Duration
-	stderr   io.Writer
 	closeErr error
 	once     sync.Once
 }
@@ -236,7 +235,7 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 		return nil, fmt.Errorf("--addr: %w", err)
 	}
 	simCtx, stopSim := context.WithCancel(context.WithoutCancel(ctx))
-	svc = &service{http: srv, store: store, stopSim: stopSim, simDone: make(chan struct{}), drain: cfg.drain, stderr: e.stderr}
+	svc = &service{http: srv, store: store, stopSim: stopSim, simDone: make(chan struct{}), drain: cfg.drain}
 	go func() {
 		defer close(svc.simDone)
 		_ = sim.Run(simCtx)

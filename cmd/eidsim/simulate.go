@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -41,6 +42,7 @@ type simulateConfig struct {
 	capacity       string
 	deadline       int
 	calibrate      bool
+	days           int
 	args           []string
 	campaigns      []*campaign.Campaign
 }
@@ -62,6 +64,7 @@ func runSimulate(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&cfg.capacity, "capacity", "", "search the fewest kits (kits) or lowest SMS rate (sms_rate) that meets a deadline")
 	fs.IntVar(&cfg.deadline, "deadline", 0, "index of the deadline the capacity search aims at")
 	fs.BoolVar(&cfg.calibrate, "calibrate", false, "run the calibration campaigns and write the calibration table")
+	fs.IntVar(&cfg.days, "days", 0, "simulate only the first N days (deadlines and reported figures after them are dropped)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		if err == errHelp {
@@ -100,6 +103,10 @@ func runSimulate(ctx context.Context, e *env, args []string) error {
 		if cfg.calibrate && len(cp.Reported) == 0 {
 			continue
 		}
+		if cfg.days < 0 {
+			return usageErr("--days must not be negative")
+		}
+		cp = cp.Truncate(cfg.days)
 		if cfg.kits >= 0 {
 			cp.Counters.Kits = cfg.kits
 		}
@@ -129,7 +136,7 @@ func runSimulate(ctx context.Context, e *env, args []string) error {
 		Hash: "fast (sha256, in-process simulation: password cost does not bound a simulated campaign)",
 		Options: map[string]any{"replicas": cfg.replicas, "workers": cfg.workers, "count": cfg.count, "full_scale": cfg.fullScale,
 			"kits": cfg.kits, "sms_rate": cfg.smsRate, "without": cfg.without, "counterfactual": cfg.counterfactual,
-			"capacity": cfg.capacity, "deadline": cfg.deadline, "calibrate": cfg.calibrate, "store": "memory"},
+			"capacity": cfg.capacity, "deadline": cfg.deadline, "calibrate": cfg.calibrate, "days": cfg.days, "store": "memory"},
 		Versions:  map[string]string{"eidsim": results.BuildVersion(), "go": runtime.Version()},
 		GitCommit: results.GitCommit(ctx), Host: results.HostInfo(),
 	}
@@ -138,6 +145,9 @@ func runSimulate(ctx context.Context, e *env, args []string) error {
 		return exitErr(exitFailure, fmt.Errorf("run directory: %w", err))
 	}
 	fmt.Fprintf(e.stderr, "eidsim simulate: run %s\n", run.Dir)
+	// The simulation's heap is mostly long-lived (the population, the store): collect less
+	// often than the default.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	result, err := simulate(ctx, e, &cfg, run.Dir)
 	status := results.StatusPassed
 	if err != nil {

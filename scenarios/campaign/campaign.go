@@ -440,6 +440,30 @@ func nonNeg(field string, v float64) error {
 	return nil
 }
 
+// Truncate returns a copy simulating only the first days days, without the deadlines and
+// reported figures that fall after them (windows are clipped by the engine's date checks).
+func (c *Campaign) Truncate(days int) *Campaign {
+	cp := *c
+	if days <= 0 || days >= c.Days {
+		return &cp
+	}
+	cp.Days = days
+	end := cp.End()
+	cp.Deadlines = nil
+	for _, d := range c.Deadlines {
+		if d.Date.Before(end) {
+			cp.Deadlines = append(cp.Deadlines, d)
+		}
+	}
+	cp.Reported = nil
+	for _, r := range c.Reported {
+		if r.Date.Before(end) {
+			cp.Reported = append(cp.Reported, r)
+		}
+	}
+	return &cp
+}
+
 // End is the day after the last simulated day.
 func (c *Campaign) End() time.Time { return c.Start.AddDate(0, 0, c.Days) }
 

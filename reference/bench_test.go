@@ -162,4 +162,3 @@ func BenchmarkImport(b *testing.B) {
 	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/per, "allocs/citizen")
 	b.ReportMetric(float64(ms1.HeapInuse)/(1<<20), "heap-MiB")
 }
-

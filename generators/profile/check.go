@@ -188,6 +188,9 @@ func (p *Profile) checkEthnicity() error {
 		if err := share(f+".share", g.Share); err != nil {
 			return err
 		}
+		if !(g.RemoteAffinity > 0 && g.RemoteAffinity <= 100) {
+			return ferr(f+".remote_affinity", "must be in (0,100], got %v", g.RemoteAffinity)
+		}
 		if !names.Known(g.Naming) {
 			return ferr(f+".naming", "unknown naming scheme %q (known: %v)", g.Naming, names.Schemes())
 		}

@@ -144,6 +144,9 @@ func (p *Profile) applyDefaults() {
 		if g.Naming == "" {
 			g.Naming = DefaultNaming(g.Key)
 		}
+		if g.RemoteAffinity == 0 {
+			g.RemoteAffinity = 1
+		}
 	}
 }
 

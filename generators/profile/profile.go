@@ -113,6 +113,10 @@ type EthnicGroup struct {
 	Name   string  `yaml:"name"`
 	Share  float64 `yaml:"share"`
 	Naming string  `yaml:"naming"`
+	// RemoteAffinity weights how strongly the group's villages are the ones without 4G
+	// (default 1; e.g. 2 for groups living highest in the mountains). An assumption unless a
+	// source is given.
+	RemoteAffinity float64 `yaml:"remote_affinity"`
 }
 
 // Share is a single proportion with its source.

@@ -120,13 +120,17 @@ func (g *gen) generate(i int64, c *citizen) {
 	g.core(i, c, &g.src, r)
 	st := &pop.st[c.k]
 	// ethnic group and village
-	if c.e == 0 {
-		c.group = m.kinhGroup
-	} else {
-		c.group = int(m.minIndex[m.minAlias.Draw(r.Uint64())])
-	}
 	va := m.villAlias[c.u][c.c][c.e]
 	c.village = int(m.villIndex[c.u][c.c][c.e][va.Draw(r.Uint64())])
+	ug, ud := r.Uint64(), r.Float64()
+	switch {
+	case c.e == 0:
+		c.group = m.kinhGroup
+	case m.Villages[c.village].Group >= 0 && ud < DominantShare:
+		c.group = m.Villages[c.village].Group
+	default:
+		c.group = int(m.minIndex[m.minAlias.Draw(ug)])
+	}
 	c.birthDay = st.firstDay + int64(r.Uint64N(uint64(st.days)))
 	c.name = names.Append(c.name[:0], m.groupNaming[c.group], st.female, st.year, r)
 	// phones

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sort"
 	"strings"
 
 	"github.com/brianvoe/gofakeit/v7"
@@ -463,11 +464,84 @@ func (m *Model) buildDraws() error {
 	} else {
 		m.chipHolder = chip / m.profileRate
 	}
+	m.assignGroups()
 	m.passwords = PasswordPool(m.Seed)
 	for _, pw := range m.passwords {
 		m.passJSON = append(m.passJSON, appendJSONString(nil, pw))
 	}
 	return nil
+}
+
+// DominantShare is the share of a rural village's minority residents who belong to the
+// village's dominant group (assumption: highland villages are largely of one group).
+const DominantShare = 0.85
+
+// assignGroups gives every rural village a dominant minority group so that each group's
+// expected share stays exact: villages are taken in a seeded random order, those without 4G
+// first, and each goes to the group furthest below its target, weighted by the group's
+// remote_affinity for villages without 4G.
+func (m *Model) assignGroups() {
+	p := m.Profile
+	if len(m.minIndex) == 0 {
+		return
+	}
+	var mass [2][3][2]float64
+	coord := make([]int, nDims)
+	for i, w := range m.Joint.Cells {
+		m.Joint.Coord(i, coord)
+		mass[coord[dimU]][coord[dimC]][coord[dimE]] += w
+	}
+	vmass := make([]float64, len(m.Villages))
+	R := 0.0
+	for c := 0; c < 3; c++ {
+		a := m.villAlias[0][c][1]
+		if a == nil {
+			continue
+		}
+		for k, vi := range m.villIndex[0][c][1] {
+			vmass[vi] = mass[0][c][1] * a.P(k)
+			R += vmass[vi]
+		}
+	}
+	S := 0.0
+	for _, gi := range m.minIndex {
+		S += p.Ethnicity.Groups[gi].Share
+	}
+	target := make([]float64, len(m.minIndex))
+	deficit := make([]float64, len(m.minIndex))
+	for k, gi := range m.minIndex {
+		target[k] = R * p.Ethnicity.Groups[gi].Share / S
+		deficit[k] = target[k]
+	}
+	r := rand.New(rand.NewPCG(sampling.Derive(m.Seed, 0x646f6d, 1), sampling.Derive(m.Seed, 0x646f6d, 2)))
+	// Largest villages first, so the small ones at the end fine-tune each group's total.
+	order := r.Perm(len(m.Villages))
+	sort.SliceStable(order, func(a, b int) bool { return vmass[order[a]] > vmass[order[b]] })
+	for pass := 0; pass < 2; pass++ {
+		for _, vi := range order {
+			v := &m.Villages[vi]
+			if v.Urban || vmass[vi] == 0 || (pass == 0) != (v.Coverage > 0) {
+				continue
+			}
+			best, bestScore := 0, math.Inf(-1)
+			for k, gi := range m.minIndex {
+				score := deficit[k] / target[k]
+				if pass == 0 {
+					aff := p.Ethnicity.Groups[gi].RemoteAffinity
+					if score > 0 {
+						score *= aff
+					} else {
+						score /= aff
+					}
+				}
+				if score > bestScore {
+					best, bestScore = k, score
+				}
+			}
+			v.Group = int(m.minIndex[best])
+			deficit[best] -= vmass[vi]
+		}
+	}
 }
 
 // PasswordPool returns the run's pool of synthetic passwords: PasswordPoolSize distinct

@@ -32,35 +32,40 @@ func barrierBits(a, e, u, c, p, x, y int) int {
 // Tally counts a generated population for validation. Counts are additive, so tallies of
 // workers and shards merge exactly.
 type Tally struct {
-	N, Male    int64
-	AgeBand    []int64
-	Group      []int64
-	Urban      int64
-	Poverty    [3]int64
-	Adults     int64
-	Handset    [3]int64 // adults
-	SIMHolders int64
-	Owner      int64
-	Carrier    []int64
-	Swaps      float64
-	Coverage   [3]int64
-	NoPower    int64
-	Chip       int64 // adults
-	Account    [4]int64
-	Locked     int64
-	Mismatch   int64 // activated accounts whose phone is not the current SIM
-	Swapped    int64 // activated accounts whose SIM was swapped since activation
-	Recycled   int64
-	Pattern    [128]int64
-	villages   []uint64 // bitset of villages with residents
+	N, Male int64
+	AgeBand []int64
+	Group   []int64
+	// by ethnic group: people aged 14+, of whom in villages without 4G, and activated
+	GroupAdults, GroupRemote, GroupActive []int64
+	Urban                                 int64
+	Poverty                               [3]int64
+	Adults                                int64
+	Handset                               [3]int64 // adults
+	SIMHolders                            int64
+	Owner                                 int64
+	Carrier                               []int64
+	Swaps                                 float64
+	Coverage                              [3]int64
+	NoPower                               int64
+	Chip                                  int64 // adults
+	Account                               [4]int64
+	Locked                                int64
+	Mismatch                              int64 // activated accounts whose phone is not the current SIM
+	Swapped                               int64 // activated accounts whose SIM was swapped since activation
+	Recycled                              int64
+	Pattern                               [128]int64
+	villages                              []uint64 // bitset of villages with residents
 }
 
 func (m *Model) newTally() *Tally {
 	return &Tally{
-		AgeBand:  make([]int64, len(m.Profile.Age.Bands)),
-		Group:    make([]int64, len(m.Profile.Ethnicity.Groups)),
-		Carrier:  make([]int64, len(m.carriers)),
-		villages: make([]uint64, (len(m.Villages)+63)/64),
+		AgeBand:     make([]int64, len(m.Profile.Age.Bands)),
+		Group:       make([]int64, len(m.Profile.Ethnicity.Groups)),
+		GroupAdults: make([]int64, len(m.Profile.Ethnicity.Groups)),
+		GroupRemote: make([]int64, len(m.Profile.Ethnicity.Groups)),
+		GroupActive: make([]int64, len(m.Profile.Ethnicity.Groups)),
+		Carrier:     make([]int64, len(m.carriers)),
+		villages:    make([]uint64, (len(m.Villages)+63)/64),
 	}
 }
 
@@ -97,6 +102,13 @@ func (t *Tally) add(p *Population, c *citizen) {
 	}
 	if c.a == 1 {
 		t.Adults++
+		t.GroupAdults[c.group]++
+		if c.c >= 1 {
+			t.GroupRemote[c.group]++
+		}
+		if c.y >= yLevel1 {
+			t.GroupActive[c.group]++
+		}
 		t.Handset[[5]int{0, 0, 1, 1, 2}[c.x]]++
 		if c.chip {
 			t.Chip++
@@ -128,6 +140,9 @@ func (t *Tally) merge(o *Tally) {
 	}
 	for i := range t.Group {
 		t.Group[i] += o.Group[i]
+		t.GroupAdults[i] += o.GroupAdults[i]
+		t.GroupRemote[i] += o.GroupRemote[i]
+		t.GroupActive[i] += o.GroupActive[i]
 	}
 	t.Urban += o.Urban
 	for i := range t.Poverty {
@@ -317,6 +332,12 @@ func (m *Model) Validate(t *Tally) *Validation {
 	add("account", "locked (of activated)", "share", p.Accounts.LockedShare, ratio(t.Locked, t.Account[2]+t.Account[3]))
 	info("account", "phone ≠ current SIM (of activated)", "share", ratio(t.Mismatch, t.Account[2]+t.Account[3]))
 	add("SIM", "old account numbers recycled (of swaps)", "share", p.SIM.Recycled, ratio(t.Recycled, t.Swapped))
+
+	// Segments: the barriers and the outcome by ethnic group (generated; no targets).
+	for k, g := range p.Ethnicity.Groups {
+		info("segment (14+)", g.Key+": village without 4G", "share", ratio(t.GroupRemote[k], t.GroupAdults[k]))
+		info("segment (14+)", g.Key+": account activated", "share", ratio(t.GroupActive[k], t.GroupAdults[k]))
+	}
 
 	// Correlations.
 	v.Names = barrierNames

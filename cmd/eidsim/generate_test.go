@@ -134,7 +134,9 @@ func TestGenerateUsageErrors(t *testing.T) {
 		{"unknown profile", nil, []string{"--profile", "atlantis", "--count", "10"}, []string{"atlantis", "built-in"}},
 		{"unknown field", func() { write("  without_power: 129", "  without_powr: 129") }, []string{"--profile", bad, "--count", "10"}, []string{"bad.yaml:", "without_powr", "unknown field"}},
 		{"share over 100%", func() { write("near_poor: 0.0963", "near_poor: 9.63") }, []string{"--profile", bad, "--count", "10"}, []string{"bad.yaml:", "poverty.near_poor", "over 100%"}},
-		{"shares not summing", func() { write("{key: Hmong, name: Mông, share: 0.348, remote_affinity: 2.5}", "{key: Hmong, name: Mông, share: 0.448, remote_affinity: 2.5}") }, []string{"--profile", bad, "--count", "10"}, []string{"bad.yaml:", "ethnic_groups.groups", "sum"}},
+		{"shares not summing", func() {
+			write("{key: Hmong, name: Mông, share: 0.348, remote_affinity: 2.5}", "{key: Hmong, name: Mông, share: 0.448, remote_affinity: 2.5}")
+		}, []string{"--profile", bad, "--count", "10"}, []string{"bad.yaml:", "ethnic_groups.groups", "sum"}},
 		{"impossible combination", func() { write("  none: 0.07", "  none: 0.40"); write("  smartphone: 0.70", "  smartphone: 0.37") }, []string{"--profile", bad, "--count", "10"}, []string{"bad.yaml:", "accounts.activated", "have a phone"}},
 	}
 	for _, c := range cases {

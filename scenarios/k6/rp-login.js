@@ -15,10 +15,10 @@
 // EIDSIM_RP_REDIRECT_URI (default http://rp.invalid/callback; it is never called — the back
 // end reads the code from the redirect). EIDSIM_RP_ACR is the acr_values (default LoA1).
 //
-// EIDSIM_RP_COMPARE=1 measures capacity instead: two closed-model phases of EIDSIM_DURATION/2
-// each with EIDSIM_VUS virtual users — direct logins (POST /v1/sessions + GET /v1/me), then
-// code-flow logins — by the same citizens on their bound devices, and prints logins/s of each
-// and their ratio.
+// EIDSIM_RP_COMPARE=1 measures capacity instead: closed-model phases with EIDSIM_VUS virtual
+// users, alternating four times between direct logins (POST /v1/sessions + GET /v1/me) and
+// code-flow logins, EIDSIM_DURATION/2 in all for each mode, by citizens on their bound
+// devices (each mode its own half of them), and prints logins/s of each and their ratio.
 //
 // EIDSIM_FAULTS, when set, is a fault setting (JSON or YAML, see reference/faults) PUT to
 // /sim/faults in setup and healed (DELETE) in teardown; the service journals both.
@@ -54,6 +54,7 @@ const rp = {
   acr: __ENV.EIDSIM_RP_ACR || 'LoA1',
 };
 const compare = __ENV.EIDSIM_RP_COMPARE === '1';
+const ROUNDS = 4;
 const loginPool = pool('login');
 const mix = Object.assign({ new_device: compare ? 0 : 0.10 }, cfg.mix);
 const shares = { new_device: mix.new_device, bound: Math.max(0, 1 - mix.new_device) };
@@ -63,11 +64,14 @@ const rpSteps = Object.values(RP_STEP);
 let scenarios;
 let extra = { checks: ['rate>0.95'] };
 if (compare) {
-  const half = Math.max(2, Math.floor(cfg.duration / 2));
-  scenarios = {
-    direct_logins: { executor: 'constant-vus', exec: 'directLogins', vus: cfg.vus, duration: `${half}s`, gracefulStop: '5s' },
-    rp_logins: { executor: 'constant-vus', exec: 'rpLogins', vus: cfg.vus, duration: `${half}s`, startTime: `${half + 5}s`, gracefulStop: '5s' },
-  };
+  // Interleaved rounds (direct, code flow, direct, …) so that neither mode gets the cold
+  // start or a quieter machine to itself.
+  const seg = Math.max(1, Math.floor(cfg.duration / (2 * ROUNDS)));
+  scenarios = {};
+  for (let k = 0; k < ROUNDS; k++) {
+    scenarios[`direct_logins_${k + 1}`] = { executor: 'constant-vus', exec: 'directLogins', vus: cfg.vus, duration: `${seg}s`, startTime: `${2 * k * (seg + 2)}s`, gracefulStop: '2s', env: { ROUND: String(k) } };
+    scenarios[`rp_logins_${k + 1}`] = { executor: 'constant-vus', exec: 'rpLogins', vus: cfg.vus, duration: `${seg}s`, startTime: `${(2 * k + 1) * (seg + 2)}s`, gracefulStop: '2s', env: { ROUND: String(k) } };
+  }
   extra['eidsim_rp_compare_logins{mode:direct}'] = ['count>=0'];
   extra['eidsim_rp_compare_logins{mode:code_flow}'] = ['count>=0'];
 } else {
@@ -194,8 +198,10 @@ export function codeFlow(c, r, kind, iteration) {
 // code flow the odd positions): a citizen's first login replaces the imported password hash
 // (one more hash and a write), so neither phase may profit from the other's logins.
 function drawHalf(offset) {
-  const i = exec.scenario.iterationInTest;
   const n = Math.floor(loginPool.length / 2);
+  // Round k starts at the k-th quarter of the mode's half, so rounds use fresh citizens until
+  // a round has run through a quarter.
+  const i = exec.scenario.iterationInTest + Number(__ENV.ROUND || 0) * Math.floor(n / ROUNDS);
   if (n === 0) throw new Error('rp-login compare mode needs at least 2 citizens');
   return { c: loginPool[2 * (i % n) + offset], reused: i >= n, iteration: i };
 }
@@ -218,14 +224,14 @@ export function directLogins() {
 export function handleSummary(data) {
   const out = baseSummary(data);
   if (compare) {
-    const half = Math.max(2, Math.floor(cfg.duration / 2));
+    const half = ROUNDS * Math.max(1, Math.floor(cfg.duration / (2 * ROUNDS)));
     const n = (mode) => {
       const m = data.metrics[`eidsim_rp_compare_logins{mode:${mode}}`];
       return m ? m.values.count : 0;
     };
     const direct = n('direct') / half;
     const flow = n('code_flow') / half;
-    out.stdout += `logins/s with ${cfg.vus} VUs over ${half}s each: direct ${direct.toFixed(1)}, code flow ${flow.toFixed(1)}, ratio code/direct ${(direct > 0 ? flow / direct : 0).toFixed(3)}\n`;
+    out.stdout += `logins/s with ${cfg.vus} VUs, ${ROUNDS} interleaved rounds, ${half}s per mode: direct ${direct.toFixed(1)}, code flow ${flow.toFixed(1)}, ratio code/direct ${(direct > 0 ? flow / direct : 0).toFixed(3)}\n`;
   }
   return out;
 }

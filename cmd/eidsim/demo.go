@@ -347,7 +347,7 @@ func (d *demoRun) part(name, dir string, err error) {
 
 func (d *demoRun) skip(name, why string) {
 	d.parts.Skipped = append(d.parts.Skipped, report.DemoPart{Name: name, Reason: why})
-	d.note(name + " left out: " + why)
+	fmt.Fprintf(d.log, "note: %s left out: %s\n", name, why)
 }
 
 func (d *demoRun) note(s string) {
@@ -385,26 +385,8 @@ func fileExists(p string) bool {
 
 // printDemo prints the headline figures and where the report is.
 func printDemo(w io.Writer, r *report.Report, page string, notes []string, took time.Duration) {
-	fmt.Fprintf(w, "\n%s — finished in %s\n\n", r.Title, took.Round(time.Second))
-	width := 0
-	for _, f := range r.Headline {
-		width = max(width, len([]rune(f.Label)))
-	}
-	for _, f := range r.Headline {
-		line := fmt.Sprintf("  %-*s  %s", width, f.Label, f.Text)
-		if f.Note != "" {
-			line += "  (" + f.Note + ")"
-		}
-		fmt.Fprintln(w, line)
-	}
-	for _, wn := range r.Warnings {
-		fmt.Fprintln(w, "\nwarning:", wn)
-	}
-	for _, n := range notes {
-		fmt.Fprintln(w, "note:", n)
-	}
-	fmt.Fprintf(w, "\nreport: %s\n", page)
-	fmt.Fprintf(w, "        %s\n", strings.TrimSuffix(page, report.HTMLFile)+report.MarkdownFile)
+	fmt.Fprintf(w, "\neidsim demo finished in %s\n\n", took.Round(time.Second))
+	printReport(w, r, page, notes)
 }
 
 // stages shows the demo's steps: mpb progress bars on a terminal, one line per step

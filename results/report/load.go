@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/eidsim/eidsim/results"
 	"github.com/eidsim/eidsim/scenarios/load"
@@ -56,7 +57,7 @@ func buildLoad(r *Report, dir string, m *results.Manifest) error {
 	t := agg.Totals()
 	secs := agg.Duration().Seconds()
 	if m == nil || m.Kind != "find-max" {
-		f := fig("rate", "Arrival rate asked for", rate, "/s", 0)
+		f := fig("rate", "Peak arrival rate asked for", rate, "/s", 0)
 		switch {
 		case m == nil:
 		case m.Status == results.StatusPassed || m.Status == results.StatusMerged:
@@ -66,13 +67,22 @@ func buildLoad(r *Report, dir string, m *results.Manifest) error {
 		}
 		r.Headline = append(r.Headline, f)
 	}
+	// Iterations per second over the configured duration (the tail in which k6 lets the
+	// last iterations finish is not part of it), else over the span of the points.
 	achieved := math.NaN()
+	if m != nil {
+		if ds, ok := m.Options["duration"].(string); ok {
+			if d, err := time.ParseDuration(ds); err == nil && d > 0 {
+				secs = d.Seconds()
+			}
+		}
+	}
 	if secs > 0 {
 		achieved = t.Iterations / secs
 	}
 	api := agg.APILatency()
 	r.Headline = append(r.Headline,
-		fig("achieved", "Iterations completed", achieved, "/s", +1),
+		fig("achieved", "Iterations completed, mean over the run", achieved, "/s", +1),
 		fig("p95", "Latency p95, service steps", api.Quantile(0.95), "ms", -1),
 		fig("p99", "Latency p99, service steps", api.Quantile(0.99), "ms", -1),
 		fig("errors", "Failed requests (http_req_failed)", t.Failed.Rate(), "%", -1),

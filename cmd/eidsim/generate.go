@@ -206,7 +206,8 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	var bar *mpb.Bar
 	var progress *mpb.Progress
 	if showProgress(cfg.progress, e.stderr) {
-		progress = mpb.NewWithContext(ctx, mpb.WithOutput(e.stderr), mpb.WithWidth(40))
+		progress = mpb.NewWithContext(ctx, mpb.WithOutput(e.stderr), mpb.WithWidth(40),
+			mpb.ContainerOptional(mpb.WithAutoRefresh(), cfg.progress == "always"))
 		bar = progress.AddBar(hi-lo,
 			mpb.PrependDecorators(decor.Name(prof.Name+" "), decor.CountersNoUnit("%d / %d")),
 			mpb.AppendDecorators(decor.Percentage(), decor.Name(" "), decor.AverageSpeed(0, "%.0f/s")),
@@ -293,6 +294,7 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	defer os.Remove(f.Name())
+	_ = f.Chmod(0o644)
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -90,7 +89,7 @@ func New(cfg Config) (*Server, error) {
 		log: cfg.Logger, metrics: cfg.Metrics, maxWait: cfg.MaxWait, now: cfg.Now,
 	}
 	if s.log == nil {
-		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.metrics == nil {
 		s.metrics = NewMetrics()

@@ -28,7 +28,7 @@ func TestPlanNumbersAreUniqueAndDisjoint(t *testing.T) {
 	require.NoError(t, err)
 	seen := map[string]bool{}
 	byCarrier := map[string]int{}
-	const n = 200000
+	const n = 100000
 	for i := uint64(0); i < n; i++ {
 		c, num := plan.Current(i)
 		s := string(plan.AppendNumber(nil, c, num))

@@ -9,7 +9,7 @@ import (
 )
 
 func TestPermIsABijection(t *testing.T) {
-	for _, n := range []uint64{1, 2, 3, 10, 1000, 65537, 1_000_000} {
+	for _, n := range []uint64{1, 2, 3, 10, 1000, 65537, 300_001} {
 		p := NewPerm(n, 99)
 		seen := make([]bool, n)
 		for x := uint64(0); x < n; x++ {

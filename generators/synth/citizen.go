@@ -76,7 +76,7 @@ const (
 // cell, SIM churn and whether the SIM was swapped since activation.
 func (g *gen) core(i int64, c *citizen, src *rand.PCG, r *rand.Rand) {
 	m, pop := g.m, g.pop
-	s := m.Seed
+	s := m.key
 	src.Seed(sampling.Mix64(s^sampling.Mix64(uint64(i)+streamCore)), sampling.Mix64(uint64(i)^sampling.Mix64(s+0x9e3779b97f4a7c15)))
 	c.index = i
 	c.k, c.serial = pop.stratumOf(i)

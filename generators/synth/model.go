@@ -95,6 +95,10 @@ type Model struct {
 	Fit      ipf.Result
 	Seeded   *ipf.Table // the seed table before fitting (normalised)
 
+	// key keys every random stream: the seed mixed with the profile name, so that two
+	// profiles generated with the same seed are not drawn from the same streams.
+	key uint64
+
 	cellAlias   [2]*sampling.Alias // by age class
 	cellIndex   [2][]int32         // alias category → joint cell
 	villAlias   [2][3][2]*sampling.Alias
@@ -122,7 +126,7 @@ type Model struct {
 
 // NewModel builds the model of a profile for a seed.
 func NewModel(p *profile.Profile, seed uint64) (*Model, error) {
-	m := &Model{Profile: p, Seed: seed, adultShare: p.AdultShare()}
+	m := &Model{Profile: p, Seed: seed, key: sampling.Derive(seed, fnv64(p.Name)), adultShare: p.AdultShare()}
 	m.profileRate, m.activated, m.level2 = p.AccountRates()
 	m.snapshotDays = daysFromCivil(p.SnapshotDate().Date())
 	// Accounts were activated between the VNeID launch (assumed 1 Jan 2022) and the snapshot.
@@ -144,7 +148,7 @@ func NewModel(p *profile.Profile, seed uint64) (*Model, error) {
 func (m *Model) buildVillages() error {
 	p := m.Profile
 	v := p.Villages
-	r := rand.New(rand.NewPCG(sampling.Derive(m.Seed, 0x76696c6c, 1), sampling.Derive(m.Seed, 0x76696c6c, 2)))
+	r := rand.New(rand.NewPCG(sampling.Derive(m.key, 0x76696c6c, 1), sampling.Derive(m.key, 0x76696c6c, 2)))
 	nu := p.UrbanVillages()
 	n := v.Count
 	vs := make([]Village, n)
@@ -254,6 +258,16 @@ func (m *Model) buildVillages() error {
 	}
 	m.Villages = vs
 	return nil
+}
+
+// fnv64 is the FNV-1a hash of s.
+func fnv64(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 func clamp(x, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, x)) }
@@ -445,7 +459,7 @@ func (m *Model) buildDraws() error {
 	for _, c := range p.Carriers.Shares {
 		shares[c.Name] = c.Share
 	}
-	plan, err := phone.NewPlan(shares, m.Seed)
+	plan, err := phone.NewPlan(shares, m.key)
 	if err != nil {
 		return fmt.Errorf("profile %s: carriers: %w", p.File, err)
 	}
@@ -513,7 +527,7 @@ func (m *Model) assignGroups() {
 		target[k] = R * p.Ethnicity.Groups[gi].Share / S
 		deficit[k] = target[k]
 	}
-	r := rand.New(rand.NewPCG(sampling.Derive(m.Seed, 0x646f6d, 1), sampling.Derive(m.Seed, 0x646f6d, 2)))
+	r := rand.New(rand.NewPCG(sampling.Derive(m.key, 0x646f6d, 1), sampling.Derive(m.key, 0x646f6d, 2)))
 	// Largest villages first, so the small ones at the end fine-tune each group's total.
 	order := r.Perm(len(m.Villages))
 	sort.SliceStable(order, func(a, b int) bool { return vmass[order[a]] > vmass[order[b]] })

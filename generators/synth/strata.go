@@ -175,9 +175,9 @@ func (m *Model) NewPopulation(n int64) (*Population, error) {
 		if sst[k].female {
 			sx = 1
 		}
-		pop.serials[k] = sampling.NewPerm(1_000_000, sampling.Derive(m.Seed, 0x73657269, uint64(sst[k].prov), sx, uint64(sst[k].year)))
+		pop.serials[k] = sampling.NewPerm(1_000_000, sampling.Derive(m.key, 0x73657269, uint64(sst[k].prov), sx, uint64(sst[k].year)))
 	}
-	pop.perm = sampling.NewPerm(uint64(n), sampling.Derive(m.Seed, 0x73747261, uint64(n)))
+	pop.perm = sampling.NewPerm(uint64(n), sampling.Derive(m.key, 0x73747261, uint64(n)))
 	pop.recycleK = n/2 + 1
 	if n <= 2 {
 		pop.recycleK = 0

@@ -77,7 +77,7 @@ func (s *Service) Capture(ctx context.Context, citizenID string) (string, error)
 // policy's minimum: invalid_input (field capture) when it is malformed or forged,
 // biometric_mismatch when it is someone else's or scores too low.
 func (s *Service) matchCapture(capture, citizenID string) error {
-	if len(capture) <= len(capturePrefix) || capture[:len(capturePrefix)] != capturePrefix {
+	if len(capture) <= len(capturePrefix) || capture[:len(capturePrefix)] != capturePrefix || !isB64URLText(capture) {
 		return InvalidField("capture", "not a scanner capture")
 	}
 	b, err := b64url.DecodeString(capture[len(capturePrefix):])

@@ -42,7 +42,7 @@ func (s *Service) issueToken(a *Account, now time.Time) (*Token, error) {
 var errBadToken = errors.New("bad token")
 
 func (s *Service) parseToken(tok string, now time.Time) (*tokenClaims, error) {
-	if !strings.HasPrefix(tok, tokenPrefix) || len(tok) > 2048 {
+	if !strings.HasPrefix(tok, tokenPrefix) || len(tok) > 2048 || !isB64URLText(tok) {
 		return nil, errBadToken
 	}
 	i := strings.LastIndexByte(tok, '.')
@@ -103,4 +103,16 @@ func (s *Service) Me(ctx context.Context, accessToken string) (*Profile, error) 
 		return nil, internal(err)
 	}
 	return p, nil
+}
+
+// isB64URLText reports whether s holds only base64url characters and dots. The decoder skips
+// CR and LF, so without this check one token or capture would have many spellings.
+func isB64URLText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }

@@ -7,7 +7,7 @@ BIN     := bin
 EIDSIM  := $(BIN)/eidsim
 export K6_AUTO_EXTENSION_RESOLUTION := false
 
-.PHONY: all build run test test-short vet fmt bench k6 clean report-screenshot
+.PHONY: all build run test test-short vet fmt bench k6 clean report-screenshot demo-test
 
 all: build
 
@@ -18,7 +18,8 @@ build:
 k6:
 	$(GO) build -o $(BIN)/k6 go.k6.io/k6
 
-run: build
+# run is the demo: k6 is built once from the module cache (go build caches it afterwards).
+run: build k6
 	$(EIDSIM) demo
 
 vet:
@@ -42,6 +43,10 @@ report-screenshot:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update && apt-get install -y --no-install-recommends chromium; }
 	@mkdir -p $(BIN)
 	EIDSIM_SCREENSHOT=$(CURDIR)/$(BIN)/report-screenshot.png $(GO) test -count=1 -run '^TestScreenshot$$' -v ./results/report/
+
+# demo-test runs the quick demo end to end with k6 in process (one to two minutes).
+demo-test: k6
+	EIDSIM_DEMO_TEST=1 EIDSIM_K6=$(CURDIR)/$(BIN)/k6 $(GO) test -count=1 -run '^TestDemoWithK6$$' -v ./cmd/eidsim/
 
 clean:
 	rm -rf $(BIN)

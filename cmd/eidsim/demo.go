@@ -403,7 +403,8 @@ type stages struct {
 func newStages(ctx context.Context, w io.Writer, bars bool) *stages {
 	s := &stages{w: w, ctx: ctx, bars: bars}
 	if bars {
-		s.p = mpb.NewWithContext(ctx, mpb.WithOutput(w), mpb.WithWidth(30))
+		// Auto refresh also when --progress always writes to something not a terminal.
+		s.p = mpb.NewWithContext(ctx, mpb.WithOutput(w), mpb.WithWidth(30), mpb.WithAutoRefresh())
 	}
 	return s
 }

@@ -80,7 +80,7 @@ const (
 )
 
 // pruneEvery is how many opened challenges pass between two deletions of long-expired ones.
-const pruneEvery = 4096
+var pruneEvery uint64 = 4096
 
 // NewService returns a Service. It reads (or creates, on first use of the store) the secret
 // keys, so it needs the store to answer.

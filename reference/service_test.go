@@ -65,7 +65,7 @@ func TestPruneExpiredChallenges(t *testing.T) {
 	e := newEnv(t)
 	old, _ := newDeviceChallenge(t, e, "dev-1")
 	e.clock.Advance(3*time.Minute + 10*time.Minute + time.Second) // expired and out of the send window
-	fresh, code := newDeviceChallenge(t, e, "dev-2")                // opens one and prunes
+	fresh, code := newDeviceChallenge(t, e, "dev-2")              // opens one and prunes
 	_, err := e.svc.VerifyLogin(bg, old.ID, "123456")
 	requireCode(t, err, reference.ENotFound)
 	_, err = e.svc.VerifyLogin(bg, fresh.ID, code)

@@ -180,3 +180,31 @@ func copyDir(t *testing.T, src, dst string) {
 	t.Helper()
 	require.NoError(t, os.CopyFS(dst, os.DirFS(src)))
 }
+
+// TestEveryFileMissing removes each file of each fixture in turn: the report still builds,
+// renders, and names the missing file.
+func TestEveryFileMissing(t *testing.T) {
+	for _, name := range []string{"load-before", "findmax", "simulation"} {
+		entries, err := os.ReadDir(fixture(name))
+		require.NoError(t, err)
+		for _, en := range entries {
+			if en.IsDir() {
+				continue
+			}
+			t.Run(name+"/without "+en.Name(), func(t *testing.T) {
+				dir := t.TempDir()
+				copyDir(t, fixture(name), dir)
+				require.NoError(t, os.Remove(filepath.Join(dir, en.Name())))
+				r, err := Build(dir)
+				require.NoError(t, err)
+				var md, html bytes.Buffer
+				require.NoError(t, WriteMarkdown(&md, r))
+				require.NoError(t, WriteHTML(&html, r))
+				if strings.HasPrefix(en.Name(), "calibration.") {
+					return // calibration.md and calibration.csv stand in for one another
+				}
+				assert.Contains(t, md.String(), en.Name(), "the report names the missing file")
+			})
+		}
+	}
+}

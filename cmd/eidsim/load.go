@@ -293,6 +293,42 @@ type loadRunner struct {
 	cfg *loadConfig
 	e   *env
 	k6  string
+	// pre, when set, holds citizens sampled once for every step of a search (in rank order
+	// from offset 0), so that the population is read once, not once per step.
+	pre   map[string][]load.Sampled
+	preSt load.SampleStats
+}
+
+// presample samples, in one pass, enough citizens for every step of a --find-max search at
+// the highest rate it can reach.
+func (r *loadRunner) presample() error {
+	s := r.cfg.search
+	o := r.cfg.opts
+	o.Rate, o.Duration = s.Start+s.Increment*float64(s.MaxSteps), r.cfg.stepLen
+	want := map[string]int{}
+	for k, v := range r.cfg.scenario.Want(o) {
+		want[k] = min(v*(s.MaxSteps+1), load.MaxSample)
+	}
+	pools, st, err := load.SampleFile(r.cfg.population, r.cfg.seed, 0, want)
+	if err != nil {
+		return fmt.Errorf("population: %w", err)
+	}
+	r.pre, r.preSt = pools, st
+	return nil
+}
+
+// slice returns want[pool] presampled citizens of each pool from rank offset on.
+func (r *loadRunner) slice(want map[string]int, offset int) (map[string][]load.Sampled, load.SampleStats) {
+	out := map[string][]load.Sampled{}
+	st := load.SampleStats{Lines: r.preSt.Lines, Eligible: r.preSt.Eligible, Sampled: map[string]int{}}
+	for name, n := range want {
+		all := r.pre[name]
+		lo := min(offset, len(all))
+		hi := min(lo+n, len(all))
+		out[name] = all[lo:hi]
+		st.Sampled[name] = hi - lo
+	}
+	return out, st
 }
 
 // once runs the scenario once into run's directory: sample the citizens (skipping the first
@@ -301,9 +337,15 @@ type loadRunner struct {
 func (r *loadRunner) once(ctx context.Context, run *results.Run, o load.Options, offset int, findMax bool, out io.Writer) (load.Step, error) {
 	sc := r.cfg.scenario
 	want := sc.Want(o)
-	pools, pst, err := load.SampleFile(r.cfg.population, r.cfg.seed, offset, want)
-	if err != nil {
-		return load.Step{}, fmt.Errorf("population: %w", err)
+	var pools map[string][]load.Sampled
+	var pst load.SampleStats
+	if r.pre != nil {
+		pools, pst = r.slice(want, offset)
+	} else {
+		var err error
+		if pools, pst, err = load.SampleFile(r.cfg.population, r.cfg.seed, offset, want); err != nil {
+			return load.Step{}, fmt.Errorf("population: %w", err)
+		}
 	}
 	fi, _ := os.Stat(r.cfg.population)
 	run.Manifest.Population = &results.PopulationInfo{File: r.cfg.population, Lines: pst.Lines, Bytes: fi.Size(), Sampled: pst.Sampled, Eligible: pst.Eligible}
@@ -412,6 +454,9 @@ type findMaxResult struct {
 }
 
 func (r *loadRunner) findMax(ctx context.Context, run *results.Run) error {
+	if err := r.presample(); err != nil {
+		return r.finish(run, load.Step{}, err)
+	}
 	offset := 0
 	stepsRoot := run.Path("steps")
 	runStep := func(ctx context.Context, n int, rate float64, warm bool) (load.Step, error) {

@@ -20,6 +20,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	"github.com/eidsim/eidsim/reference"
 	"github.com/eidsim/eidsim/results"
 	"github.com/eidsim/eidsim/results/report"
 	"github.com/eidsim/eidsim/scenarios/load"
@@ -236,8 +237,13 @@ func (d *demoRun) steps(ctx context.Context, token string) (err error) {
 		}
 	}()
 	target := svc.http.URL()
-	if hash, settings, perr := probeTarget(ctx, target); perr == nil {
-		d.run.Manifest.Hash, d.run.Manifest.TargetSettings, d.run.Manifest.Target = hash, settings, target
+	d.run.Manifest.Target = target
+	if hash, settings, perr := probeTarget(ctx, target); perr == nil && settings != nil {
+		d.run.Manifest.Hash, d.run.Manifest.TargetSettings = hash, settings
+	} else if h, herr := reference.NewHasher(d.cfg.hash); herr == nil {
+		// The service does not report its settings over HTTP; the demo started it with
+		// this hasher, built by the same constructor.
+		d.run.Manifest.Hash = h.Settings()
 	}
 	_ = d.run.WriteManifest()
 

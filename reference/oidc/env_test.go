@@ -70,6 +70,11 @@ func testClients() []oidc.ClientConfig {
 }
 
 func newEnv(t testing.TB, extra ...oidc.ClientConfig) *env {
+	return newEnvWith(t, nil, extra...)
+}
+
+// newEnvWith is newEnv with the provider's Config changed by mod.
+func newEnvWith(t testing.TB, mod func(*oidc.Config), extra ...oidc.ClientConfig) *env {
 	t.Helper()
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "eidsim.db"))
@@ -84,7 +89,11 @@ func newEnv(t testing.TB, extra ...oidc.ClientConfig) *env {
 	require.NoError(t, err)
 	api, err := httpapi.New(httpapi.Config{API: svc, OperatorToken: "op-token"})
 	require.NoError(t, err)
-	p, err := oidc.New(oidc.Config{Accounts: svc, Clients: append(testClients(), extra...)})
+	cfg := oidc.Config{Accounts: svc, Clients: append(testClients(), extra...)}
+	if mod != nil {
+		mod(&cfg)
+	}
+	p, err := oidc.New(cfg)
 	require.NoError(t, err)
 	srv := httptest.NewServer(p.Mount(api))
 	t.Cleanup(srv.Close)

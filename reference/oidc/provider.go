@@ -42,7 +42,8 @@ type Config struct {
 	// Skew, when set, returns the provider's clock skew: ID tokens then carry iat, auth_time
 	// and exp as a provider clock that far ahead (behind, when negative) would.
 	Skew func() time.Duration
-	// Logger receives the library's log records; nil discards.
+	// Logger receives the login pages' error records; nil discards. (The zitadel library
+	// itself logs to slog.Default.)
 	Logger *slog.Logger
 }
 
@@ -123,7 +124,6 @@ func New(cfg Config) (*Provider, error) {
 	}
 	p.op, err = op.NewProvider(opCfg, p.storage, issuer,
 		op.WithAllowInsecure(),
-		op.WithLogger(log),
 		op.WithCustomEndpoints(
 			op.NewEndpoint("oidc/authorize"), op.NewEndpoint("oidc/token"), op.NewEndpoint("oidc/userinfo"),
 			op.NewEndpoint("oidc/revoke"), op.NewEndpoint("oidc/end_session"), op.NewEndpoint("oidc/keys")),

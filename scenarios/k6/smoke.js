@@ -43,6 +43,7 @@ export const options = {
   summaryTrendStats: ['avg', 'p(95)', 'p(99)', 'max', 'count'],
 };
 
+cfg.strict = true;
 const r = (name) => rng(cfg.seed, name, 0, 'smoke');
 
 // Every flow gets a citizen of its own (pools overlap: the login and recovery pools hold the

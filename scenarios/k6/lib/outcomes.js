@@ -10,6 +10,9 @@ export const outcomes = new Counter('eidsim_outcomes');
 // refusal such as a wrong password).
 export const flowOK = new Rate('eidsim_flow_ok');
 export const reuse = new Counter('eidsim_citizen_reused');
+// rebound counts bound-device logins that met a challenge because an earlier run against the
+// same service moved the account to another device (use a fresh --seed to avoid it).
+export const rebound = new Counter('eidsim_bound_login_rebound');
 
 // Causes of a failed flow.
 export const CAUSE = {

@@ -195,7 +195,10 @@ func simulate(ctx context.Context, e *env, cfg *simulateConfig, dir string) (any
 			if err := campaign.WriteJSON(filepath.Join(sub, campaign.CapacityFile), res); err != nil {
 				return nil, err
 			}
-			if res.Found {
+			if res.Found && !res.Binds {
+				fmt.Fprintf(e.stdout, "%s: %s does not limit %q (%s %d by %s): every probe down to %g met it\n", c.Name, res.Lever,
+					res.Deadline, res.Metric, res.Target, res.Date, res.Answer)
+			} else if res.Found {
 				fmt.Fprintf(e.stdout, "%s: the fewest %s meeting %q (%s %d by %s) is %g (campaign has %g)\n", c.Name, res.Lever,
 					res.Deadline, res.Metric, res.Target, res.Date, res.Answer, res.Current)
 			} else {

@@ -31,6 +31,9 @@ type CapacityResult struct {
 	// the upper bound did not).
 	Answer float64 `json:"answer"`
 	Found  bool    `json:"found"`
+	// Binds is false when every probe met the target: the lever does not limit this deadline
+	// down to the search's floor (1 kit, or 0.01 SMS/s).
+	Binds  bool    `json:"binds"`
 	Probes []Probe `json:"probes"`
 	// Rule says when a probe counts as meeting the target.
 	Rule string `json:"rule"`
@@ -127,7 +130,7 @@ func SearchCapacity(ctx context.Context, c *Campaign, w *World, seed uint64, rep
 			}
 			hi *= 4
 		}
-		for k := 0; k < 40 && (hi-lo) > 0.02*hi; k++ {
+		for k := 0; k < 40 && (hi-lo) > 0.02*hi && hi > minSMSRate; k++ {
 			mid := (lo + hi) / 2
 			ok, err := probe(mid)
 			if err != nil {
@@ -143,5 +146,13 @@ func SearchCapacity(ctx context.Context, c *Campaign, w *World, seed uint64, rep
 	default:
 		return nil, fmt.Errorf("capacity search: unknown lever %q (kits or sms_rate)", lever)
 	}
+	for _, p := range res.Probes {
+		if !p.Met {
+			res.Binds = true
+		}
+	}
 	return res, nil
 }
+
+// minSMSRate is the floor of the SMS-rate search, per second at full scale.
+const minSMSRate = 0.01

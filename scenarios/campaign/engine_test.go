@@ -171,3 +171,25 @@ func TestSummaryAndCapacity(t *testing.T) {
 		}
 	}
 }
+
+// A throttled SMS gateway refuses OTPs: flows fail with unavailable and activation drops.
+func TestSMSThrottleLimitsActivation(t *testing.T) {
+	var pop []population.Record
+	for i := range 60 {
+		pop = append(pop, person(i, population.HandsetSmartphone, true, population.Coverage4G))
+	}
+	c := tinyCampaign(t)
+	free := runOne(t, c, pop)
+	c.SMS.RatePerSecond = 0.00002 // one token per carrier every ~14 hours
+	slow := runOne(t, c, pop)
+	last := func(r *Result) DayStats { return r.Daily[len(r.Daily)-1] }
+	var refused int
+	var throttled int64
+	for _, d := range slow.Daily {
+		refused += d.Failures[causeSMSUnavailable]
+		throttled += d.SMSThrottled
+	}
+	assert.Positive(t, refused)
+	assert.Positive(t, throttled)
+	assert.Less(t, last(slow).Activated, last(free).Activated)
+}

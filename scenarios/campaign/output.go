@@ -32,7 +32,7 @@ func WriteDaily(w io.Writer, rs []*Result) error {
 	cw := csv.NewWriter(w)
 	head := []string{"replica", "date", "day", "profiles", "activated", "activated_level1", "activated_level2",
 		"deciders", "registrations", "enrolled", "activations", "web_activations", "logins", "login_failures",
-		"otp_sms_submitted", "sms_delivered", "sms_expired", "sms_undelivered", "sms_throttled",
+		"sms_submitted", "sms_delivered", "sms_expired", "sms_undelivered", "sms_throttled",
 		"recovery_ok", "recovery_failed_sim_swapped", "recovery_failed_no_coverage", "recovery_failed_other",
 		"counter_served", "counter_queue", "counter_mean_wait_days", "counter_gave_up", "mobile_served",
 		"counter_resets", "phone_changes_requested", "phone_changes", "free_sims", "sims_converted", "sims_cut_off",

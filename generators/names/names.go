@@ -47,7 +47,10 @@ func newList(ws []w) list {
 	return l
 }
 
-func (l *list) draw(r *rand.Rand) string { return l.words[l.alias.Draw(r.Uint64())] }
+func (l *list) draw(r *rand.PCG) string { return l.words[l.alias.Draw(r.Uint64())] }
+
+// unit returns a uniform float in [0,1) from r.
+func unit(r *rand.PCG) float64 { return float64(r.Uint64()>>11) * 0x1p-53 }
 
 // w is a word and its weight.
 type w struct {
@@ -126,7 +129,7 @@ func Index(name string) int {
 }
 
 // Append appends a full name of scheme idx for a person of that sex and birth year to dst.
-func Append(dst []byte, idx int, female bool, birthYear int, r *rand.Rand) []byte {
+func Append(dst []byte, idx int, female bool, birthYear int, r *rand.PCG) []byte {
 	s := schemes[idx]
 	sx := 0
 	if female {
@@ -144,7 +147,7 @@ func Append(dst []byte, idx int, female bool, birthYear int, r *rand.Rand) []byt
 		dst = append(dst, ' ')
 		dst = append(dst, mid...)
 		last := mid
-		if s.double[sx][e] > 0 && r.Float64() < s.double[sx][e] {
+		if s.double[sx][e] > 0 && unit(r) < s.double[sx][e] {
 			m2 := s.middle2[sx].draw(r)
 			for k := 0; k < 3 && (m2 == mid || m2 == fam); k++ {
 				m2 = s.middle2[sx].draw(r)
@@ -165,7 +168,7 @@ func Append(dst []byte, idx int, female bool, birthYear int, r *rand.Rand) []byt
 		dst = append(dst, s.family.draw(r)...)
 		dst = append(dst, ' ')
 		if female {
-			if r.Float64() < s.variant {
+			if unit(r) < s.variant {
 				dst = append(dst, "Hơ "...)
 			} else {
 				dst = append(dst, "H'"...)
@@ -182,7 +185,7 @@ func Append(dst []byte, idx int, female bool, birthYear int, r *rand.Rand) []byt
 		dst = append(dst, ' ')
 		return append(dst, s.family.draw(r)...)
 	case shapeAY:
-		if r.Float64() < s.variant {
+		if unit(r) < s.variant {
 			dst = append(dst, s.family.draw(r)...)
 			if female {
 				dst = append(dst, " Thị "...)
@@ -200,7 +203,7 @@ func Append(dst []byte, idx int, female bool, birthYear int, r *rand.Rand) []byt
 	case shapeKhmer:
 		dst = append(dst, s.family.draw(r)...)
 		dst = append(dst, ' ')
-		if female && r.Float64() < s.variant {
+		if female && unit(r) < s.variant {
 			dst = append(dst, "Thị "...)
 		}
 		return append(dst, s.given[sx][e].draw(r)...)
@@ -209,7 +212,7 @@ func Append(dst []byte, idx int, female bool, birthYear int, r *rand.Rand) []byt
 }
 
 // Name returns a full name as a string (for tests and tools; Append does not allocate).
-func Name(scheme string, female bool, birthYear int, r *rand.Rand) string {
+func Name(scheme string, female bool, birthYear int, r *rand.PCG) string {
 	return string(Append(nil, Index(scheme), female, birthYear, r))
 }
 

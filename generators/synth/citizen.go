@@ -2,6 +2,7 @@ package synth
 
 import (
 	"math"
+	"math/bits"
 	"math/rand/v2"
 
 	"github.com/eidsim/eidsim/generators/names"
@@ -74,6 +75,15 @@ const (
 
 // core draws the part of citizen i that other citizens' numbers depend on: stratum, joint
 // cell, SIM churn and whether the SIM was swapped since activation.
+// unit returns a uniform float in [0,1).
+func unit(src *rand.PCG) float64 { return float64(src.Uint64()>>11) * 0x1p-53 }
+
+// below returns a uniform integer in [0,n).
+func below(src *rand.PCG, n uint64) uint64 {
+	hi, _ := bits.Mul64(src.Uint64(), n)
+	return hi
+}
+
 func (g *gen) core(i int64, c *citizen, src *rand.PCG, r *rand.Rand) {
 	m, pop := g.m, g.pop
 	s := m.key
@@ -84,7 +94,7 @@ func (g *gen) core(i int64, c *citizen, src *rand.PCG, r *rand.Rand) {
 	if pop.st[c.k].adult {
 		a = 1
 	}
-	c.cell = int(m.cellIndex[a][m.cellAlias[a].Draw(r.Uint64())])
+	c.cell = int(m.cellIndex[a][m.cellAlias[a].Draw(src.Uint64())])
 	cell := c.cell
 	c.y = cell % 4
 	cell /= 4
@@ -98,8 +108,8 @@ func (g *gen) core(i int64, c *citizen, src *rand.PCG, r *rand.Rand) {
 	cell /= 2
 	c.e = cell % 2
 	c.a = cell / 2
-	u1, u2 := r.Float64(), r.Float64()
-	u3 := r.Float64()
+	u1, u2 := unit(src), unit(src)
+	u3 := unit(src)
 	c.swapRate, c.years, c.swapped = 0, 0, false
 	if c.x != xNone {
 		mean := m.Profile.SIM.SwapsOwner
@@ -116,13 +126,13 @@ func (g *gen) core(i int64, c *citizen, src *rand.PCG, r *rand.Rand) {
 
 // generate fills c with citizen i.
 func (g *gen) generate(i int64, c *citizen) {
-	m, pop, r := g.m, g.pop, g.r
-	g.core(i, c, &g.src, r)
+	m, pop, r, src := g.m, g.pop, g.r, &g.src
+	g.core(i, c, src, r)
 	st := &pop.st[c.k]
 	// ethnic group and village
 	va := m.villAlias[c.u][c.c][c.e]
-	c.village = int(m.villIndex[c.u][c.c][c.e][va.Draw(r.Uint64())])
-	ug, ud := r.Uint64(), r.Float64()
+	c.village = int(m.villIndex[c.u][c.c][c.e][va.Draw(src.Uint64())])
+	ug, ud := src.Uint64(), unit(src)
 	switch {
 	case c.e == 0:
 		c.group = m.kinhGroup
@@ -131,15 +141,15 @@ func (g *gen) generate(i int64, c *citizen) {
 	default:
 		c.group = int(m.minIndex[m.minAlias.Draw(ug)])
 	}
-	c.birthDay = st.firstDay + int64(r.Uint64N(uint64(st.days)))
-	c.name = names.Append(c.name[:0], m.groupNaming[c.group], st.female, st.year, r)
+	c.birthDay = st.firstDay + int64(below(src, uint64(st.days)))
+	c.name = names.Append(c.name[:0], m.groupNaming[c.group], st.female, st.year, src)
 	// phones
 	if c.x != xNone {
 		cr, num := m.phones.Current(uint64(i))
 		c.carrier, c.simNum = cr, num
 	}
 	c.recycled = false
-	uRec := r.Float64()
+	uRec := unit(src)
 	switch {
 	case c.y == yNone:
 	case c.x == xNone:
@@ -159,8 +169,8 @@ func (g *gen) generate(i int64, c *citizen) {
 	default:
 		c.acctCarrier, c.acctNum = c.carrier, c.simNum
 	}
-	c.nfc = (c.x == xSmartOwner || c.x == xSmartNon) && r.Float64() < m.Profile.Handsets.NFC
-	uc := r.Float64()
+	c.nfc = (c.x == xSmartOwner || c.x == xSmartNon) && unit(src) < m.Profile.Handsets.NFC
+	uc := unit(src)
 	c.chip = false
 	if c.a == 1 {
 		if c.y != yNone {
@@ -169,12 +179,12 @@ func (g *gen) generate(i int64, c *citizen) {
 			c.chip = uc < m.chipOther
 		}
 	}
-	c.locked = c.y >= yLevel1 && r.Float64() < m.Profile.Accounts.LockedShare
-	c.device = r.Uint64()
-	c.password = int(r.Uint64N(PasswordPoolSize))
+	c.locked = c.y >= yLevel1 && unit(src) < m.Profile.Accounts.LockedShare
+	c.device = src.Uint64()
+	c.password = int(below(src, PasswordPoolSize))
 	// occupation and traits (assumptions, see the README's population section)
 	age := st.age
-	uo := r.Float64()
+	uo := unit(src)
 	switch {
 	case age < 18:
 		c.occupation = occStudent

@@ -106,18 +106,6 @@ func (cfg *rpCheckConfig) clientsOf() ([]oidc.ClientConfig, error) {
 	return []oidc.ClientConfig{c}, nil
 }
 
-// vendorKit is the OpenID Connect provider and the fault controller of a running service.
-type vendorKit struct {
-	provider *oidc.Provider
-	faults   *faults.Controller
-}
-
-// handler serves the control plane's /sim/faults, the provider's paths and next (the HTTP
-// API), with the injected faults applied.
-func (k *vendorKit) handler(next http.Handler) http.Handler {
-	return k.faults.Mount(k.provider.Mount(next))
-}
-
 // rpService is a reference service with the provider and faults on one listener.
 type rpService struct {
 	kit     *vendorKit
@@ -200,15 +188,13 @@ func startRPService(ctx context.Context, e *env, cfg *rpCheckConfig, clients []o
 		return nil, usageErr("--addr: %v", err)
 	}
 	issuer := "http://" + s.ln.Addr().String()
-	p, err := oidc.New(oidc.Config{Accounts: svc, Clients: clients, Issuer: issuer, Skew: ctrl.Skew})
-	if err != nil {
+	if err := metrics.Register(sim.Collectors()...); err != nil {
 		return nil, err
 	}
-	if err := metrics.Register(append(append(sim.Collectors(), p.Collectors()...), ctrl.Collectors()...)...); err != nil {
+	if s.kit, err = newVendorKit(svc, clients, issuer, ctrl, metrics); err != nil {
 		return nil, err
 	}
-	s.kit = &vendorKit{provider: p, faults: ctrl}
-	s.srv = &http.Server{Handler: s.kit.handler(api), ReadHeaderTimeout: 10 * time.Second}
+	s.srv = &http.Server{Handler: s.kit.wrap(true)(api), ReadHeaderTimeout: 10 * time.Second}
 	simCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopSim, s.simDone = stop, make(chan struct{})
 	go func() {

@@ -450,6 +450,41 @@ func (s *sim) recoveryFailed(ss *session, cause uint8) {
 func (s *sim) counterStep(ss *session) error {
 	c := &s.cit[ss.idx]
 	ctx := s.ctx
+	if ss.kind == kindEnrol {
+		if c.phone == "" {
+			s.fail(ss.idx, causeNoPhone, true)
+			return nil
+		}
+		// The officer captures again (up to maxCaptures) while Enroll answers biometric_mismatch.
+		var e *reference.Enrollment
+		var err error
+		for k := 0; k < maxCaptures; k++ {
+			cp, cerr := s.svc.Capture(ctx, c.id)
+			if cerr != nil {
+				return cerr
+			}
+			e, err = s.svc.Enroll(ctx, reference.EnrollRequest{CitizenID: c.id, Phone: c.phone, StationID: "counter", Capture: cp})
+			if code(err) != reference.EBiometricMismatch {
+				break
+			}
+		}
+		switch {
+		case code(err) == reference.EBiometricMismatch:
+			s.biometricFailed(ss)
+			return nil
+		case err != nil:
+			return s.startFailed(ss, err)
+		}
+		pending := e.Status == reference.StatusPendingActivation
+		s.markEnrolled(ss.idx, pending)
+		if pending && c.handset == hsSmart && c.u() < s.c.Behaviour.CounterActivationShare {
+			// the officer helps activate on the spot, in town
+			c.nextDay, c.action = -1, actNone
+			a := s.sessionAt(ss.idx, kindActivate, ss.at.Add(5*time.Minute))
+			a.away = true
+		}
+		return nil
+	}
 	capture := ""
 	matched := false
 	var capErr error
@@ -469,34 +504,10 @@ func (s *sim) counterStep(ss *session) error {
 			s.fail(ss.idx, causeBiometric, false)
 			return nil
 		}
-		c.visits++
-		c.cause = causeBiometric
-		s.today.Failures[causeBiometric]++
-		if int(c.visits) <= int(c.patience) {
-			s.scheduleQueue(ss.idx, s.day+1+int(c.exp(s.c.Behaviour.RetryDays)), ss.kind == kindReset)
-			return nil
-		}
-		s.fail(ss.idx, causeBiometric, true)
+		s.biometricFailed(ss)
 		return nil
 	}
 	switch ss.kind {
-	case kindEnrol:
-		if c.phone == "" {
-			s.fail(ss.idx, causeNoPhone, true)
-			return nil
-		}
-		e, err := s.svc.Enroll(ctx, reference.EnrollRequest{CitizenID: c.id, Phone: c.phone, StationID: "counter", Capture: capture})
-		if err != nil {
-			return s.startFailed(ss, err)
-		}
-		pending := e.Status == reference.StatusPendingActivation
-		s.markEnrolled(ss.idx, pending)
-		if pending && c.handset == hsSmart && c.u() < s.c.Behaviour.CounterActivationShare {
-			// the officer helps activate on the spot, in town
-			c.nextDay, c.action = -1, actNone
-			a := s.sessionAt(ss.idx, kindActivate, ss.at.Add(5*time.Minute))
-			a.away = true
-		}
 	case kindReset:
 		s.drawSwaps(ss.idx)
 		if c.swapped || c.phone == "" {
@@ -531,6 +542,20 @@ func (s *sim) counterStep(ss *session) error {
 		return s.counterReset(ss, capture)
 	}
 	return nil
+}
+
+// biometricFailed: every capture of the visit scored under the minimum; the citizen comes
+// back another day, up to their patience.
+func (s *sim) biometricFailed(ss *session) {
+	c := &s.cit[ss.idx]
+	c.visits++
+	if int(c.visits) <= int(c.patience) {
+		c.cause = causeBiometric
+		s.today.Failures[causeBiometric]++
+		s.scheduleQueue(ss.idx, s.day+1+int(c.exp(s.c.Behaviour.RetryDays)), ss.kind == kindReset)
+		return
+	}
+	s.fail(ss.idx, causeBiometric, true) // counts the barrier
 }
 
 // counterReset resets the password at the counter: the activation OTP goes to the account's

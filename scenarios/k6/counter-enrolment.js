@@ -5,7 +5,7 @@
 // account; a mismatched capture (worn fingerprints) or a SIM not in the citizen's own name is
 // an expected refusal, recorded by cause and segment.
 import exec from 'k6/execution';
-import { cfg, stepThresholds, droppedBudget, rampHold } from './lib/config.js';
+import { cfg, NFR, stepThresholds, droppedBudget, rampHold } from './lib/config.js';
 import { pool, draw } from './lib/citizens.js';
 import { reuse } from './lib/outcomes.js';
 import { rng } from './lib/rand.js';
@@ -14,7 +14,8 @@ import * as flows from './lib/flows.js';
 export { handleSummary } from './lib/summary.js';
 
 const enrolPool = pool('enrol');
-const ex = rampHold('enrolments', cfg.rate, cfg.duration, cfg.otpWait * 0.5 + 1);
+// VUs for iterations that meet the NFR on their five requests, plus the SMS wait.
+const ex = rampHold('enrolments', cfg.rate, cfg.duration, 5 * NFR.p95 / 1000 + cfg.otpWait * 0.5);
 
 export const options = {
   scenarios: { enrolments: ex.scenario },

@@ -15,7 +15,8 @@
 // EIDSIM_RP_REDIRECT_URI (default http://rp.invalid/callback; it is never called — the back
 // end reads the code from the redirect). EIDSIM_RP_ACR is the acr_values (default LoA1).
 //
-// EIDSIM_RP_COMPARE=1 measures capacity instead: closed-model phases with EIDSIM_VUS virtual
+// EIDSIM_RP_COMPARE=1 (or compare=1 in EIDSIM_MIX, i.e. eidsim load --mix compare=1)
+// measures capacity instead: closed-model phases with EIDSIM_VUS virtual
 // users, alternating four times between direct logins (POST /v1/sessions + GET /v1/me) and
 // code-flow logins, EIDSIM_DURATION/2 in all for each mode, by citizens on their bound
 // devices (each mode its own half of them), and prints logins/s of each and their ratio.
@@ -53,10 +54,11 @@ const rp = {
   redirect: __ENV.EIDSIM_RP_REDIRECT_URI || 'http://rp.invalid/callback',
   acr: __ENV.EIDSIM_RP_ACR || 'LoA1',
 };
-const compare = __ENV.EIDSIM_RP_COMPARE === '1';
+const compare = __ENV.EIDSIM_RP_COMPARE === '1' || cfg.mix.compare === 1;
 const ROUNDS = 4;
 const loginPool = pool('login');
 const mix = Object.assign({ new_device: compare ? 0 : 0.10 }, cfg.mix);
+delete mix.compare;
 const shares = { new_device: mix.new_device, bound: Math.max(0, 1 - mix.new_device) };
 const compareLogins = new Counter('eidsim_rp_compare_logins');
 

@@ -235,6 +235,9 @@ type Validation struct {
 	Names        []string
 	Phi, FitPhi  [][]float64
 	Associations []AssocRow
+	// FitIterations and FitError describe the IPF fit of the joint table.
+	FitIterations int
+	FitError      float64
 }
 
 // AssocRow compares an assumed partial odds ratio with the generated marginal one.
@@ -246,7 +249,7 @@ type AssocRow struct {
 // Validate builds the validation table of a tally.
 func (m *Model) Validate(t *Tally) *Validation {
 	p := m.Profile
-	v := &Validation{}
+	v := &Validation{FitIterations: m.Fit.Iterations, FitError: m.Fit.MaxError}
 	add := func(sec, ctl, unit string, target, gen float64) {
 		v.Rows = append(v.Rows, Row{Section: sec, Control: ctl, Unit: unit, Target: target, Generated: gen})
 	}
@@ -454,6 +457,31 @@ func oddsRatio(pattern []int64, a, b int) float64 {
 	return (n[1][1] * n[0][0]) / (n[1][0] * n[0][1])
 }
 
+// Summary returns the mean and standard deviation of the % differences of the controls with
+// a positive target, and their root mean square (%RMSE), as PopulationSim reports its fit.
+func (v *Validation) Summary() (mean, sd, rmse float64, n int) {
+	var xs []float64
+	for _, r := range v.Rows {
+		if r.Info || r.Target == 0 {
+			continue
+		}
+		xs = append(xs, r.PctErr())
+	}
+	if len(xs) == 0 {
+		return 0, 0, 0, 0
+	}
+	if len(xs) > 1 {
+		mean, sd = stat.MeanStdDev(xs, nil)
+	} else {
+		mean = xs[0]
+	}
+	ss := 0.0
+	for _, x := range xs {
+		ss += x * x
+	}
+	return mean, sd, math.Sqrt(ss / float64(len(xs))), len(xs)
+}
+
 // AllOK reports whether every control row is within tolerance, and how many rows were checked.
 func (v *Validation) AllOK() (ok bool, checked, failed int) {
 	for _, r := range v.Rows {
@@ -504,6 +532,11 @@ func (v *Validation) Print(w io.Writer, title string, n int64) {
 	allOK, checked, failed := v.AllOK()
 	fmt.Fprintln(w, strings.Repeat("-", 124))
 	fmt.Fprintln(w, "* derived target: computed from the village layout and the fitted joint table, not published")
+	mean, sd, rmse, nc := v.Summary()
+	fmt.Fprintf(w, "fit summary over the %d controls with a positive target (PopulationSim's measures): mean %% difference %+.3f%%, SD %.3f%%, %%RMSE %.3f%%\n", nc, mean, sd, rmse)
+	if v.FitIterations > 0 {
+		fmt.Fprintf(w, "joint table: IPF converged in %d sweeps (largest relative control error %.1e)\n", v.FitIterations, v.FitError)
+	}
 	if allOK {
 		fmt.Fprintf(w, "all %d controls within tolerance (shares within 1 percentage point, counts exact, rates within 5%%)\n", checked)
 	} else {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -61,4 +62,21 @@ func TestFaultsCommand(t *testing.T) {
 		[]string{"faults", "--target", "http://10.1.2.3:8080", "show"})
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr.String(), "not a loopback address")
+}
+
+func TestFaultJournalForManifests(t *testing.T) {
+	now := time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC)
+	ctrl := faults.New(nil, func() time.Time { return now }, 1)
+	srv := httptest.NewServer(ctrl.Mount(http.NotFoundHandler()))
+	defer srv.Close()
+	require.NoError(t, ctrl.Set(faults.Spec{ClockSkew: time.Minute}, "before the run"))
+	start := now.Add(time.Second)
+	now = now.Add(2 * time.Second)
+	require.NoError(t, ctrl.Set(faults.Spec{ProviderUnavailable: true}, "during the run"))
+	j := faultJournal(context.Background(), srv.URL, start)
+	require.NotNil(t, j)
+	assert.Equal(t, time.Minute, j.AtStart.ClockSkew)
+	require.Len(t, j.Changes, 1)
+	assert.Equal(t, "during the run", j.Changes[0].Source)
+	assert.Nil(t, faultJournal(context.Background(), "http://127.0.0.1:1", start), "no control plane, nothing recorded")
 }

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/eidsim/eidsim/reference/faults"
 	"github.com/eidsim/eidsim/reference/httpapi"
@@ -51,4 +55,43 @@ func (k *vendorKit) wrap(sim bool) func(http.Handler) http.Handler {
 		}
 		return k.faults.Wrap(h)
 	}
+}
+
+// manifestFaults is what a run manifest records of the target's injected faults.
+type manifestFaults struct {
+	// AtStart is the setting in force when the run started.
+	AtStart faults.Spec `json:"at_start"`
+	// Changes are the changes made during the run, in order.
+	Changes []faults.Entry `json:"changes"`
+}
+
+// faultJournal fetches the target's fault journal (GET /sim/faults) for the manifest of a run
+// that started at since: the setting in force then and every change after. It returns nil
+// when the target has no fault control plane (another implementation of API.md, or --sim
+// off).
+func faultJournal(ctx context.Context, target string, since time.Time) *manifestFaults {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(target, "/")+faults.Path, nil)
+	if err != nil {
+		return nil
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil
+	}
+	defer res.Body.Close()
+	var st faults.State
+	if res.StatusCode != http.StatusOK || json.NewDecoder(res.Body).Decode(&st) != nil {
+		return nil
+	}
+	out := &manifestFaults{Changes: []faults.Entry{}}
+	for _, e := range st.Journal {
+		if e.At.Before(since) {
+			out.AtStart = e.Spec
+			continue
+		}
+		out.Changes = append(out.Changes, e)
+	}
+	return out
 }

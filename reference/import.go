@@ -182,7 +182,7 @@ type importer struct {
 // hashNew hashes the batch's passwords not in the pool yet, in parallel: with the service's
 // hasher while the import's budget lasts, then with the fast hasher (upgraded at first login).
 func (imp *importer) hashNew(batch []lineRecord) error {
-	var todo []string
+	var unseen []string
 	seen := map[string]bool{}
 	for i := range batch {
 		a := batch[i].rec.Account
@@ -191,14 +191,14 @@ func (imp *importer) hashNew(batch []lineRecord) error {
 		}
 		if _, ok := imp.pool[a.Password]; !ok && !seen[a.Password] {
 			seen[a.Password] = true
-			todo = append(todo, a.Password)
+			unseen = append(unseen, a.Password)
 		}
 	}
-	hashes := make([]string, len(todo))
-	errs := make([]error, len(todo))
+	hashes := make([]string, len(unseen))
+	errs := make([]error, len(unseen))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, pw := range todo {
+	for i, pw := range unseen {
 		h := imp.s.hasher
 		if imp.budget >= 0 && imp.stats.PasswordPoolSize >= imp.budget {
 			h = fastHasher{}
@@ -213,7 +213,7 @@ func (imp *importer) hashNew(batch []lineRecord) error {
 		})
 	}
 	wg.Wait()
-	for i, pw := range todo {
+	for i, pw := range unseen {
 		if errs[i] != nil {
 			return errs[i]
 		}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -90,7 +91,38 @@ func Compare(a, b *Report) *Report {
 	if s, ok := compareSteps(a, b); ok {
 		r.Sections = append(r.Sections, s)
 	}
+	if s, ok := compareCurves(a, b); ok {
+		r.Sections = append(r.Sections, s)
+	}
 	return r
+}
+
+// compareCurves draws each series both runs kept over one another: A solid, B dashed.
+func compareCurves(a, b *Report) (Section, bool) {
+	s := Section{Title: "Over time, A and B"}
+	for _, name := range sortedKeys(a.curves) {
+		cb, ok := b.curves[name]
+		if !ok {
+			continue
+		}
+		ca := a.curves[name]
+		sa, sb := ca.s, cb.s
+		sa.Name, sb.Name, sb.Dashed = "A", "B", true
+		svg, err := linePlot(ca.axes, []series{sa, sb})
+		if err != nil {
+			continue
+		}
+		s.Plots = append(s.Plots, Plot{Name: "compare-" + slug(name), Title: name + ", A and B", SVG: svg,
+			Caption: "Run A solid, run B dashed, on the same axes."})
+	}
+	return s, len(s.Plots) > 0
+}
+
+var slugSafe = regexp.MustCompile(`[^a-z0-9]+`)
+
+// slug makes a file name of a title.
+func slug(s string) string {
+	return strings.Trim(slugSafe.ReplaceAllString(strings.ToLower(s), "-"), "-")
 }
 
 func ratioOf(a, b float64) float64 {

@@ -354,6 +354,8 @@ func timeSection(r *Report, dir string) (Section, bool) {
 	}
 	s := Section{Title: "Over time"}
 	width := ts.Windows[0].Width
+	r.keepCurve("Latency p95 over time", axes{Title: "Latency p95 over time", X: "seconds since the first request", Y: "ms", YMin0: true}, series{X: x, Y: p95})
+	r.keepCurve("Iterations completed over time", axes{Title: "Iterations completed over time", X: "seconds since the first request", Y: "iterations/s", YMin0: true}, series{X: x, Y: done})
 	if svg, err := linePlot(axes{Title: "Latency percentiles over time", X: "seconds since the first request", Y: "ms", YMin0: true},
 		[]series{{Name: "p50", X: x, Y: p50}, {Name: "p95", X: x, Y: p95}, {Name: "p99", X: x, Y: p99}}); err == nil {
 		s.Plots = append(s.Plots, Plot{Name: "latency-over-time", Title: "Latency percentiles over time", SVG: svg,

@@ -28,6 +28,23 @@ type Report struct {
 	Sections []Section
 	// Missing lists the files or figures the directory lacks, each with what it means.
 	Missing []string
+
+	// curves are series Compare can draw over those of another run, by name.
+	curves map[string]curve
+}
+
+// curve is a series kept for comparison, with the axes it is drawn on.
+type curve struct {
+	axes axes
+	s    series
+}
+
+func (r *Report) keepCurve(name string, a axes, s series) {
+	if r.curves == nil {
+		r.curves = map[string]curve{}
+	}
+	s.Lo, s.Hi = nil, nil
+	r.curves[name] = curve{axes: a, s: s}
 }
 
 // KV is one labelled value.

@@ -222,3 +222,25 @@ func TestEveryFileMissing(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareSimulationWithItself: every figure both have is "same" with a ratio of 1, and
+// the adoption curves are drawn over one another.
+func TestCompareSimulationWithItself(t *testing.T) {
+	s := built(t, "simulation")
+	r := Compare(s, s)
+	require.NotEmpty(t, r.Headline)
+	for _, f := range r.Headline {
+		assert.Equal(t, 1.0, f.Value, f.Key)
+		if f.Better != 0 {
+			assert.Contains(t, f.Note, "same", f.Key)
+		}
+	}
+	var plots []string
+	for _, sec := range r.Sections {
+		for _, p := range sec.Plots {
+			plots = append(plots, p.Name)
+		}
+	}
+	assert.Contains(t, plots, "compare-adoption-accounts-activated")
+	assert.Contains(t, plots, "compare-counter-queue")
+}

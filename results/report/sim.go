@@ -326,6 +326,12 @@ func dailySections(r *Report, d *daily, sum *simSummary) []Section {
 			curves = append(curves, sr)
 		}
 	}
+	for _, c := range curves {
+		r.keepCurve("Adoption: "+c.Name, axes{Title: "Adoption: " + c.Name, X: "date", Y: "citizens (full scale)", Dates: true, YMin0: true}, c)
+	}
+	if sr, ok := d.curve("counter_queue", "waiting at counters", 1); ok {
+		r.keepCurve("Counter queue", axes{Title: "Counter queue", X: "date", Y: "citizens waiting (full scale)", Dates: true, YMin0: true}, sr)
+	}
 	if sum != nil && len(d.dates) > 0 {
 		x0, x1 := float64(d.dates[0].Unix()), float64(d.dates[len(d.dates)-1].Unix())
 		for _, dl := range sum.Deadlines {

@@ -210,6 +210,26 @@ func TestWriteFixtures(t *testing.T) {
 	writeJSON(t, filepath.Join(sd, results.ManifestFile), sm)
 	os.WriteFile(filepath.Join(sd, results.RawFile), gz(st.raw()), 0o644)
 	writeJSON(t, filepath.Join(sd, results.SummaryFile), k6Summary(false))
+	// The merge of two segments: only the merged aggregate.
+	d = mk("merged")
+	mm := fixtureManifest("20261122T214000Z-recovery-storm-merged-eeeeee", "merge", results.StatusMerged, 1, nil)
+	mm.MergedFrom, mm.ExitCode = []string{"/runs/seg1of2", "/runs/seg2of2"}, nil
+	writeJSON(t, filepath.Join(d, results.ManifestFile), mm)
+	a1, err := results.ReadK6JSON(bytes.NewReader(synthLoad{seed: 8, seconds: 10, rate: 6, baseMS: 20, growth: 2, dropFrom: 1000, failOTP: 0.5}.raw()), "seg1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2, err := results.ReadK6JSON(bytes.NewReader(synthLoad{seed: 9, seconds: 10, rate: 6, baseMS: 20, growth: 2, dropFrom: 1000, failOTP: 0.5}.raw()), "seg2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged, err := results.Merge(a1, a2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := results.WriteAggregate(d, merged); err != nil {
+		t.Fatal(err)
+	}
 	// A directory with no manifest, only a k6 summary.
 	d = mk("no-manifest")
 	writeJSON(t, filepath.Join(d, results.SummaryFile), k6Summary(false))

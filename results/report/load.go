@@ -56,11 +56,11 @@ func buildLoad(r *Report, dir string, m *results.Manifest) error {
 	}
 	t := agg.Totals()
 	secs := agg.Duration().Seconds()
-	if m == nil || m.Kind != "find-max" {
+	if (m == nil || m.Kind != "find-max") && !math.IsNaN(rate) {
 		f := fig("rate", "Peak arrival rate asked for", rate, "/s", 0)
 		switch {
 		case m == nil:
-		case m.Status == results.StatusPassed || m.Status == results.StatusMerged:
+		case m.Status == results.StatusPassed:
 			f.Note = "held: every threshold passed"
 		case m.Status == results.StatusThresholdsFailed:
 			f.Note = "not held: thresholds failed"
@@ -129,9 +129,16 @@ func buildLoad(r *Report, dir string, m *results.Manifest) error {
 			}
 		}
 	}
-	r.Sections = append(r.Sections, latencySection(agg, aggDir), thresholdSection(r, aggDir))
-	if s, ok := timeSection(r, aggDir); ok {
-		r.Sections = append(r.Sections, s)
+	r.Sections = append(r.Sections, latencySection(agg, aggDir))
+	if m != nil && m.Kind == "merge" {
+		// A merge has the parts' aggregates, not their raw points or k6 summaries.
+		r.Sections = append(r.Sections, Section{Title: "Thresholds and time series",
+			Text: []string{"A merged run holds the merged histograms and counters of its parts (see \"Merged from\"); each part's own report has its k6 threshold verdicts and its plots over time."}})
+	} else {
+		r.Sections = append(r.Sections, thresholdSection(r, aggDir))
+		if s, ok := timeSection(r, aggDir); ok {
+			r.Sections = append(r.Sections, s)
+		}
 	}
 	if len(flows) > 0 {
 		r.Sections = append(r.Sections, outcomeSection(oc, flows))

@@ -53,7 +53,7 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 func TestMarkdownGolden(t *testing.T) {
-	for _, name := range []string{"load-before", "load-after", "load-interrupted", "findmax", "no-manifest", "simulation"} {
+	for _, name := range []string{"load-before", "load-after", "load-interrupted", "findmax", "no-manifest", "simulation", "merged"} {
 		t.Run(name, func(t *testing.T) {
 			r := built(t, name)
 			var b bytes.Buffer

@@ -17,9 +17,15 @@ import (
 
 func runDemoCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return runDemoCmdArgs(t, append([]string{"demo"}, args...)...)
+}
+
+// runDemoCmdArgs runs eidsim with args in process and an empty environment.
+func runDemoCmdArgs(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
-	code := runEnv(context.Background(), e, append([]string{"demo"}, args...))
+	code := runEnv(context.Background(), e, args)
 	return code, stdout.String(), stderr.String()
 }
 

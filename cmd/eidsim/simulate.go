@@ -43,6 +43,8 @@ type simulateConfig struct {
 	deadline       int
 	calibrate      bool
 	days           int
+	fit            string
+	fitRounds      int
 	args           []string
 	campaigns      []*campaign.Campaign
 }
@@ -64,6 +66,8 @@ func runSimulate(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&cfg.capacity, "capacity", "", "search the fewest kits (kits) or lowest SMS rate (sms_rate) that meets a deadline")
 	fs.IntVar(&cfg.deadline, "deadline", 0, "index of the deadline the capacity search aims at")
 	fs.BoolVar(&cfg.calibrate, "calibrate", false, "run the calibration campaigns and write the calibration table")
+	fs.StringVar(&cfg.fit, "fit", "", "fit these behaviour parameters to the reported figures marked fit: true (e.g. bass_p,bass_q,activation_delay_days)")
+	fs.IntVar(&cfg.fitRounds, "fit-rounds", 4, "rounds of the fit's coordinate search")
 	fs.IntVar(&cfg.days, "days", 0, "simulate only the first N days (deadlines and reported figures after them are dropped)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -184,6 +188,22 @@ func simulate(ctx context.Context, e *env, cfg *simulateConfig, dir string) (any
 		}
 		fmt.Fprintf(e.stderr, "%s: %s (scale %.4f), %d days from %s, %d replica(s) on %d worker(s)\n",
 			c.Name, w.Source, w.Scale, c.Days, c.Start, cfg.replicas, cfg.workers)
+		if cfg.fit != "" {
+			res, err := campaign.Fit(ctx, c, w, cfg.seed, cfg.replicas, cfg.workers, strings.Split(cfg.fit, ","), cfg.fitRounds,
+				func(st campaign.FitStep) { fmt.Fprintf(e.stderr, "  fit %v: loss %.5f\n", st.Params, st.Loss) })
+			if err != nil {
+				return nil, err
+			}
+			if err := campaign.WriteJSON(filepath.Join(sub, "fit.json"), res); err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(e.stdout, "%s: fitted on %s (sum of squared relative errors %.5f):\n", c.Name, strings.Join(res.Targets, "; "), res.Loss)
+			for _, p := range strings.Split(cfg.fit, ",") {
+				fmt.Fprintf(e.stdout, "  %s: %.4g\n", p, res.Fitted[p])
+			}
+			out[c.Name] = res
+			continue
+		}
 		if cfg.capacity != "" {
 			res, err := campaign.SearchCapacity(ctx, c, w, cfg.seed, cfg.replicas, cfg.workers, cfg.capacity, cfg.deadline,
 				func(p campaign.Probe) {

@@ -61,7 +61,7 @@ func records(t testing.TB, out []byte) []population.Record {
 var vnMobile = regexp.MustCompile(`^(?:(?:5(?:2[238]|59)|89[6-9]|99[013-9])\d{6}|(?:3\d|5[1689]|7[06-9]|8[1-8]|9[0-8])\d{7})$`)
 
 func TestRecordsAreValid(t *testing.T) {
-	const n = 40000
+	const n = 25000
 	pop := build(t, "dien-bien", 7, n)
 	out, _ := generate(t, pop, Options{})
 	recs := records(t, out)
@@ -170,7 +170,7 @@ func TestShardsConcatenateToTheWhole(t *testing.T) {
 }
 
 func TestValidationWithinOnePoint(t *testing.T) {
-	n := int64(300000)
+	n := int64(200000)
 	if testing.Short() {
 		n = 60000
 	}
@@ -218,7 +218,7 @@ func TestEveryBuiltinProfileGenerates(t *testing.T) {
 }
 
 func TestCountryProfileSpreadsProvinces(t *testing.T) {
-	pop := build(t, "vietnam", 1, 20000)
+	pop := build(t, "vietnam", 1, 10000)
 	out, _ := generate(t, pop, Options{})
 	codes := map[string]int{}
 	for _, r := range records(t, out) {

@@ -149,7 +149,7 @@ func (m *Model) NewPopulation(n int64) (*Population, error) {
 	for k, i := range idx {
 		sst[k], sp[k] = st[i], probs[i]
 	}
-	counts := largestRemainder(sp, n)
+	counts := systematic(sp, n, unitFloat(sampling.Derive(m.key, 0x6f6666, uint64(n))))
 	pop := &Population{M: m, N: n, st: sst, cum: make([]int64, len(sst)+1), group: make([]int64, len(sst))}
 	for k := range sst {
 		pop.cum[k+1] = pop.cum[k] + counts[k]
@@ -209,33 +209,33 @@ func (p *Population) peerQualifies() float64 {
 	return float64(ok) / float64(k)
 }
 
-// largestRemainder integerises n*p so that the counts sum to n exactly.
-func largestRemainder(p []float64, n int64) []int64 {
+// systematic integerises n*p by systematic allocation with a random start u0 in [0,1): the
+// strata are laid end to end on [0, n) and stratum k receives the integer points u0, u0+1, …
+// that fall in its interval. Counts sum to n exactly, every stratum gets floor or ceil of its
+// expectation, every run of adjacent strata (a province, a sex within a province, a birth
+// year) too, and each stratum's count is unbiased — unlike largest-remainder rounding, which
+// starves small strata when n is small against the number of strata.
+func systematic(p []float64, n int64, u0 float64) []int64 {
 	tot := 0.0
 	for _, x := range p {
 		tot += x
 	}
 	counts := make([]int64, len(p))
-	type rem struct {
-		i int
-		f float64
-	}
-	rems := make([]rem, len(p))
-	var sum int64
-	for i, x := range p {
-		v := float64(n) * x / tot
-		c := int64(math.Floor(v))
-		counts[i] = c
-		sum += c
-		rems[i] = rem{i, v - float64(c)}
-	}
-	sort.SliceStable(rems, func(a, b int) bool { return rems[a].f > rems[b].f })
-	for k := 0; sum < n; k++ {
-		counts[rems[k%len(rems)].i]++
-		sum++
+	var prev int64
+	c := 0.0
+	for k, x := range p {
+		c += x
+		cur := int64(math.Floor(c/tot*float64(n) + u0))
+		if k == len(p)-1 || cur > n {
+			cur = n
+		}
+		counts[k] = cur - prev
+		prev = cur
 	}
 	return counts
 }
+
+func unitFloat(u uint64) float64 { return float64(u>>11) * 0x1p-53 }
 
 // stratumOf returns the stratum and the ID serial of citizen i.
 func (p *Population) stratumOf(i int64) (k int, serial int64) {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -293,4 +294,28 @@ func TestCivilDays(t *testing.T) {
 func TestJSONEscaping(t *testing.T) {
 	got := string(appendJSONString(nil, "a\"b\\c\n\x01đ\u2028"))
 	assert.Equal(t, `"a\"b\\c\n\u0001đ\u2028"`, got)
+}
+
+func TestSystematicAllocation(t *testing.T) {
+	// many tiny strata: every one gets floor or ceil of its expectation, the total is exact
+	p := make([]float64, 400)
+	for i := range p {
+		p[i] = 1 + float64(i%7)
+	}
+	for _, n := range []int64{1, 7, 100, 1000, 12345} {
+		for _, u0 := range []float64{0, 0.37, 0.999} {
+			c := systematic(p, n, u0)
+			sum := int64(0)
+			tot := 0.0
+			for _, x := range p {
+				tot += x
+			}
+			for k, x := range c {
+				sum += x
+				want := float64(n) * p[k] / tot
+				assert.True(t, float64(x) >= math.Floor(want)-1e-9 && float64(x) <= math.Ceil(want)+1e-9, "n=%d stratum %d: %d for %.3f", n, k, x, want)
+			}
+			assert.Equal(t, n, sum)
+		}
+	}
 }

@@ -22,9 +22,11 @@ const (
 	RefreshTokenTTL = 8 * time.Hour
 	// IDTokenTTL is the lifetime of an ID token.
 	IDTokenTTL = 10 * time.Minute
-	// maxEntries bounds each map of the in-memory state; the oldest expired entries are
-	// pruned first, then the oldest of all.
-	maxEntries = 1_000_000
+	// maxEntries bounds each map of the in-memory state: beyond it expired entries are
+	// pruned at once, and if none has expired new entries are refused.
+	maxEntries = 500_000
+	// pruneEvery is how many insertions pass between two sweeps of expired entries.
+	pruneEvery = 8192
 )
 
 // errNotFound is returned for a missing or expired entry.
@@ -109,6 +111,7 @@ type refreshToken struct {
 // means across restarts and instances). It is safe for concurrent use.
 type MemoryState struct {
 	mu       sync.Mutex
+	puts     int // insertions since the last sweep
 	requests map[string]*AuthRequest
 	codes    map[string]string // code → request id
 	tokens   map[string]*accessToken
@@ -154,7 +157,15 @@ func (m *MemoryState) prune(now time.Time) {
 	}
 }
 
+// full sweeps expired entries every pruneEvery insertions, and reports whether a map is
+// still at maxEntries after a sweep.
 func (m *MemoryState) full(n int, now time.Time) bool {
+	m.puts++
+	if m.puts >= pruneEvery {
+		m.puts = 0
+		m.prune(now)
+		return len(m.requests) >= maxEntries || len(m.tokens) >= maxEntries || len(m.refresh) >= maxEntries
+	}
 	if n < maxEntries {
 		return false
 	}

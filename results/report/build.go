@@ -24,7 +24,13 @@ const (
 // Build reads the run directory dir into a Report. Files the directory lacks are named in
 // Report.Missing with what their absence means; Build fails only when dir is not a
 // readable directory.
-func Build(dir string) (*Report, error) {
+func Build(dir string) (*Report, error) { return build(dir, 0) }
+
+// maxDepth bounds how deep demos are expanded: a demo's parts are built, a part that is
+// itself a demo is not (nor a part that names the demo's own directory).
+const maxDepth = 1
+
+func build(dir string, depth int) (*Report, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("run directory: %w", err)
@@ -60,8 +66,10 @@ func Build(dir string) (*Report, error) {
 		kind = guessKind(dir)
 	}
 	switch {
+	case kind == KindDemo && depth >= maxDepth:
+		r.Missing = append(r.Missing, "this is a demo inside a demo: its parts are not expanded")
 	case kind == KindDemo:
-		err = buildDemo(r, dir, m)
+		err = buildDemo(r, dir, depth)
 	case isSimulation(kind):
 		err = buildSimulation(r, dir, m)
 	default:

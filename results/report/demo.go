@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/eidsim/eidsim/results"
 )
 
 // maxDemoPlots bounds the plots a demo report takes from each part; the part's own report
@@ -43,7 +41,7 @@ func WriteDemo(dir string, d Demo) error {
 
 // buildDemo gathers the main headline figures (not the Detail ones) and the first plots of
 // every part of a demo, with a link to each part's own report.
-func buildDemo(r *Report, dir string, _ *results.Manifest) error {
+func buildDemo(r *Report, dir string, depth int) error {
 	b, err := os.ReadFile(filepath.Join(dir, DemoFile))
 	if err != nil {
 		r.Missing = append(r.Missing, DemoFile+": the demo was interrupted before it listed its parts")
@@ -59,7 +57,11 @@ func buildDemo(r *Report, dir string, _ *results.Manifest) error {
 	}
 	for _, p := range d.Parts {
 		pdir := filepath.Join(dir, p.Dir)
-		pr, err := Build(pdir)
+		if p.Dir == "" || filepath.Clean(pdir) == filepath.Clean(dir) {
+			r.Missing = append(r.Missing, fmt.Sprintf("part %s names no run directory of its own", p.Name))
+			continue
+		}
+		pr, err := build(pdir, depth+1)
 		if err != nil {
 			r.Missing = append(r.Missing, fmt.Sprintf("part %s (%s): %v", p.Name, p.Dir, err))
 			continue

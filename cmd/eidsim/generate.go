@@ -45,7 +45,7 @@ type generateConfig struct {
 func parseGenerate(c *command, e *env, args []string) (*generateConfig, error) {
 	cfg := &generateConfig{}
 	fs := newFlagSet(c, e)
-	fs.StringVar(&cfg.profile, "profile", "", "built-in profile `NAME` (see 'eidsim profiles') or a profile YAML `FILE`")
+	fs.StringVar(&cfg.profile, "profile", "", "a built-in profile name (see 'eidsim profiles') or a profile YAML file: `NAME|FILE`")
 	count := fs.String("count", "", "number of citizens `N` (a plain integer)")
 	seed := fs.String("seed", "1", "seed `S` (unsigned integer); the same seed gives the same bytes")
 	fs.StringVar(&cfg.out, "out", "", "output `FILE` (default stdout); a manifest FILE.manifest.json is written beside it")

@@ -317,16 +317,24 @@ func (r *loadRunner) presample() error {
 	return nil
 }
 
-// slice returns want[pool] presampled citizens of each pool from rank offset on.
+// slice returns want[pool] presampled citizens of each pool from rank offset on. When the
+// sample is used up (a small population), it starts again from the top: the steps then reuse
+// citizens, as a run longer than its sample does.
 func (r *loadRunner) slice(want map[string]int, offset int) (map[string][]load.Sampled, load.SampleStats) {
 	out := map[string][]load.Sampled{}
 	st := load.SampleStats{Lines: r.preSt.Lines, Eligible: r.preSt.Eligible, Sampled: map[string]int{}}
 	for name, n := range want {
 		all := r.pre[name]
-		lo := min(offset, len(all))
-		hi := min(lo+n, len(all))
-		out[name] = all[lo:hi]
-		st.Sampled[name] = hi - lo
+		if len(all) == 0 {
+			out[name] = []load.Sampled{}
+			continue
+		}
+		got := make([]load.Sampled, 0, min(n, len(all)))
+		for i := 0; i < min(n, len(all)); i++ {
+			got = append(got, all[(offset+i)%len(all)])
+		}
+		out[name] = got
+		st.Sampled[name] = len(got)
 	}
 	return out, st
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"testing"
 )
@@ -29,6 +30,7 @@ func BenchmarkSimulateDienBien(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	defer debug.SetGCPercent(debug.SetGCPercent(400)) // as the command does
 	var before, after runtime.MemStats
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

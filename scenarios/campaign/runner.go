@@ -83,7 +83,7 @@ func generate(prof *profile.Profile, count int, seed uint64, start time.Time) ([
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
-		_, err := sp.Write(ctx, pw, synth.Options{Workers: 1})
+		_, err := sp.Write(ctx, pw, synth.Options{}) // output does not depend on the workers
 		pw.CloseWithError(err)
 	}()
 	defer pr.Close()

@@ -70,8 +70,13 @@ func buildLoad(r *Report, dir string, m *results.Manifest) error {
 	// Iterations per second over the configured duration (the tail in which k6 lets the
 	// last iterations finish is not part of it), else over the span of the points.
 	achieved := math.NaN()
-	if m != nil {
-		if ds, ok := m.Options["duration"].(string); ok {
+	dm := m
+	if aggDir != dir {
+		// The best step of a search: its own manifest has the step's duration.
+		dm, _ = results.ReadManifest(aggDir)
+	}
+	if dm != nil {
+		if ds, ok := dm.Options["duration"].(string); ok {
 			if d, err := time.ParseDuration(ds); err == nil && d > 0 {
 				secs = d.Seconds()
 			}

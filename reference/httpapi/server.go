@@ -50,6 +50,9 @@ type Config struct {
 	MaxWait time.Duration
 	// Now is the clock for Retry-After headers; nil means time.Now.
 	Now func() time.Time
+	// Middleware, if set, wraps the API's handler: it sees every request first and may serve
+	// paths of its own (an OpenID Connect provider, fault injection) or pass them on.
+	Middleware func(http.Handler) http.Handler
 }
 
 // Server is the HTTP API: an http.Handler, and optionally the listener that serves it.
@@ -63,6 +66,7 @@ type Server struct {
 	maxWait time.Duration
 	now     func() time.Time
 	mux     *http.ServeMux
+	handler http.Handler // mux, wrapped by Config.Middleware
 
 	// closing ends long-polls when the server shuts down, so that draining does not wait
 	// for them.
@@ -102,11 +106,15 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.closing, s.close = context.WithCancel(context.Background())
 	s.mux = s.buildMux()
+	s.handler = s.mux
+	if cfg.Middleware != nil {
+		s.handler = cfg.Middleware(s.mux)
+	}
 	return s, nil
 }
 
 // ServeHTTP serves one request.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // Metrics returns the server's metrics.
 func (s *Server) Metrics() *Metrics { return s.metrics }

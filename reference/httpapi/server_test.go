@@ -496,3 +496,22 @@ func TestShutdownDrainTimeout(t *testing.T) {
 	assert.ErrorIs(t, s.Shutdown(ctx), context.DeadlineExceeded)
 	assert.Error(t, <-done, "the stuck request's connection is closed")
 }
+
+func TestMiddleware(t *testing.T) {
+	s, err := httpapi.New(httpapi.Config{API: &fakeAPI{}, OperatorToken: opToken,
+		Middleware: func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/extra" {
+					w.WriteHeader(http.StatusTeapot)
+					return
+				}
+				w.Header().Set("X-Wrapped", "1")
+				next.ServeHTTP(w, r)
+			})
+		}})
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusTeapot, do(t, s, "GET", "/extra", "").status)
+	res := do(t, s, "GET", "/healthz", "")
+	assert.Equal(t, 200, res.status)
+	assert.Equal(t, "1", res.header.Get("X-Wrapped"))
+}

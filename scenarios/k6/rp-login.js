@@ -19,7 +19,8 @@
 // measures capacity instead: closed-model phases with EIDSIM_VUS virtual
 // users, alternating four times between direct logins (POST /v1/sessions + GET /v1/me) and
 // code-flow logins, EIDSIM_DURATION/2 in all for each mode, by citizens on their bound
-// devices (each mode its own half of them), and prints logins/s of each and their ratio.
+// devices (each mode its own half of them, all logged in once in setup first, at most
+// EIDSIM_RP_WARM = 1000), and prints logins/s of each and their ratio.
 //
 // EIDSIM_FAULTS, when set, is a fault setting (JSON or YAML, see reference/faults) PUT to
 // /sim/faults in setup and healed (DELETE) in teardown; the service journals both.
@@ -56,6 +57,10 @@ const rp = {
 };
 const compare = __ENV.EIDSIM_RP_COMPARE === '1' || cfg.mix.compare === 1;
 const ROUNDS = 4;
+// WARM bounds the citizens compare mode uses: setup logs each of them in once first, so that
+// both modes measure logins in the steady state (a citizen's first login also replaces the
+// imported password hash: one more hash and a write).
+const WARM = Number(__ENV.EIDSIM_RP_WARM || 1000);
 const loginPool = pool('login');
 const mix = Object.assign({ new_device: compare ? 0 : 0.10 }, cfg.mix);
 delete mix.compare;
@@ -84,6 +89,7 @@ if (compare) {
 
 export const options = {
   scenarios,
+  setupTimeout: '600s',
   thresholds: stepThresholds(rpSteps, extra),
   summaryTrendStats: ['avg', 'p(95)', 'p(99)', 'max', 'count'],
 };
@@ -95,6 +101,21 @@ export function setup() {
   }
   const d = http.get(`${cfg.target}/.well-known/openid-configuration`);
   if (d.status !== 200) throw new Error(`no OpenID Connect provider at ${cfg.target}: discovery answered ${d.status}`);
+  if (compare) {
+    // Warm-up: one direct login of every citizen compare mode uses, cfg.vus at a time.
+    const n = Math.min(loginPool.length, WARM);
+    let failed = 0;
+    for (let i = 0; i < n; i += cfg.vus) {
+      const reqs = [];
+      for (let k = i; k < Math.min(n, i + cfg.vus); k++) {
+        const c = loginPool[k];
+        reqs.push(['POST', `${cfg.target}/v1/sessions`, JSON.stringify({ citizen_id: c.citizen_id, password: c.account.password, device_id: c.account.device_id }),
+          { headers: { 'Content-Type': 'application/json' }, tags: { step: 'P00_Warmup', name: 'P00_Warmup' } }]);
+      }
+      for (const r of http.batch(reqs)) if (r.status !== 201) failed++;
+    }
+    if (failed > n / 10) throw new Error(`warm-up: ${failed} of ${n} logins failed`);
+  }
   return {};
 }
 
@@ -196,11 +217,10 @@ export function codeFlow(c, r, kind, iteration) {
   return ok;
 }
 
-// drawHalf, in compare mode, gives each phase its own half of the citizens (direct the even,
-// code flow the odd positions): a citizen's first login replaces the imported password hash
-// (one more hash and a write), so neither phase may profit from the other's logins.
+// drawHalf, in compare mode, gives each mode its own half of the warmed-up citizens (direct
+// the even, code flow the odd positions).
 function drawHalf(offset) {
-  const n = Math.floor(loginPool.length / 2);
+  const n = Math.floor(Math.min(loginPool.length, WARM) / 2);
   // Round k starts at the k-th quarter of the mode's half, so rounds use fresh citizens until
   // a round has run through a quarter.
   const i = exec.scenario.iterationInTest + Number(__ENV.ROUND || 0) * Math.floor(n / ROUNDS);

@@ -89,7 +89,7 @@ func isSimulation(kind string) bool {
 
 // guessKind names the kind of a directory without a manifest from the files it holds.
 func guessKind(dir string) string {
-	for _, f := range []string{DailyFile, FunnelFile, SimSummaryFile} {
+	for _, f := range []string{DailyFile, FunnelFile, SimSummaryFile, CapacityFile} {
 		if exists(filepath.Join(dir, f)) {
 			return KindSimulation
 		}

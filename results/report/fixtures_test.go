@@ -18,9 +18,11 @@ import (
 )
 
 // -fixtures rewrites the synthetic run directories under testdata/runs (deterministic from
-// their seeds); the golden reports then need -update. testdata/runs/simulation is not
-// synthetic: it is the output of eidsim simulate dien-bien-2023 --replicas 2 --seed 1,
-// with daily.csv thinned to every tenth day.
+// their seeds); the golden reports then need -update. The simulation fixtures are not
+// synthetic but outputs of eidsim simulate dien-bien-2023 with daily.csv thinned to every
+// tenth day: simulation (--replicas 2 --seed 1), counterfactual (--count 3000 --replicas 2
+// --counterfactual owner_cleanup,web_activation) and capacity (--count 2000 --replicas 2
+// --capacity kits).
 var writeFixtures = flag.Bool("fixtures", false, "rewrite the synthetic run directories in testdata/runs")
 
 // synthLoad describes a synthetic load run.

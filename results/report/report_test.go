@@ -53,7 +53,7 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 func TestMarkdownGolden(t *testing.T) {
-	for _, name := range []string{"load-before", "load-after", "load-interrupted", "findmax", "no-manifest", "simulation", "merged"} {
+	for _, name := range []string{"load-before", "load-after", "load-interrupted", "findmax", "no-manifest", "simulation", "merged", "counterfactual", "capacity"} {
 		t.Run(name, func(t *testing.T) {
 			r := built(t, name)
 			var b bytes.Buffer
@@ -120,7 +120,7 @@ func TestInterruptedRunSaysWhatIsMissing(t *testing.T) {
 var external = regexp.MustCompile(`(?i)(<script|<link|<iframe|<img|@import|(src|href)\s*=\s*"(https?:)?//|url\(\s*['"]?(https?:)?//)`)
 
 func TestHTMLIsSelfContained(t *testing.T) {
-	for _, name := range []string{"load-before", "findmax", "load-interrupted", "simulation"} {
+	for _, name := range []string{"load-before", "findmax", "load-interrupted", "simulation", "counterfactual", "capacity"} {
 		t.Run(name, func(t *testing.T) {
 			r := built(t, name)
 			var b bytes.Buffer

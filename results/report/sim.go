@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +21,8 @@ const (
 	SimSummaryFile     = "summary.json"    // headline figures at full scale with confidence bands
 	CalibrationFile    = "calibration.md"  // simulated against reported figures
 	CalibrationCSVFile = "calibration.csv" // the same as a table
+	CapacityFile       = "capacity.json"   // eidsim simulate --capacity: the fewest kits or lowest SMS rate that meets a deadline
+	CounterfactualFile = "counterfactual.csv"
 )
 
 // band is a figure across replicas: mean, 95% confidence interval of the mean, and the
@@ -77,8 +80,134 @@ func thousands(v float64) string {
 	return b.String()
 }
 
-// buildSimulation fills r from a campaign simulation's run directory.
-func buildSimulation(r *Report, dir string, _ *results.Manifest) error {
+// buildSimulation fills r from a campaign simulation's run directory. A run of one campaign
+// has its files at the top; a run of several campaigns, or with a counterfactual, has one
+// subdirectory per campaign, each with base/ and without/ for a counterfactual.
+func buildSimulation(r *Report, dir string, m *results.Manifest) error {
+	if simRunDir(dir) {
+		simDir(r, dir)
+	} else {
+		subs := simSubdirs(dir)
+		if len(subs) == 0 {
+			simDir(r, dir) // says what is missing
+		}
+		for _, sub := range subs {
+			name := filepath.Base(sub)
+			prefix := ""
+			if len(subs) > 1 {
+				prefix = name
+			}
+			base := filepath.Join(sub, "base")
+			if !exists(base) {
+				absorb(r, simDir(&Report{}, sub), prefix, false)
+				continue
+			}
+			without := "without the interventions"
+			if m != nil {
+				if cf, ok := m.Options["counterfactual"].(string); ok && cf != "" {
+					without = "without " + cf
+				}
+			}
+			withR, withoutR := simDir(&Report{}, base), simDir(&Report{}, filepath.Join(sub, "without"))
+			absorb(r, withR, prefix, false)
+			if s, ok := counterfactualSection(r, sub, prefix, without); ok {
+				for _, name := range sortedKeys(withR.curves) {
+					cb, ok := withoutR.curves[name]
+					if !ok || !strings.HasPrefix(name, "Adoption: ") {
+						continue
+					}
+					a, b := withR.curves[name].s, cb.s
+					a.Name, b.Name, b.Dashed = "with", without, true
+					if svg, err := linePlot(withR.curves[name].axes, []series{a, b}); err == nil {
+						s.Plots = append(s.Plots, Plot{Name: "counterfactual-" + slug(prefix+" "+name), Title: name + ", with and " + without, SVG: svg,
+							Caption: "The campaign as run (solid) and " + without + " (dashed), same seeds."})
+					}
+				}
+				r.Sections = append(r.Sections, s)
+			}
+			absorb(r, withoutR, strings.TrimSpace(prefix+" "+without), true)
+		}
+	}
+	cal := dir
+	if !exists(filepath.Join(dir, CalibrationCSVFile)) && !exists(filepath.Join(dir, CalibrationFile)) {
+		// A run with a subdirectory per campaign calibrates the campaign as run (base/).
+		for _, sub := range simSubdirs(dir) {
+			for _, d := range []string{filepath.Join(sub, "base"), sub} {
+				if exists(filepath.Join(d, CalibrationCSVFile)) || exists(filepath.Join(d, CalibrationFile)) {
+					cal = d
+					break
+				}
+			}
+			if cal != dir {
+				break
+			}
+		}
+	}
+	r.Sections = append(r.Sections, calibrationSection(r, cal, m))
+	return nil
+}
+
+// simRunDir reports whether dir holds the outputs of one simulated campaign.
+func simRunDir(dir string) bool {
+	for _, f := range []string{SimSummaryFile, DailyFile, FunnelFile, CapacityFile} {
+		if exists(filepath.Join(dir, f)) {
+			return true
+		}
+	}
+	return false
+}
+
+// simSubdirs lists the subdirectories of dir that hold a campaign's outputs, sorted.
+func simSubdirs(dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, en := range entries {
+		sub := filepath.Join(dir, en.Name())
+		if en.IsDir() && (simRunDir(sub) || exists(filepath.Join(sub, "base"))) {
+			out = append(out, sub)
+		}
+	}
+	return out
+}
+
+// absorb adds the headline, sections and missing files of sub to r, labelled with prefix
+// (nothing when prefix is empty); detail marks sub's figures as detail.
+func absorb(r, sub *Report, prefix string, detail bool) {
+	lp, kp, np := "", "", ""
+	if prefix != "" {
+		lp, kp, np = prefix+": ", prefix+"/", slug(prefix)+"-"
+	}
+	for _, f := range sub.Headline {
+		f.Key, f.Label = kp+f.Key, lp+f.Label
+		f.Detail = f.Detail || detail
+		r.Headline = append(r.Headline, f)
+	}
+	for _, m := range sub.Missing {
+		r.Missing = append(r.Missing, lp+m)
+	}
+	for _, s := range sub.Sections {
+		s.Title = lp + s.Title
+		plots := make([]Plot, len(s.Plots))
+		for i, p := range s.Plots {
+			p.Name = np + p.Name
+			plots[i] = p
+		}
+		s.Plots = plots
+		r.Sections = append(r.Sections, s)
+	}
+	for name, c := range sub.curves {
+		r.keepCurve(lp+name, c.axes, c.s)
+	}
+}
+
+// simDir adds the figures and sections of one campaign's outputs in dir to r.
+func simDir(r *Report, dir string) *Report {
+	if capacitySection(r, dir) {
+		return r
+	}
 	sum := readSimSummary(r, dir)
 	scale := 1.0
 	if sum != nil && sum.Scale > 0 {
@@ -100,9 +229,8 @@ func buildSimulation(r *Report, dir string, _ *results.Manifest) error {
 			bandTable("totals over the campaign", "figure", sum.Totals))
 		secs = append(secs, s)
 	}
-	secs = append(secs, calibrationSection(r, dir))
 	r.Sections = append(r.Sections, secs...)
-	return nil
+	return r
 }
 
 func readSimSummary(r *Report, dir string) *simSummary {
@@ -471,7 +599,7 @@ func funnelSection(r *Report, dir string) (Section, bool) {
 }
 
 // calibrationSection compares simulated with reported figures.
-func calibrationSection(r *Report, dir string) Section {
+func calibrationSection(r *Report, dir string, m *results.Manifest) Section {
 	s := Section{Title: "Calibration against reported figures"}
 	if t, err := readCSVFile(filepath.Join(dir, CalibrationCSVFile)); err == nil {
 		tb := Table{Caption: CalibrationCSVFile, Header: t.Header, Rows: t.Rows, Numeric: map[int]bool{}}
@@ -487,9 +615,148 @@ func calibrationSection(r *Report, dir string) Section {
 		s.Pre = string(b)
 		return s
 	}
+	if m != nil {
+		if c, ok := m.Options["calibrate"].(bool); ok && !c {
+			s.Text = append(s.Text, "This run was not asked to calibrate (eidsim simulate --calibrate writes the comparison with reported figures).")
+			return s
+		}
+	}
 	r.Missing = append(r.Missing, CalibrationFile+": no comparison of the simulation with reported figures")
 	s.Text = append(s.Text, "The run wrote no calibration table.")
 	return s
+}
+
+// capacityResult is capacity.json: a search of the fewest kits (or lowest SMS rate) that
+// meets a deadline.
+type capacityResult struct {
+	Lever    string  `json:"lever"`
+	Deadline string  `json:"deadline"`
+	Date     string  `json:"date"`
+	Metric   string  `json:"metric"`
+	Target   float64 `json:"target"`
+	Current  float64 `json:"current"`
+	Answer   float64 `json:"answer"`
+	Found    bool    `json:"found"`
+	Binds    bool    `json:"binds"`
+	Rule     string  `json:"rule"`
+	Probes   []struct {
+		Value    float64 `json:"value"`
+		AtTarget band    `json:"at_deadline"`
+		Met      bool    `json:"met"`
+	} `json:"probes"`
+}
+
+// capacitySection reads capacity.json into the headline and a section; it reports whether
+// the directory held one.
+func capacitySection(r *Report, dir string) bool {
+	b, err := os.ReadFile(filepath.Join(dir, CapacityFile))
+	if err != nil {
+		return false
+	}
+	var c capacityResult
+	if err := json.Unmarshal(b, &c); err != nil {
+		r.Missing = append(r.Missing, fmt.Sprintf("%s: unreadable (%v)", CapacityFile, err))
+		return true
+	}
+	f := Figure{Key: "capacity:" + c.Lever, Label: fmt.Sprintf("Capacity needed: fewest %s to meet %q", c.Lever, c.Deadline), Value: c.Answer, Better: -1,
+		Note: fmt.Sprintf("%s %s by %s; the campaign has %s", thousands(c.Target), c.Metric, c.Date, num(c.Current))}
+	switch {
+	case c.Found && !c.Binds:
+		f.Text, f.Note = "does not limit", fmt.Sprintf("every probe down to %s met %s %s by %s", num(c.Answer), thousands(c.Target), c.Metric, c.Date)
+	case c.Found:
+		f.Text = num(c.Answer)
+	default:
+		f.Value, f.Text = math.NaN(), "none within the search bound"
+		f.Note = "demand, not " + c.Lever + ", limits this deadline; " + f.Note
+	}
+	r.Headline = append(r.Headline, f)
+	s := Section{Title: "Capacity search: " + c.Lever}
+	if c.Rule != "" {
+		s.Text = append(s.Text, c.Rule)
+	}
+	tb := Table{Caption: "probes", Header: []string{c.Lever, c.Metric + " on " + c.Date, "95% CI", "met " + thousands(c.Target)}, Numeric: map[int]bool{0: true, 1: true}}
+	xs, ys := []float64{}, []float64{}
+	idx := make([]float64, len(c.Probes))
+	for i, p := range c.Probes {
+		idx[i] = p.Value
+	}
+	for _, i := range sortedBy(idx) {
+		p := c.Probes[i]
+		met := "no"
+		if p.Met {
+			met = "yes"
+		}
+		tb.Rows = append(tb.Rows, []string{num(p.Value), thousands(p.AtTarget.Mean), thousands(p.AtTarget.CILow) + " – " + thousands(p.AtTarget.CIHigh), met})
+		xs, ys = append(xs, p.Value), append(ys, p.AtTarget.Mean)
+	}
+	s.Tables = append(s.Tables, tb)
+	if len(xs) > 1 {
+		target := series{Name: "target", X: []float64{xs[0], xs[len(xs)-1]}, Y: []float64{c.Target, c.Target}, Dashed: true}
+		if svg, err := linePlot(axes{Title: c.Metric + " on " + c.Date + " by " + c.Lever, X: c.Lever, Y: c.Metric + " (full scale)", YMin0: true},
+			[]series{{Name: "simulated (mean of replicas)", X: xs, Y: ys}, target}); err == nil {
+			s.Plots = append(s.Plots, Plot{Name: "capacity-" + slug(c.Lever), Title: c.Metric + " by " + c.Lever, SVG: svg,
+				Caption: "Each point is a full simulation at one value of the lever; the capacity needed is where the curve crosses the target."})
+		}
+	}
+	r.Sections = append(r.Sections, s)
+	return true
+}
+
+// counterfactualSection contrasts the shares activated by segment with and without the
+// interventions (counterfactual.csv).
+func counterfactualSection(r *Report, dir, prefix, without string) (Section, bool) {
+	t, err := readCSVFile(filepath.Join(dir, CounterfactualFile))
+	if err != nil {
+		r.Missing = append(r.Missing, fmt.Sprintf("%s: %v — no contrast of the two arms", CounterfactualFile, simplify(err)))
+		return Section{}, false
+	}
+	dc, vc, mc := t.col("dimension"), t.col("value"), t.col("metric")
+	bm, am, dm, dlo, dhi := t.col("base_mean"), t.col("alt_mean"), t.col("diff_mean"), t.col("diff_ci95_low"), t.col("diff_ci95_high")
+	if dc < 0 || vc < 0 || mc < 0 || bm < 0 || am < 0 || dm < 0 || dlo < 0 || dhi < 0 {
+		r.Missing = append(r.Missing, CounterfactualFile+": columns missing — no contrast of the two arms")
+		return Section{}, false
+	}
+	title := "With and " + without
+	if prefix != "" {
+		title = prefix + ": " + title
+	}
+	s := Section{Title: title, Text: []string{"Share of each segment activated at the end, with the interventions and " + without +
+		" (same seeds), and the paired difference with its 95% confidence interval."}}
+	tb := Table{Caption: CounterfactualFile + ": activated share", Header: []string{"dimension", "segment", "with", without, "difference", "95% CI of the difference"},
+		Numeric: map[int]bool{2: true, 3: true, 4: true}}
+	var cats []string
+	withB, withoutB := bar{Name: "with"}, bar{Name: without}
+	parse := func(row []string, i int) float64 {
+		v, err := strconv.ParseFloat(strings.TrimSpace(row[i]), 64)
+		if err != nil {
+			return math.NaN()
+		}
+		return v
+	}
+	for _, row := range t.Rows {
+		if row[mc] != "activated_share" {
+			continue
+		}
+		b, a, d := parse(row, bm), parse(row, am), parse(row, dm)
+		tb.Rows = append(tb.Rows, []string{row[dc], row[vc], pct(b), pct(a), fmt.Sprintf("%+.1f pp", 100*d), fmt.Sprintf("%+.1f – %+.1f pp", 100*parse(row, dlo), 100*parse(row, dhi))})
+		if row[dc] == "all" {
+			r.Headline = append(r.Headline, Figure{Key: "counterfactual:" + slug(prefix+" "+without), Label: strings.TrimSpace(prefix+" activated share, with − "+without),
+				Value: d, Text: fmt.Sprintf("%+.1f pp", 100*d), Note: fmt.Sprintf("%s with, %s %s", pct(b), pct(a), without), Better: +1})
+		}
+		if row[dc] != "age" && row[dc] != "all" && !math.IsNaN(a) && !math.IsNaN(b) {
+			cats = append(cats, row[vc])
+			withB.Values = append(withB.Values, 100*b)
+			withoutB.Values = append(withoutB.Values, 100*a)
+		}
+	}
+	s.Tables = append(s.Tables, tb)
+	if len(cats) > 0 {
+		if svg, err := groupedBars(axes{Title: "Activated share by segment, with and " + without, Y: "% of the segment", YMin0: true}, cats, []bar{withB, withoutB}); err == nil {
+			s.Plots = append(s.Plots, Plot{Name: "counterfactual-" + slug(prefix+" "+without), Title: "Activated share by segment, with and " + without, SVG: svg,
+				Caption: "For each segment, the share activated at the end with the interventions beside the share " + without + "."})
+		}
+	}
+	return s, true
 }
 
 // simplify drops the path from a "file not found" error.

@@ -570,6 +570,7 @@ func (s *sim) drawSwaps(i int32) {
 
 // giveSIM puts a new SIM in the citizen's handset, owner-registered or not.
 func (s *sim) giveSIM(i int32, owner bool) {
+	s.worldChanging()
 	c := &s.cit[i]
 	oid := ""
 	if owner {
@@ -608,6 +609,7 @@ func numberFor(prefix string, n uint64) string {
 }
 
 func (s *sim) releaseNumber(phone string) {
+	s.worldChanging()
 	_ = s.store.Update(s.ctx, func(tx reference.Tx) error {
 		sub, err := tx.Subscriber(phone)
 		if err != nil {

@@ -113,7 +113,9 @@ func (s *sim) runEvents() error {
 		if ss.at.After(s.clock.Now()) {
 			s.clock.Set(ss.at)
 		}
-		s.tel.Advance(s.ctx)
+		// Deliveries are not advanced here: Messages advances them before reading, and every
+		// change of the world a delivery depends on (who holds a number, where the holder is)
+		// advances them first (see worldChanging).
 		if err := s.step(ss); err != nil {
 			return err
 		}
@@ -128,6 +130,7 @@ func (s *sim) inTown(i int32, town bool) {
 	if c.cov == cov4G {
 		return
 	}
+	s.worldChanging()
 	cov := coverageNames[c.cov]
 	if town {
 		cov = coverageNames[cov4G]
@@ -141,6 +144,10 @@ func (s *sim) inTown(i int32, town bool) {
 		return tx.PutCitizen(z)
 	})
 }
+
+// worldChanging delivers what is due before a change of the world that deliveries depend on,
+// so every delivery attempt sees the world as it was at its time.
+func (s *sim) worldChanging() { s.tel.Advance(s.ctx) }
 
 func code(err error) string { return reference.ErrorCode(err) }
 

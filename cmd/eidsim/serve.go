@@ -17,7 +17,9 @@ import (
 	"time"
 
 	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/faults"
 	"github.com/eidsim/eidsim/reference/httpapi"
+	"github.com/eidsim/eidsim/reference/oidc"
 	"github.com/eidsim/eidsim/reference/sqlite"
 	"github.com/eidsim/eidsim/reference/telco"
 )
@@ -27,7 +29,7 @@ func init() {
 		name:    "serve",
 		summary: "run the reference identity service over HTTP on a population",
 		usage: "--population FILE [--addr 127.0.0.1:8080] [--data DIR] [--hash argon2id|fast]\n" +
-			"             [--operator-token TOKEN] [--sim=true|false] [--sms realistic|fast]",
+			"             [--operator-token TOKEN] [--sim=true|false] [--sms realistic|fast] [--clients FILE]",
 		run: runServe,
 	})
 }
@@ -45,6 +47,7 @@ type serveConfig struct {
 	seed       uint64
 	drain      time.Duration
 	accessLog  bool
+	clients    string
 }
 
 // Files inside --data.
@@ -66,6 +69,7 @@ func parseServe(c *command, e *env, args []string) (*serveConfig, error) {
 	fs.StringVar(&cfg.sms, "sms", "realistic", "SMS latency of the simulated telco: realistic (P50 2.5–5 s) or fast (P50 50 ms)")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the service's and the telco's random draws")
 	fs.DurationVar(&cfg.drain, "drain", 10*time.Second, "on SIGINT/SIGTERM, how long to let in-flight requests finish")
+	fs.StringVar(&cfg.clients, "clients", "", "relying parties `FILE` (YAML/JSON): serve the OpenID Connect provider (/.well-known/openid-configuration, /oidc/)")
 	fs.BoolVar(&cfg.accessLog, "access-log", true, "write a JSON access-log line per request to stderr")
 	// A bad flag gets one line (runEnv prints it); the full usage only on --help.
 	usage := fs.Usage
@@ -171,6 +175,13 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 	if err != nil {
 		return nil, usageErr("--hash: %v", err)
 	}
+	// Relying parties are read before the (long) import, so a bad file fails at once.
+	var clients []oidc.ClientConfig
+	if cfg.clients != "" {
+		if clients, err = oidc.LoadClients(cfg.clients); err != nil {
+			return nil, usageErr("--clients: %v", err)
+		}
+	}
 	store, err := sqlite.Open(ctx, filepath.Join(cfg.data, dbFile))
 	if err != nil {
 		return nil, fmt.Errorf("open store in %s: %w", cfg.data, err)
@@ -194,12 +205,13 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 		tcfg = telco.FastConfig()
 	}
 	sim := telco.New(tcfg, world, clock, cfg.seed)
+	ctrl := faults.New(sim, nil, cfg.seed) // GET/PUT/DELETE /sim/faults
 	if err := metrics.Register(sim.Collectors()...); err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
 	api, err := reference.NewService(reference.Config{
 		Store:   store,
-		Clock:   clock,
+		Clock:   faults.Clock{Base: clock, C: ctrl},
 		Hasher:  hasher,
 		Gateway: metrics.Gateway(sim),
 		Policy:  reference.DefaultPolicy(),
@@ -225,8 +237,13 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 			stats.Citizens, stats.Accounts, stats.Subscribers, secs, float64(stats.Citizens)/max(secs, 1e-9), stats.PasswordPoolSize)
 	}
 
+	kit, err := newVendorKit(api, clients, "", ctrl, metrics)
+	if err != nil {
+		return nil, err
+	}
 	srv, err := httpapi.New(httpapi.Config{
-		API: api, OperatorToken: token, Sim: cfg.sim, Inbox: inbox{sim}, Logger: accessLog, Metrics: metrics,
+		Middleware: kit.wrap(cfg.sim),
+		API:        api, OperatorToken: token, Sim: cfg.sim, Inbox: inbox{sim}, Logger: accessLog, Metrics: metrics,
 	})
 	if err != nil {
 		return nil, err

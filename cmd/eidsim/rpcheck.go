@@ -191,7 +191,7 @@ func startRPService(ctx context.Context, e *env, cfg *rpCheckConfig, clients []o
 	if err := metrics.Register(sim.Collectors()...); err != nil {
 		return nil, err
 	}
-	if s.kit, err = newVendorKit(svc, clients, issuer, ctrl, metrics); err != nil {
+	if s.kit, err = newVendorKit(svc, clients, issuer, ctrl, metrics, nil); err != nil {
 		return nil, err
 	}
 	s.srv = &http.Server{Handler: s.kit.wrap(true)(api), ReadHeaderTimeout: 10 * time.Second}

@@ -237,7 +237,7 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 			stats.Citizens, stats.Accounts, stats.Subscribers, secs, float64(stats.Citizens)/max(secs, 1e-9), stats.PasswordPoolSize)
 	}
 
-	kit, err := newVendorKit(api, clients, "", ctrl, metrics)
+	kit, err := newVendorKit(api, clients, "", ctrl, metrics, logger)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -21,8 +22,10 @@ type vendorKit struct {
 
 // newVendorKit builds the provider on accounts for clients (none: no provider) with the
 // controller's clock skew, and registers the metrics of both. issuer "" takes the issuer from
-// each request's host.
-func newVendorKit(accounts oidc.Accounts, clients []oidc.ClientConfig, issuer string, ctrl *faults.Controller, m *httpapi.Metrics) (*vendorKit, error) {
+// each request's host. When logger is set it becomes the process's default slog logger, which
+// is where the zitadel library logs (refused token requests and the like), so that those
+// records join the service's JSON log instead of interleaving text lines with it.
+func newVendorKit(accounts oidc.Accounts, clients []oidc.ClientConfig, issuer string, ctrl *faults.Controller, m *httpapi.Metrics, logger *slog.Logger) (*vendorKit, error) {
 	k := &vendorKit{faults: ctrl}
 	if err := m.Register(ctrl.Collectors()...); err != nil {
 		return nil, err
@@ -38,6 +41,9 @@ func newVendorKit(accounts oidc.Accounts, clients []oidc.ClientConfig, issuer st
 		return nil, err
 	}
 	k.provider = p
+	if logger != nil {
+		slog.SetDefault(logger)
+	}
 	return k, nil
 }
 

@@ -74,7 +74,6 @@ type citizen struct {
 	stage     uint8
 	cause     uint8 // the last barrier met
 	level     uint8 // account level, 0 for none
-	tries     uint8 // failed tries of the current step
 	visits    uint8 // counter visits that failed
 	forgotten bool
 	acted     bool  // enrolled or registered at least once (imitation counts it)

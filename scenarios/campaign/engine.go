@@ -288,7 +288,7 @@ func (s *sim) load(pop []population.Record) error {
 		c := &s.cit[i]
 		switch c.stage {
 		case stPool:
-			s.enterPool(int32(i), 0)
+			s.enterPool(int32(i))
 		case stActive:
 			s.villages[c.village].adopted++
 			s.adoptedAll++
@@ -304,7 +304,7 @@ func (s *sim) load(pop []population.Record) error {
 
 // enterPool puts a citizen into their village's decision pool with a fresh exponential
 // threshold on top of the pressure so far.
-func (s *sim) enterPool(i int32, _ int) {
+func (s *sim) enterPool(i int32) {
 	c := &s.cit[i]
 	c.stage = stPool
 	v := &s.villages[c.village]
@@ -655,8 +655,9 @@ func (s *sim) retry(i int32) {
 		c.stage = stActive
 		s.schedule(i, day, actLogin)
 	default:
-		// back to the pool: they decide again under the campaign's pressure
-		s.enterPool(i, day)
+		// back to the pool: they decide again under the campaign's pressure (an Exp(1)
+		// threshold above today's, so the wait follows the hazard, not retry_days)
+		s.enterPool(i)
 	}
 }
 
@@ -717,7 +718,7 @@ func (s *sim) markActivated(i int32, level int) {
 		}
 		s.today.Activations++
 	}
-	c.stage, c.visits, c.cause, c.tries = stActive, 0, causeNone, 0
+	c.stage, c.visits, c.cause = stActive, 0, causeNone
 	c.swapped = false
 	s.nextLogin(i)
 }

@@ -3,7 +3,10 @@ package campaign
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -213,4 +216,33 @@ func TestFitReducesLoss(t *testing.T) {
 	assert.Greater(t, res.Fitted["bass_p"], 0.3)
 	_, err = Fit(context.Background(), c, w, 1, 1, 1, []string{"charisma"}, 1, nil)
 	assert.Error(t, err)
+}
+
+// A campaign may run on a population file (relative to the campaign file); accounts in it are
+// held from the start.
+func TestPopulationFile(t *testing.T) {
+	dir := t.TempDir()
+	var lines []byte
+	for i := range 30 {
+		r := person(i, population.HandsetSmartphone, true, population.Coverage4G)
+		if i < 5 {
+			r.Account = &population.Account{Level: 2, Phone: r.SIM.Phone, Password: "Abc!12345", DeviceID: "d"}
+		}
+		b, err := json.Marshal(r)
+		require.NoError(t, err)
+		lines = append(append(lines, b...), '\n')
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "pop.jsonl"), lines, 0o644))
+	camp := "name: f\npopulation:\n  file: pop.jsonl\n  real_adults: 300\nstart: 2023-01-01\ndays: 20\nbehaviour: {bass_p: 5}\ncounters: {kits: 700}\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "c.yaml"), []byte(camp), 0o644))
+	c, err := Load(filepath.Join(dir, "c.yaml"))
+	require.NoError(t, err)
+	w, err := PrepareWorld(c, 0, 1)
+	require.NoError(t, err)
+	assert.Len(t, w.Pop, 30)
+	assert.InDelta(t, 0.1, w.Scale, 1e-9)
+	rs, err := RunReplicas(context.Background(), c, w, 1, 1, 1)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, rs[0].Daily[0].Activated, 0)
+	assert.GreaterOrEqual(t, outcomes(rs[0])["active_level2/none"], 5, "the accounts held at the start stay active")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -32,8 +33,12 @@ type World struct {
 func PrepareWorld(c *Campaign, count int, seed uint64) (*World, error) {
 	p := c.Population
 	if p.File != "" {
+		path := p.File
+		if !filepath.IsAbs(path) && c.File != "" && !strings.HasPrefix(c.File, "builtin:") {
+			path = filepath.Join(filepath.Dir(c.File), path) // relative to the campaign file
+		}
 		var pop []population.Record
-		err := population.ReadFile(p.File, func(r *population.Record) error {
+		err := population.ReadFile(path, func(r *population.Record) error {
 			pop = append(pop, *r)
 			return nil
 		})
@@ -44,7 +49,10 @@ func PrepareWorld(c *Campaign, count int, seed uint64) (*World, error) {
 		if p.RealAdults > 0 && len(pop) > 0 {
 			scale = float64(len(pop)) / float64(p.RealAdults)
 		}
-		return &World{Pop: pop, Scale: scale, Source: "file " + p.File}, nil
+		if len(pop) == 0 {
+			return nil, fmt.Errorf("population file %s has no citizens", path)
+		}
+		return &World{Pop: pop, Scale: scale, Source: "file " + path}, nil
 	}
 	prof, err := profile.Load(p.Profile)
 	if err != nil {

@@ -298,16 +298,21 @@ func (d *demoRun) steps(ctx context.Context, token string) (err error) {
 	return ctx.Err()
 }
 
-// demoCampaign is the campaign the demo simulates.
-const demoCampaign = "dien-bien-2023"
+// demoCampaign is the campaign the demo simulates, and demoCounterfactual the intervention
+// it also simulates the campaign without (the clean-up of SIMs not registered in their
+// user's name), to show what it changed for whom.
+const (
+	demoCampaign       = "dien-bien-2023"
+	demoCounterfactual = "owner_cleanup"
+)
 
 // simulateArgs are the arguments of the demo's campaign simulation.
 func (d *demoRun) simulateArgs() []string {
-	args := []string{demoCampaign, "--out", d.cfg.out, "--seed", strconv.FormatUint(d.cfg.seed, 10), "--replicas", "4"}
+	args := []string{demoCampaign, "--out", d.cfg.out, "--seed", strconv.FormatUint(d.cfg.seed, 10), "--counterfactual", demoCounterfactual}
 	if d.cfg.quick {
-		args = []string{demoCampaign, "--out", d.cfg.out, "--seed", strconv.FormatUint(d.cfg.seed, 10), "--replicas", "2", "--count", "4000"}
+		return append(args, "--replicas", "2", "--count", "4000")
 	}
-	return args
+	return append(args, "--replicas", "4")
 }
 
 // runPart runs a subcommand in process and returns the run directory it created under

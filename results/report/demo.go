@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // maxDemoPlots bounds the plots a demo report takes from each part; the part's own report
@@ -85,16 +86,28 @@ func buildDemo(r *Report, dir string, depth int) error {
 		if p.Reason != "" {
 			s.Text = append(s.Text, p.Reason)
 		}
-		for _, ps := range pr.Sections {
-			for _, pl := range ps.Plots {
-				if len(s.Plots) == maxDemoPlots {
-					break
-				}
-				pl.Name = p.Name + "-" + pl.Name
-				s.Plots = append(s.Plots, pl)
-			}
-		}
+		s.Plots = demoPlots(pr, p.Name)
 		r.Sections = append(r.Sections, s)
 	}
 	return nil
+}
+
+// demoPlots picks a part's plots for the demo report: the first maxDemoPlots, with the
+// first contrast of a counterfactual in place of the last when the part has one.
+func demoPlots(pr *Report, part string) []Plot {
+	var all []Plot
+	for _, ps := range pr.Sections {
+		all = append(all, ps.Plots...)
+	}
+	picked := append([]Plot(nil), all[:min(len(all), maxDemoPlots)]...)
+	for _, pl := range all[len(picked):] {
+		if strings.HasPrefix(pl.Name, "counterfactual-") {
+			picked[len(picked)-1] = pl
+			break
+		}
+	}
+	for i := range picked {
+		picked[i].Name = part + "-" + picked[i].Name
+	}
+	return picked
 }

@@ -740,7 +740,7 @@ func counterfactualSection(r *Report, dir, prefix, without string) (Section, boo
 		b, a, d := parse(row, bm), parse(row, am), parse(row, dm)
 		tb.Rows = append(tb.Rows, []string{row[dc], row[vc], pct(b), pct(a), fmt.Sprintf("%+.1f pp", 100*d), fmt.Sprintf("%+.1f – %+.1f pp", 100*parse(row, dlo), 100*parse(row, dhi))})
 		if row[dc] == "all" {
-			r.Headline = append(r.Headline, Figure{Key: "counterfactual:" + slug(prefix+" "+without), Label: strings.TrimSpace(prefix+" activated share, with − "+without),
+			r.Headline = append(r.Headline, Figure{Key: "counterfactual:" + slug(prefix+" "+without), Label: strings.TrimSpace(prefix + " activated share, with − " + without),
 				Value: d, Text: fmt.Sprintf("%+.1f pp", 100*d), Note: fmt.Sprintf("%s with, %s %s", pct(b), pct(a), without), Better: +1})
 		}
 		if row[dc] != "age" && row[dc] != "all" && !math.IsNaN(a) && !math.IsNaN(b) {

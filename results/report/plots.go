@@ -133,6 +133,7 @@ func stackedBars(a axes, categories []string, layers []bar) ([]byte, error) {
 	}
 	p.NominalX(categories...)
 	p.X.Min, p.X.Max = -0.5, float64(len(categories))-0.5
+	slant(p, categories)
 	return render(p, len(layers))
 }
 
@@ -153,7 +154,22 @@ func groupedBars(a axes, categories []string, groups []bar) ([]byte, error) {
 	}
 	p.NominalX(categories...)
 	p.X.Min, p.X.Max = -0.5, float64(len(categories))-0.5
+	slant(p, categories)
 	return render(p, len(groups))
+}
+
+// slant turns the category labels of a crowded axis by 30° so that they do not overlap.
+func slant(p *plot.Plot, categories []string) {
+	chars := 0
+	for _, c := range categories {
+		chars += len(c)
+	}
+	if chars <= 60 {
+		return
+	}
+	p.X.Tick.Label.Rotation = math.Pi / 6
+	p.X.Tick.Label.XAlign = draw.XRight
+	p.X.Tick.Label.YAlign = draw.YCenter
 }
 
 func newPlot(a axes) *plot.Plot {

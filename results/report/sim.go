@@ -744,7 +744,7 @@ func counterfactualSection(r *Report, dir, prefix, without string) (Section, boo
 				Value: d, Text: fmt.Sprintf("%+.1f pp", 100*d), Note: fmt.Sprintf("%s with, %s %s", pct(b), pct(a), without), Better: +1})
 		}
 		if row[dc] != "age" && row[dc] != "all" && !math.IsNaN(a) && !math.IsNaN(b) {
-			cats = append(cats, row[vc])
+			cats = append(cats, row[dc]+" "+row[vc])
 			withB.Values = append(withB.Values, 100*b)
 			withoutB.Values = append(withoutB.Values, 100*a)
 		}

@@ -428,6 +428,17 @@ func (d *daily) curve(col, name string, smooth int) (series, bool) {
 	return s, true
 }
 
+// first returns the first of the named columns that daily.csv has ("" when none): column
+// names that changed between versions of the simulation.
+func (d *daily) first(cols ...string) string {
+	for _, c := range cols {
+		if _, ok := d.cols[c]; ok {
+			return c
+		}
+	}
+	return ""
+}
+
 // peak returns the largest daily mean of a column and its date.
 func (d *daily) peak(col string) (float64, string, bool) {
 	bs, ok := d.cols[col]
@@ -486,7 +497,8 @@ func dailySections(r *Report, d *daily, sum *simSummary) []Section {
 		}
 	}
 	var traffic []series
-	for _, c := range [][2]string{{"logins", "logins per day"}, {"otp_sms_submitted", "OTP SMS per day"}, {"registrations", "registrations per day"}} {
+	sms := d.first("otp_sms_submitted", "sms_submitted")
+	for _, c := range [][2]string{{"logins", "logins per day"}, {sms, "OTP SMS per day"}, {"registrations", "registrations per day"}} {
 		if sr, ok := d.curve(c[0], c[1]+" (7-day mean)", 7); ok {
 			traffic = append(traffic, sr)
 		}
@@ -501,7 +513,7 @@ func dailySections(r *Report, d *daily, sum *simSummary) []Section {
 	for _, c := range []struct{ col, key, label string }{
 		{"counter_served", "peak_counter_served", "Counter enrolments on the busiest day"},
 		{"counter_queue", "peak_counter_queue", "Longest counter queue"},
-		{"otp_sms_submitted", "peak_otp_sms", "OTP SMS on the busiest day"},
+		{sms, "peak_otp_sms", "OTP SMS on the busiest day"},
 		{"logins", "peak_logins", "Logins on the busiest day"},
 	} {
 		if v, on, ok := d.peak(c.col); ok {

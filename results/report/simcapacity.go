@@ -1,0 +1,85 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+)
+
+// capacityResult is capacity.json: a search of the fewest kits (or lowest SMS rate) that
+// meets a deadline.
+type capacityResult struct {
+	Lever    string  `json:"lever"`
+	Deadline string  `json:"deadline"`
+	Date     string  `json:"date"`
+	Metric   string  `json:"metric"`
+	Target   float64 `json:"target"`
+	Current  float64 `json:"current"`
+	Answer   float64 `json:"answer"`
+	Found    bool    `json:"found"`
+	Binds    bool    `json:"binds"`
+	Rule     string  `json:"rule"`
+	Probes   []struct {
+		Value    float64 `json:"value"`
+		AtTarget band    `json:"at_deadline"`
+		Met      bool    `json:"met"`
+	} `json:"probes"`
+}
+
+// capacitySection reads capacity.json into the headline and a section; it reports whether
+// the directory held one.
+func capacitySection(r *Report, dir string) bool {
+	b, err := os.ReadFile(filepath.Join(dir, CapacityFile))
+	if err != nil {
+		return false
+	}
+	var c capacityResult
+	if err := json.Unmarshal(b, &c); err != nil {
+		r.Missing = append(r.Missing, fmt.Sprintf("%s: unreadable (%v)", CapacityFile, err))
+		return true
+	}
+	f := Figure{Key: "capacity:" + c.Lever, Label: fmt.Sprintf("Capacity needed: fewest %s to meet %q", c.Lever, c.Deadline), Value: c.Answer, Better: -1,
+		Note: fmt.Sprintf("%s %s by %s; the campaign has %s", thousands(c.Target), c.Metric, c.Date, num(c.Current))}
+	switch {
+	case c.Found && !c.Binds:
+		f.Text, f.Note = "does not limit", fmt.Sprintf("every probe down to %s met %s %s by %s", num(c.Answer), thousands(c.Target), c.Metric, c.Date)
+	case c.Found:
+		f.Text = num(c.Answer)
+	default:
+		f.Value, f.Text = math.NaN(), "none within the search bound"
+		f.Note = "demand, not " + c.Lever + ", limits this deadline; " + f.Note
+	}
+	r.Headline = append(r.Headline, f)
+	s := Section{Title: "Capacity search: " + c.Lever}
+	if c.Rule != "" {
+		s.Text = append(s.Text, c.Rule)
+	}
+	tb := Table{Caption: "probes", Header: []string{c.Lever, c.Metric + " on " + c.Date, "95% CI", "met " + thousands(c.Target)}, Numeric: map[int]bool{0: true, 1: true}}
+	xs, ys := []float64{}, []float64{}
+	idx := make([]float64, len(c.Probes))
+	for i, p := range c.Probes {
+		idx[i] = p.Value
+	}
+	for _, i := range sortedBy(idx) {
+		p := c.Probes[i]
+		met := "no"
+		if p.Met {
+			met = "yes"
+		}
+		tb.Rows = append(tb.Rows, []string{num(p.Value), thousands(p.AtTarget.Mean), thousands(p.AtTarget.CILow) + " – " + thousands(p.AtTarget.CIHigh), met})
+		xs, ys = append(xs, p.Value), append(ys, p.AtTarget.Mean)
+	}
+	s.Tables = append(s.Tables, tb)
+	if len(xs) > 1 {
+		target := series{Name: "target", X: []float64{xs[0], xs[len(xs)-1]}, Y: []float64{c.Target, c.Target}, Dashed: true}
+		if svg, err := linePlot(axes{Title: c.Metric + " on " + c.Date + " by " + c.Lever, X: c.Lever, Y: c.Metric + " (full scale)", YMin0: true},
+			[]series{{Name: "simulated (mean of replicas)", X: xs, Y: ys}, target}); err == nil {
+			s.Plots = append(s.Plots, Plot{Name: "capacity-" + slug(c.Lever), Title: c.Metric + " by " + c.Lever, SVG: svg,
+				Caption: "Each point is a full simulation at one value of the lever; the capacity needed is where the curve crosses the target."})
+		}
+	}
+	r.Sections = append(r.Sections, s)
+	return true
+}

@@ -61,6 +61,14 @@ func TestSampleIsDeterministicEligibleAndDisjointAcrossOffsets(t *testing.T) {
 		assert.NotEqual(t, population.CoverageNone, c.Coverage)
 	}
 
+	inLogin := map[int]bool{}
+	for _, c := range a["login"] {
+		inLogin[c.Line] = true
+	}
+	for _, c := range a["recover"] {
+		assert.False(t, inLogin[c.Line], "a citizen is drawn for one flow only (line %d)", c.Line)
+	}
+
 	again, _, err := load.Sample(bytes.NewReader(pop), "pop", 7, 0, want)
 	require.NoError(t, err)
 	assert.Equal(t, a, again, "same file and seed, same draw")

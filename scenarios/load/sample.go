@@ -31,7 +31,10 @@ type SampleStats struct {
 // citizens: those of rank offset … offset+want-1 when the pool's eligible citizens are
 // ordered by a hash of (seed, pool, line). The draw is spread over the whole file, identical
 // for the same (file, seed), and runs with different offsets draw disjoint citizens (the
-// steps of --find-max). Memory holds only the drawn citizens, never the population.
+// steps of --find-max). A citizen is drawn for at most one pool: pools are drawn in name
+// order, and a pool's ranking skips citizens already drawn for an earlier one (so that one
+// flow of a run does not change the password or device another flow of the same run relies
+// on). Memory holds only the drawn citizens and their runners-up, never the population.
 func Sample(r io.Reader, name string, seed uint64, offset int, want map[string]int) (map[string][]Sampled, SampleStats, error) {
 	type slot struct {
 		pool  Pool
@@ -40,6 +43,11 @@ func Sample(r io.Reader, name string, seed uint64, offset int, want map[string]i
 		h     *rankHeap
 	}
 	var slots []*slot
+	// A pool may lose to earlier pools at most as many citizens as they draw.
+	taken := 0
+	for _, n := range sortedKeys(want) {
+		taken += offset + max(0, want[n])
+	}
 	for _, n := range sortedKeys(want) {
 		p, ok := Pools[n]
 		if !ok {
@@ -50,7 +58,7 @@ func Sample(r io.Reader, name string, seed uint64, offset int, want map[string]i
 		}
 		f := fnv.New64a()
 		f.Write([]byte(n))
-		slots = append(slots, &slot{pool: p, salt: f.Sum64(), limit: offset + want[n], h: &rankHeap{}})
+		slots = append(slots, &slot{pool: p, salt: f.Sum64(), limit: taken, h: &rankHeap{}})
 	}
 	st := SampleStats{Eligible: map[string]int64{}, Sampled: map[string]int{}}
 	pr := population.NewReader(r, name)
@@ -80,12 +88,23 @@ func Sample(r io.Reader, name string, seed uint64, offset int, want map[string]i
 		}
 	}
 	out := map[string][]Sampled{}
+	drawn := map[int]bool{}
 	for _, s := range slots {
 		all := []ranked(*s.h)
 		sort.Slice(all, func(i, j int) bool { return all[i].score < all[j].score })
 		var got []Sampled
-		for i := offset; i < len(all); i++ {
-			got = append(got, all[i].c)
+		rank := 0
+		for _, r := range all {
+			if drawn[r.c.Line] {
+				continue
+			}
+			if rank >= offset && len(got) < want[s.pool.Name] {
+				got = append(got, r.c)
+			}
+			rank++
+		}
+		for _, c := range got {
+			drawn[c.Line] = true
 		}
 		if got == nil {
 			got = []Sampled{}

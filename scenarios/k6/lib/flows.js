@@ -88,7 +88,7 @@ export function register(c, r, iteration, typos) {
   const res = post('/v1/registrations', { citizen_id: c.citizen_id, full_name: c.full_name, birth_date: c.birth_date, phone, device_id: `k6-reg-${cfg.seed}-${iteration}` },
     STEP.registerStart, [202, 422, 409, 429]);
   if (res.status !== 202) {
-    const expected = (res.code === 'phone_not_owner' && !(c.sim && c.sim.owner_registered)) || res.code === 'account_exists';
+    const expected = (res.code === 'phone_not_owner' && !(c.sim && c.sim.owner_registered)) || res.code === 'account_exists' || res.code === 'phone_in_use';
     check(res, { 'registration refused only for a reason the citizen\'s record explains': () => expected });
     record('registration', c, expected ? 'rejected' : 'failed', causeOfCode(res.code));
     return false;
@@ -166,10 +166,10 @@ export function enrol(c, r, iteration, typos) {
     return false;
   }
   const station = `PS-${c.citizen_id.slice(0, 3)}-${1 + Math.floor(r() * 20)}`;
-  const res = post('/v1/counter/enrollments', { citizen_id: c.citizen_id, phone, station_id: station, capture: cap.body.capture }, STEP.enrolCounter, [201, 422],
+  const res = post('/v1/counter/enrollments', { citizen_id: c.citizen_id, phone, station_id: station, capture: cap.body.capture }, STEP.enrolCounter, [201, 409, 422],
     { headers: bearer(cfg.operatorToken) });
   if (res.status !== 201) {
-    const expected = res.code === 'biometric_mismatch' || (res.code === 'phone_not_owner' && !(c.sim && c.sim.owner_registered));
+    const expected = res.code === 'biometric_mismatch' || res.code === 'phone_in_use' || (res.code === 'phone_not_owner' && !(c.sim && c.sim.owner_registered));
     check(res, { 'enrolment refused only for a reason the citizen\'s record explains': () => expected });
     record('enrolment', c, expected ? 'rejected' : 'failed', causeOfCode(res.code));
     return false;

@@ -28,6 +28,7 @@ export const CAUSE = {
   phoneNotOwner: 'phone_not_owner',      // 422 phone_not_owner: the SIM is not registered in the citizen's name
   identityMismatch: 'identity_mismatch', // 422 identity_mismatch
   accountExists: 'account_exists',       // 409 account_exists
+  phoneInUse: 'phone_in_use',            // 409 phone_in_use: the number is on another account (a shared or recycled SIM)
   biometricMismatch: 'biometric_mismatch', // 422 biometric_mismatch at the counter
   wrongPassword: 'wrong_password',       // 401 invalid_credentials
   unexpected: 'unexpected_response',     // any answer the contract does not list for the step
@@ -52,6 +53,7 @@ export function causeOfCode(code) {
     case 'phone_not_owner': return CAUSE.phoneNotOwner;
     case 'identity_mismatch': return CAUSE.identityMismatch;
     case 'account_exists': return CAUSE.accountExists;
+    case 'phone_in_use': return CAUSE.phoneInUse;
     case 'biometric_mismatch': return CAUSE.biometricMismatch;
     case 'invalid_credentials': return CAUSE.wrongPassword;
     default: return CAUSE.unexpected;

@@ -359,19 +359,24 @@ func timeSection(r *Report, dir string) (Section, bool) {
 	n := len(ts.Windows)
 	x, p50, p95, p99 := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	offered, done, dropped := make([]float64, n), make([]float64, n), make([]float64, n)
+	var lx []float64 // the windows with requests: the latency plot skips the others
+	p50, p95, p99 = p50[:0], p95[:0], p99[:0]
 	for i, w := range ts.Windows {
 		x[i] = (w.Start + w.Width/2).Seconds()
-		p50[i], p95[i], p99[i] = w.P50, w.P95, w.P99
+		if w.Timed > 0 {
+			lx = append(lx, x[i])
+			p50, p95, p99 = append(p50, w.P50), append(p95, w.P95), append(p99, w.P99)
+		}
 		offered[i], done[i], dropped[i] = w.Offered, w.Iterations, w.Dropped
 	}
 	s := Section{Title: "Over time"}
 	width := ts.Windows[0].Width
-	r.keepCurve("Latency p95 over time", axes{Title: "Latency p95 over time", X: "seconds since the first request", Y: "ms", YMin0: true}, series{X: x, Y: p95})
+	r.keepCurve("Latency p95 over time", axes{Title: "Latency p95 over time", X: "seconds since the first request", Y: "ms", YMin0: true}, series{X: lx, Y: p95})
 	r.keepCurve("Iterations completed over time", axes{Title: "Iterations completed over time", X: "seconds since the first request", Y: "iterations/s", YMin0: true}, series{X: x, Y: done})
 	if svg, err := linePlot(axes{Title: "Latency percentiles over time", X: "seconds since the first request", Y: "ms", YMin0: true},
-		[]series{{Name: "p50", X: x, Y: p50}, {Name: "p95", X: x, Y: p95}, {Name: "p99", X: x, Y: p99}}); err == nil {
+		[]series{{Name: "p50", X: lx, Y: p50}, {Name: "p95", X: lx, Y: p95}, {Name: "p99", X: lx, Y: p99}}); err == nil {
 		s.Plots = append(s.Plots, Plot{Name: "latency-over-time", Title: "Latency percentiles over time", SVG: svg,
-			Caption: fmt.Sprintf("http_req_duration of the service's steps in %s windows. A p99 that climbs while the arrival rate is flat is a queue building up.", width)})
+			Caption: fmt.Sprintf("http_req_duration of the service's steps in %s windows (wide enough for about %d requests each; windows without a request are left out). A p99 that climbs while the arrival rate is flat is a queue building up.", width, minPerWindow)})
 	}
 	if svg, err := linePlot(axes{Title: "Throughput against arrival rate", X: "seconds since the first request", Y: "iterations/s", YMin0: true},
 		[]series{{Name: "asked for (completed + dropped)", X: x, Y: offered, Dashed: true}, {Name: "completed", X: x, Y: done}, {Name: "dropped", X: x, Y: dropped}}); err == nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -17,6 +18,9 @@ import (
 // maxWindows bounds the number of points of a time series: longer runs are read in wider
 // windows.
 const maxWindows = 120
+
+// minPerWindow is the number of requests a window should hold on average.
+const minPerWindow = 20
 
 // maxSeconds bounds the seconds a time series covers (a day); points later than that after
 // the first are counted in the last second.
@@ -50,6 +54,9 @@ type Window struct {
 	Iterations, Dropped, Offered float64
 	// FailedShare is the share of requests that failed (http_req_failed).
 	FailedShare float64
+	// Timed is the number of latency samples of the window (0: the percentiles are 0 but
+	// mean nothing).
+	Timed uint64
 	VUs         float64
 }
 
@@ -153,7 +160,19 @@ func ReadTimeSeries(r io.Reader, name string) (*TimeSeries, error) {
 	if len(secs) == 0 {
 		return ts, nil
 	}
+	// Windows wide enough for at most maxWindows points and, on average, minPerWindow
+	// requests, so that a window's p99 is more than its slowest request.
+	var total float64
+	for _, sc := range secs {
+		if sc != nil {
+			total += float64(sc.latency.Count())
+		}
+	}
 	width := (len(secs) + maxWindows - 1) / maxWindows
+	if total > 0 {
+		width = max(width, int(math.Ceil(minPerWindow*float64(len(secs))/total)))
+	}
+	width = min(max(width, 1), len(secs))
 	for i := 0; i < len(secs); i += width {
 		var w second
 		n := 0
@@ -174,7 +193,7 @@ func ReadTimeSeries(r io.Reader, name string) (*TimeSeries, error) {
 			Start: time.Duration(i) * time.Second, Width: time.Duration(n) * time.Second,
 			P50: w.latency.Quantile(0.5), P95: w.latency.Quantile(0.95), P99: w.latency.Quantile(0.99),
 			Requests: w.requests / f, Iterations: w.iterations / f, Dropped: w.dropped / f,
-			Offered: (w.iterations + w.dropped) / f, VUs: w.vus,
+			Offered: (w.iterations + w.dropped) / f, VUs: w.vus, Timed: w.latency.Count(),
 		}
 		if w.requests > 0 {
 			win.FailedShare = w.failed / w.requests

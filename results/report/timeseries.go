@@ -57,7 +57,7 @@ type Window struct {
 	// Timed is the number of latency samples of the window (0: the percentiles are 0 but
 	// mean nothing).
 	Timed uint64
-	VUs         float64
+	VUs   float64
 }
 
 // TimeSeries is a load run's metrics over time.

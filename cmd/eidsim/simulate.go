@@ -21,7 +21,7 @@ func init() {
 		summary: "simulate a province's population living through an e-ID activation campaign (reference flows under a virtual clock)",
 		usage: "CAMPAIGN... [--count N] [--full-scale] [--seed S] [--replicas N] [--workers W] [--out DIR]\n" +
 			"             [--kits N] [--sms-rate R] [--without LIST] [--counterfactual LIST] [--capacity kits|sms_rate [--deadline I]]\n" +
-			"             [--calibrate]\n\n" +
+			"             [--fit PARAMS [--fit-rounds K]] [--days N] [--calibrate]\n\n" +
 			"CAMPAIGN is a built-in campaign (" + strings.Join(campaign.Builtin(), ", ") + ") or a YAML file.\n" +
 			"--calibrate with no CAMPAIGN runs every built-in campaign that has reported figures.",
 		run: runSimulate,
@@ -102,7 +102,7 @@ func runSimulate(ctx context.Context, e *env, args []string) error {
 	for _, p := range pos {
 		cp, err := campaign.Load(p)
 		if err != nil {
-			return err
+			return usageErr("%v", err) // a bad campaign is bad usage, as a bad profile is for generate
 		}
 		if cfg.calibrate && len(cp.Reported) == 0 {
 			continue

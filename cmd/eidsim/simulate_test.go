@@ -100,13 +100,13 @@ func TestSimulateCounterfactual(t *testing.T) {
 func TestSimulateBadCampaignNamesFileLineField(t *testing.T) {
 	bad := writeSimCampaign(t, tinySimCampaign+"counters:\n  kitz: 4\n")
 	code, _, errs := runSim(t, "simulate", bad, "--out", t.TempDir())
-	assert.Equal(t, exitFailure, code)
+	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errs, "camp.yaml:")
 	assert.Contains(t, errs, "field")
 
 	bad = writeSimCampaign(t, tinySimCampaign[:len(tinySimCampaign)]+"sms:\n  rate_per_second: -1\n")
 	code, _, errs = runSim(t, "simulate", bad, "--out", t.TempDir())
-	assert.Equal(t, exitFailure, code)
+	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errs, "camp.yaml:22: field sms.rate_per_second")
 }
 

@@ -455,10 +455,13 @@ func (r *loadRunner) finish(run *results.Run, step load.Step, err error) error {
 
 // findMaxResult is the headline of a --find-max run.
 type findMaxResult struct {
-	MaxRate float64     `json:"max_sustainable_rate"`
-	Best    *load.Step  `json:"best"`
-	Hash    any         `json:"hash"`
-	Steps   []load.Step `json:"steps"`
+	MaxRate float64 `json:"max_sustainable_rate"`
+	// Bracketed is true when some step failed: MaxRate is then within the resolution of the
+	// knee. Otherwise the search ran out of steps and MaxRate is only a lower bound.
+	Bracketed bool        `json:"bracketed"`
+	Best      *load.Step  `json:"best"`
+	Hash      any         `json:"hash"`
+	Steps     []load.Step `json:"steps"`
 }
 
 func (r *loadRunner) findMax(ctx context.Context, run *results.Run) error {
@@ -510,6 +513,11 @@ func (r *loadRunner) findMax(ctx context.Context, run *results.Run) error {
 	if best != nil {
 		res.MaxRate = best.Rate
 	}
+	for _, st := range steps {
+		if !st.WarmUp && !st.Passed {
+			res.Bracketed = true
+		}
+	}
 	run.Manifest.Result = res
 	status := results.StatusPassed
 	if err != nil {
@@ -522,6 +530,9 @@ func (r *loadRunner) findMax(ctx context.Context, run *results.Run) error {
 		return exitErr(exitFailure, err)
 	}
 	hb, _ := json.Marshal(run.Manifest.Hash)
+	if !res.Bracketed {
+		fmt.Fprintf(r.e.stdout, "no step failed within --find-max-steps %d: the rate below is a lower bound; start higher or allow more steps\n", r.cfg.search.MaxSteps)
+	}
 	fmt.Fprintf(r.e.stdout, "max sustainable rate of %s: %g/s (p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, http_req_failed %.2f%%, dropped %.0f, k6 CPU %.0f%% of %d cores)\nhash settings: %s\nsteps: %d (run %s)\n",
 		r.cfg.scenario.Name, best.Rate, best.P50, best.P95, best.P99, 100*best.ErrorRate, best.Dropped, 100*best.K6CPUShare, runtime.NumCPU(), hb, len(steps), run.Dir)
 	return nil

@@ -155,7 +155,14 @@ func (f *fakeAPI) Handset(_ context.Context, phone string) (*reference.Handset, 
 }
 
 func (f *fakeAPI) Settings(context.Context) (*reference.Settings, error) {
-	return &reference.Settings{}, nil
+	if err := f.record("Settings", "", nil); err != nil {
+		return nil, err
+	}
+	return &reference.Settings{
+		Hash:             reference.HashSettings{Algorithm: "argon2id", Params: map[string]any{"t": 2}},
+		PasswordPoolSize: 64,
+		Store:            "sqlite",
+	}, nil
 }
 
 func (f *fakeAPI) Ready(context.Context) error { return f.record("Ready", "", nil) }

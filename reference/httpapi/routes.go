@@ -53,6 +53,7 @@ func (s *Server) routes() []route {
 		// Simulated world.
 		sim("GET", "/sim/handsets/{phone}/messages", s.messages),
 		sim("POST", "/sim/captures", s.capture),
+		sim("GET", "/sim/settings", s.settings),
 
 		// Operations.
 		r("GET", "/healthz", s.healthz),

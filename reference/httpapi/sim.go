@@ -70,3 +70,14 @@ func (s *Server) capture(w http.ResponseWriter, r *http.Request) error {
 	}
 	return respond(w, http.StatusOK, map[string]string{"capture": c})
 }
+
+// settings handles GET /sim/settings: the service's recorded parameters (password hashing and
+// its cost, the password pool, the policies, the store), which load runs write into their
+// manifests. It belongs to the simulated world because a production system would not say.
+func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.api.Settings(r.Context())
+	if err != nil {
+		return err
+	}
+	return respond(w, http.StatusOK, st)
+}

@@ -12,30 +12,38 @@ import (
 func init() {
 	register(&command{
 		name:    "report",
-		summary: "summarise a run, or merge the execution segments of a split load run into one",
-		usage:   "RUN_DIR | --merge RUN_DIR… [--out DIR]",
+		summary: "write a run's report (report.md, report.html), compare two runs, or merge the execution segments of a split load run",
+		usage:   "RUN_DIR [--compare OTHER_RUN_DIR [--out DIR]] | --merge RUN_DIR… [--out DIR]",
 		run:     runReport,
 	})
 }
 
 // reportConfig is what `eidsim report` is told.
 type reportConfig struct {
-	dirs  []string
-	merge bool
-	out   string
+	dirs    []string
+	merge   bool
+	out     string
+	compare string
+	outSet  bool
 }
 
 func parseReport(c *command, e *env, args []string) (*reportConfig, error) {
 	cfg := &reportConfig{}
 	fs := newFlagSet(c, e)
 	fs.BoolVar(&cfg.merge, "merge", false, "merge the given run directories (the segments of one split load run) into a new run directory")
-	fs.StringVar(&cfg.out, "out", "results", "with --merge: `DIR` under which the merged run directory is created")
+	fs.StringVar(&cfg.out, "out", "results", "with --merge: `DIR` under which the merged run directory is created; with --compare: the directory the comparison is written to (default RUN_DIR/compare-<OTHER's run id>)")
+	fs.StringVar(&cfg.compare, "compare", "", "put `OTHER` run directory beside RUN_DIR (A), figure by figure with ratios B/A")
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return nil, err
 	}
 	cfg.dirs = rest
+	cfg.outSet = flagGiven(args, "out")
 	switch {
+	case cfg.merge && cfg.compare != "":
+		return nil, usageErr("--compare and --merge cannot be combined: merge first, then compare the merged run")
+	case !cfg.merge && cfg.compare == "" && cfg.outSet:
+		return nil, usageErr("--out goes with --merge or --compare; a run's report is written into RUN_DIR")
 	case cfg.merge && len(rest) < 2:
 		return nil, usageErr("--merge needs at least two run directories")
 	case !cfg.merge && len(rest) != 1:
@@ -52,16 +60,11 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if cfg.merge {
 		return mergeRuns(ctx, e, cfg)
 	}
-	a, err := results.LoadAggregate(cfg.dirs[0])
-	if err != nil {
-		return err
+	out := ""
+	if cfg.outSet {
+		out = cfg.out
 	}
-	if m, err := results.ReadManifest(cfg.dirs[0]); err == nil {
-		fmt.Fprintf(e.stdout, "run %s: %s %s against %s, status %s\n", m.RunID, m.Kind, m.Scenario, m.Target, m.Status)
-	}
-	a.PrintSummary(e.stdout)
-	a.PrintOutcomes(e.stdout)
-	return nil
+	return writeRunReport(e, cfg.dirs[0], cfg.compare, out)
 }
 
 // mergeRuns merges the aggregates of segment runs: counters add and percentiles are

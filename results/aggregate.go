@@ -15,9 +15,9 @@ import (
 // GroupTags are the k6 tags an Aggregate keeps series apart by. Demographic tags (ethnicity,
 // handset, coverage, sim) split only the harness's own eidsim_* metrics, so that the
 // outcome-by-segment tables exist without multiplying the series of k6's built-in metrics.
-var GroupTags = []string{"scenario", "flow", "step", "outcome", "cause", "ethnicity", "handset", "coverage", "sim"}
+var GroupTags = []string{"scenario", "flow", "step", "outcome", "cause", "ethnicity", "handset", "coverage", "sim", "carrier"}
 
-var demographicTags = map[string]bool{"ethnicity": true, "handset": true, "coverage": true, "sim": true}
+var demographicTags = map[string]bool{"ethnicity": true, "handset": true, "coverage": true, "sim": true, "carrier": true}
 
 // Metric types as k6 names them.
 const (

@@ -117,7 +117,7 @@ func (a *Aggregate) PrintOutcomes(w io.Writer) {
 		cols = append(cols, c)
 	}
 	sort.Strings(cols)
-	for _, dim := range []string{"sim", "coverage", "handset", "ethnicity"} {
+	for _, dim := range []string{"sim", "carrier", "coverage", "handset", "ethnicity"} {
 		rows := map[string]map[string]float64{}
 		for _, o := range oc {
 			seg := o.tags[dim]

@@ -57,6 +57,9 @@ type Manifest struct {
 	Host           map[string]any    `json:"host,omitempty"`
 	MergedFrom     []string          `json:"merged_from,omitempty"`
 	Error          string            `json:"error,omitempty"`
+	// Faults are the target's injected faults (reference/faults): the setting in force when
+	// the run started and every change during it; absent when the target has no /sim/faults.
+	Faults any `json:"faults,omitempty"`
 	// Result holds the run's headline figures (find-max: the sustainable rate).
 	Result any `json:"result,omitempty"`
 }

@@ -440,6 +440,9 @@ func (r *loadRunner) finish(run *results.Run, step load.Step, err error) error {
 	if err == nil {
 		run.Manifest.Result = step
 	}
+	if f := faultJournal(context.Background(), r.cfg.target, run.Manifest.Started); f != nil {
+		run.Manifest.Faults = f
+	}
 	if ferr := run.Finish(status, time.Now(), err); ferr != nil && err == nil {
 		err = ferr
 	}
@@ -503,6 +506,9 @@ func (r *loadRunner) findMax(ctx context.Context, run *results.Run) error {
 			status = results.StatusFailed
 		}
 		sr.Manifest.Result = st
+		if f := faultJournal(context.Background(), r.cfg.target, sr.Manifest.Started); f != nil {
+			sr.Manifest.Faults = f
+		}
 		if ferr := sr.Finish(status, time.Now(), err); ferr != nil && err == nil {
 			err = ferr
 		}
@@ -522,6 +528,9 @@ func (r *loadRunner) findMax(ctx context.Context, run *results.Run) error {
 	status := results.StatusPassed
 	if err != nil {
 		status = results.StatusFailed
+	}
+	if f := faultJournal(context.Background(), r.cfg.target, run.Manifest.Started); f != nil {
+		run.Manifest.Faults = f
 	}
 	if ferr := run.Finish(status, time.Now(), err); ferr != nil && err == nil {
 		err = ferr

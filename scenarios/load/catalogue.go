@@ -62,9 +62,7 @@ type ErrUnavailable struct{ Name, Reason string }
 func (e *ErrUnavailable) Error() string { return e.Name + ": " + e.Reason }
 
 // unavailable lists scenarios of the issue that are refused with a reason.
-var unavailable = map[string]string{
-	"rp-login": "needs the reference service's OpenID Connect provider, which does not exist yet",
-}
+var unavailable = map[string]string{}
 
 func reachable(c *population.Record) bool {
 	return c.Account != nil && c.SIM.Phone != "" && c.Handset != population.HandsetNone &&
@@ -175,6 +173,12 @@ var Scenarios = map[string]*Scenario{
 		Summary:  "forgotten passwords after a mandatory switch; outcomes by cause and segment",
 		Defaults: Options{Rate: 10, Duration: 30 * time.Second, VUs: 400, OTPWait: 20 * time.Second},
 		Want:     func(o Options) map[string]int { return map[string]int{"recover": iterations(o.Rate, o.Duration, 1)} },
+	},
+	"rp-login": {
+		Name: "rp-login", Script: "rp-login.js", FindMax: true,
+		Summary:  "login with VNeID: the OpenID Connect code flow with PKCE as a relying party's back end drives it (eidsim serve --clients FILE with client load-rp); --mix compare=1 compares logins/s with direct logins",
+		Defaults: Options{Rate: 20, Duration: 30 * time.Second, VUs: 300, OTPWait: 20 * time.Second},
+		Want:     func(o Options) map[string]int { return map[string]int{"login": iterations(o.Rate, o.Duration, 1)} },
 	},
 	"counter-enrolment": {
 		Name: "counter-enrolment", Script: "counter-enrolment.js", NeedsOperator: true, FindMax: true,

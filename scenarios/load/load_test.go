@@ -202,12 +202,11 @@ func TestLookup(t *testing.T) {
 	s, err := load.Lookup("recovery-storm")
 	require.NoError(t, err)
 	assert.Equal(t, "recovery-storm.js", s.Script)
-	_, err = load.Lookup("rp-login")
-	var un *load.ErrUnavailable
-	require.ErrorAs(t, err, &un)
-	assert.Contains(t, err.Error(), "OpenID Connect provider")
+	s, err = load.Lookup("rp-login")
+	require.NoError(t, err)
+	assert.Equal(t, "rp-login.js", s.Script)
 	_, err = load.Lookup("nope")
-	require.ErrorContains(t, err, `unknown scenario "nope" (known: counter-enrolment, deadline-surge, login-throughput, recovery-storm, smoke)`)
+	require.ErrorContains(t, err, `unknown scenario "nope" (known: counter-enrolment, deadline-surge, login-throughput, recovery-storm, rp-login, smoke)`)
 }
 
 func TestK6ArgsAndEnv(t *testing.T) {

@@ -6,6 +6,7 @@
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
 import { cfg } from './config.js';
+import { otpCarrier } from './carrier.js';
 
 const pools = {};
 
@@ -31,5 +32,5 @@ export function draw(p) {
 export function segmentTags(c) {
   let sim = 'none';
   if (c.sim && c.sim.phone) sim = c.sim.owner_registered ? 'owner' : 'non_owner';
-  return { ethnicity: c.ethnicity || 'unknown', handset: c.handset || 'unknown', coverage: c.coverage || 'unknown', sim };
+  return { ethnicity: c.ethnicity || 'unknown', handset: c.handset || 'unknown', coverage: c.coverage || 'unknown', sim, carrier: otpCarrier(c) };
 }

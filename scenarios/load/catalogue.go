@@ -29,6 +29,10 @@ type Pool struct {
 	Name     string
 	Doc      string
 	Eligible func(*population.Record) bool
+	// FreePhone excludes citizens whose SIM number is the phone of another citizen's account
+	// (a recycled number: registering or enrolling with it meets phone_in_use). That needs the
+	// whole file, so Sample applies it after its pass.
+	FreePhone bool
 }
 
 // Scenario is one load scenario.
@@ -91,7 +95,7 @@ var Pools = map[string]Pool{
 		Eligible: func(c *population.Record) bool {
 			return c.Account == nil && c.Handset == population.HandsetSmartphone && c.SIM.Phone != ""
 		}},
-	"register_ok": {Doc: "register, SIM in own name, on 4G",
+	"register_ok": {Doc: "register, SIM in own name and on no other account, on 4G", FreePhone: true,
 		Eligible: func(c *population.Record) bool {
 			return c.Account == nil && c.Handset == population.HandsetSmartphone && c.SIM.Phone != "" && c.SIM.OwnerRegistered && good4G(c)
 		}},
@@ -118,7 +122,7 @@ var Pools = map[string]Pool{
 		Eligible: func(c *population.Record) bool {
 			return active(c) && c.Account.Level == 1 && c.SIM.OwnerRegistered && reachable(c) && good4G(c) && bio(c) >= 0.9
 		}},
-	"enrol_new_ok": {Doc: "no account, SIM in own name, a handset, on 4G, biometric quality ≥ 0.9",
+	"enrol_new_ok": {Doc: "no account, SIM in own name and on no other account, a handset, on 4G, biometric quality ≥ 0.9", FreePhone: true,
 		Eligible: func(c *population.Record) bool {
 			return c.Account == nil && c.SIM.Phone != "" && c.SIM.OwnerRegistered && c.Handset != population.HandsetNone && good4G(c) && bio(c) >= 0.9
 		}},

@@ -34,7 +34,9 @@ type SampleStats struct {
 // steps of --find-max). A citizen is drawn for at most one pool: pools are drawn in name
 // order, and a pool's ranking skips citizens already drawn for an earlier one (so that one
 // flow of a run does not change the password or device another flow of the same run relies
-// on). Memory holds only the drawn citizens and their runners-up, never the population.
+// on). A FreePhone pool also skips citizens whose SIM number is another citizen's account
+// phone; for those pools the pass keeps the set of account phones (a few bytes per account).
+// Memory holds only the drawn citizens, their runners-up and that set, never the population.
 func Sample(r io.Reader, name string, seed uint64, offset int, want map[string]int) (map[string][]Sampled, SampleStats, error) {
 	type slot struct {
 		pool  Pool
@@ -48,6 +50,7 @@ func Sample(r io.Reader, name string, seed uint64, offset int, want map[string]i
 	for _, n := range sortedKeys(want) {
 		taken += offset + max(0, want[n])
 	}
+	var accountPhones map[string]struct{}
 	for _, n := range sortedKeys(want) {
 		p, ok := Pools[n]
 		if !ok {
@@ -58,7 +61,15 @@ func Sample(r io.Reader, name string, seed uint64, offset int, want map[string]i
 		}
 		f := fnv.New64a()
 		f.Write([]byte(n))
-		slots = append(slots, &slot{pool: p, salt: f.Sum64(), limit: taken, h: &rankHeap{}})
+		limit := taken
+		if p.FreePhone {
+			// Recycled numbers are rare; keep runners-up to replace the ones skipped.
+			limit = 2*taken + 64
+			if accountPhones == nil {
+				accountPhones = map[string]struct{}{}
+			}
+		}
+		slots = append(slots, &slot{pool: p, salt: f.Sum64(), limit: limit, h: &rankHeap{}})
 	}
 	st := SampleStats{Eligible: map[string]int64{}, Sampled: map[string]int{}}
 	pr := population.NewReader(r, name)
@@ -73,6 +84,9 @@ func Sample(r io.Reader, name string, seed uint64, offset int, want map[string]i
 		}
 		st.Lines++
 		line := pr.Line()
+		if accountPhones != nil && rec.Account != nil {
+			accountPhones[rec.Account.Phone] = struct{}{}
+		}
 		for _, s := range slots {
 			if !s.pool.Eligible(&rec) {
 				continue
@@ -98,6 +112,9 @@ func Sample(r io.Reader, name string, seed uint64, offset int, want map[string]i
 			if drawn[r.c.Line] {
 				continue
 			}
+			if s.pool.FreePhone && onOtherAccount(&r.c.Record, accountPhones) {
+				continue
+			}
 			if rank >= offset && len(got) < want[s.pool.Name] {
 				got = append(got, r.c)
 			}
@@ -113,6 +130,15 @@ func Sample(r io.Reader, name string, seed uint64, offset int, want map[string]i
 		st.Sampled[s.pool.Name] = len(got)
 	}
 	return out, st, nil
+}
+
+// onOtherAccount reports whether c's SIM number is the phone of an account other than c's own.
+func onOtherAccount(c *population.Record, accountPhones map[string]struct{}) bool {
+	if c.SIM.Phone == "" || (c.Account != nil && c.Account.Phone == c.SIM.Phone) {
+		return false
+	}
+	_, taken := accountPhones[c.SIM.Phone]
+	return taken
 }
 
 // SampleFile is Sample on a file.

@@ -25,6 +25,7 @@ func TestFormatting(t *testing.T) {
 		{shortNum(500000), "500k"},
 		{shortNum(2500), "2500"},
 		{shortNum(25000), "25k"},
+		{shortNum(0.1 + 0.2 + 0.3), "0.6"},
 		{shortNum(3e6), "3M"},
 		{shortNum(0.25), "0.25"},
 		{ratioText(ratioOf(2138, 116)), "×0.05"},

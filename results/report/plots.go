@@ -102,6 +102,17 @@ func linePlot(a axes, ss []series) ([]byte, error) {
 		}
 		p.Add(l)
 		p.Legend.Add(s.Name, l)
+		if len(pts) < 3 {
+			// A line through one or two points is invisible or nearly so: mark them.
+			sc, err := plotter.NewScatter(pts)
+			if err != nil {
+				return nil, fmt.Errorf("plot %q, series %q: %w", a.Title, s.Name, err)
+			}
+			sc.Color = colour(i)
+			sc.Shape = draw.CircleGlyph{}
+			sc.Radius = vg.Points(3)
+			p.Add(sc)
+		}
 	}
 	return render(p, len(ss))
 }
@@ -206,8 +217,12 @@ func (readableTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// shortNum formats a tick value: 2500 → 2.5k, 3000000 → 3M, 0.25 → 0.25.
+// shortNum formats a tick value: 2500 → 2.5k, 3000000 → 3M, 0.25 → 0.25; floating-point
+// noise in tick arithmetic (0.6000000000000001) is rounded away at 10 significant digits.
 func shortNum(v float64) string {
+	if r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 10, 64), 64); err == nil {
+		v = r
+	}
 	a := math.Abs(v)
 	switch {
 	case a >= 1e6:

@@ -27,9 +27,10 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 
 # test runs vet, gofmt and every test (with the race detector), including the seed corpus of
-# every fuzz test.
+# every fuzz test, then the quick demo end to end with k6 (the main job, without -race).
 test: vet
 	$(GO) test -race -count=1 -timeout 30m ./...
+	$(MAKE) demo-test
 
 test-short:
 	$(GO) test -short -count=1 ./...

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"github.com/eidsim/eidsim/generators/population"
 )
 
 // maxPasswordBytes bounds what Login hashes, so an over-long input cannot cost more than a
@@ -29,7 +31,7 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 		return nil, Errorf(EInvalidCredentials, "wrong citizen ID or password")
 	}
 	var acc *Account
-	if isDigits(req.CitizenID, 12) {
+	if population.IsDigits(req.CitizenID, 12) {
 		err := s.store.View(ctx, func(tx Tx) error {
 			var err error
 			acc, err = tx.Account(req.CitizenID)

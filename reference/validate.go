@@ -7,32 +7,22 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/eidsim/eidsim/generators/population"
 )
 
 // maxFieldLen bounds free-text request fields (device and station ids, names).
 const maxFieldLen = 128
 
-func isDigits(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 func checkCitizenID(v string) error {
-	if !isDigits(v, 12) {
+	if !population.IsDigits(v, 12) {
 		return InvalidField("citizen_id", "must be 12 digits")
 	}
 	return nil
 }
 
 func checkPhone(field, v string) error {
-	if !isDigits(v, 10) || v[0] != '0' {
+	if !population.IsDigits(v, 10) || v[0] != '0' {
 		return InvalidField(field, "must be a 10-digit mobile number starting with 0")
 	}
 	return nil
@@ -58,14 +48,14 @@ func checkDate(field, v string) error {
 }
 
 func (s *Service) checkOTPFormat(v string) error {
-	if !isDigits(v, s.policy.OTPLength) {
+	if !population.IsDigits(v, s.policy.OTPLength) {
 		return InvalidField("otp", "must be %d digits", s.policy.OTPLength)
 	}
 	return nil
 }
 
 func (s *Service) checkPasscode(v string) error {
-	if !isDigits(v, s.policy.PasscodeLen) {
+	if !population.IsDigits(v, s.policy.PasscodeLen) {
 		return InvalidField("passcode", "must be %d digits", s.policy.PasscodeLen)
 	}
 	return nil

@@ -73,9 +73,6 @@ func checkDemoDir(t *testing.T, out, stdout string) string {
 // scenarios are left out with a note, the rest runs, the service stops and only the results
 // remain.
 func TestDemoWithoutK6(t *testing.T) {
-	if _, ok := commands["simulate"]; !ok {
-		t.Skip("no simulate command in this build")
-	}
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	out := filepath.Join(t.TempDir(), "results")

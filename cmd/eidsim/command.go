@@ -85,12 +85,18 @@ func newFlagSet(c *command, e *env) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args with fs, turning flag errors into usage errors. It returns
-// errHelp when --help was asked for.
+// parseFlags parses args with fs, turning flag errors into usage errors: a bad flag gets the
+// one-line reason runEnv prints, and only --help prints the full usage. It returns errHelp when
+// --help was asked for.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	// Allow flags after positional arguments: move positionals to the end.
+	out, usage := fs.Output(), fs.Usage
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	defer func() { fs.SetOutput(out); fs.Usage = usage }()
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(out)
+			usage()
 			return errHelp
 		}
 		return usageErr("%v", err)

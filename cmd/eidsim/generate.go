@@ -54,14 +54,7 @@ func parseGenerate(c *command, e *env, args []string) (*generateConfig, error) {
 	fs.IntVar(&cfg.workers, "workers", 0, "generator goroutines (default the number of CPUs; the output does not depend on it)")
 	fs.BoolVar(&cfg.validate, "validate", false, "print every control of the profile against the generated population, and the correlations")
 	fs.StringVar(&cfg.progress, "progress", "auto", "progress bar on stderr: auto (only on a terminal), always or never")
-	usage := fs.Usage
-	fs.Usage = func() {}
-	fs.SetOutput(io.Discard)
 	rest, err := parseInterspersed(fs, args)
-	if errors.Is(err, errHelp) {
-		fs.SetOutput(e.stderr)
-		usage()
-	}
 	if err != nil {
 		return nil, err
 	}

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -23,14 +21,7 @@ func init() {
 func runProfiles(_ context.Context, e *env, args []string) error {
 	c := commands["profiles"]
 	fs := newFlagSet(c, e)
-	usage := fs.Usage
-	fs.Usage = func() {}
-	fs.SetOutput(io.Discard)
 	rest, err := parseInterspersed(fs, args)
-	if errors.Is(err, errHelp) {
-		fs.SetOutput(e.stderr)
-		usage()
-	}
 	if err != nil {
 		return err
 	}

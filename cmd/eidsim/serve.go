@@ -72,14 +72,7 @@ func parseServe(c *command, e *env, args []string) (*serveConfig, error) {
 	fs.StringVar(&cfg.clients, "clients", "", "relying parties `FILE` (YAML/JSON): serve the OpenID Connect provider (/.well-known/openid-configuration, /oidc/)")
 	fs.BoolVar(&cfg.accessLog, "access-log", true, "write a JSON access-log line per request to stderr")
 	// A bad flag gets one line (runEnv prints it); the full usage only on --help.
-	usage := fs.Usage
-	fs.Usage = func() {}
-	fs.SetOutput(io.Discard)
 	rest, err := parseInterspersed(fs, args)
-	if errors.Is(err, errHelp) {
-		fs.SetOutput(e.stderr)
-		usage()
-	}
 	if err != nil {
 		return nil, err
 	}

@@ -179,6 +179,8 @@ func runEnv(ctx context.Context, e *env, args []string) int {
 	case "-h", "--help", "help":
 		printCommands(e.stdout)
 		return exitOK
+	case "-version", "--version":
+		args = append([]string{"version"}, args[1:]...)
 	}
 	c, ok := commands[args[0]]
 	if !ok {

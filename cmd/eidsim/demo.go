@@ -110,8 +110,15 @@ func parseDemo(c *command, e *env, args []string) (*demoConfig, error) {
 	case cfg.progress != "auto" && cfg.progress != "always" && cfg.progress != "never":
 		return nil, usageErr("--progress: %q is not auto, always or never", cfg.progress)
 	}
+	from := "--k6"
 	if cfg.k6 == "" {
-		cfg.k6 = e.getenv("EIDSIM_K6")
+		cfg.k6, from = e.getenv("EIDSIM_K6"), "$EIDSIM_K6"
+	}
+	if cfg.k6 != "" {
+		// Named and wrong: refuse before any work rather than leave the load scenarios out.
+		if _, err := load.FindK6(cfg.k6); err != nil {
+			return nil, usageErr("%s: %v", from, err)
+		}
 	}
 	return cfg, nil
 }

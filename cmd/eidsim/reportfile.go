@@ -1,9 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"sort"
 	"strings"
+
+	"github.com/eidsim/eidsim/results"
 
 	"github.com/eidsim/eidsim/results/report"
 )
@@ -17,6 +25,14 @@ func writeRunReport(e *env, dir, other, out string) error {
 		page string
 		err  error
 	)
+	for _, d := range []string{dir, other} {
+		if d == "" {
+			continue
+		}
+		if err := checkRunDir(d); err != nil {
+			return err
+		}
+	}
 	if other == "" {
 		r, page, err = report.Generate(dir)
 	} else {
@@ -58,4 +74,76 @@ func printReport(w io.Writer, r *report.Report, page string, notes []string) {
 	}
 	fmt.Fprintf(w, "\nreport: %s\n", page)
 	fmt.Fprintf(w, "        %s\n", strings.TrimSuffix(page, report.HTMLFile)+report.MarkdownFile)
+}
+
+// runOutputs are the files whose presence makes a directory a run directory even without a
+// manifest (a run killed before it could write one, or a copied-out part of one).
+var runOutputs = []string{results.ManifestFile, results.RawFile, results.SummaryFile, results.AggregateFile,
+	report.DailyFile, report.SimSummaryFile, report.DemoFile}
+
+// checkRunDir refuses, as bad usage, what is not a run directory: a missing path, a file, an
+// empty directory, a results directory holding runs (naming the newest), and a manifest that
+// does not decode (naming its line). A run directory whose manifest is missing but which holds
+// k6 or simulation output is accepted: its report says what is missing.
+func checkRunDir(dir string) error {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return usageErr("%s: no such run directory", dir)
+	}
+	if !st.IsDir() {
+		return usageErr("%s is a file; give the run directory that holds it", dir)
+	}
+	manifest := filepath.Join(dir, results.ManifestFile)
+	if b, err := os.ReadFile(manifest); err == nil {
+		var m results.Manifest
+		if err := json.Unmarshal(b, &m); err != nil {
+			return usageErr("%s: %s", manifest, jsonErrorAt(b, err))
+		}
+		return nil
+	}
+	for _, f := range runOutputs {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			return nil
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	var runs []string
+	for _, en := range entries {
+		if en.IsDir() {
+			if _, err := os.Stat(filepath.Join(dir, en.Name(), results.ManifestFile)); err == nil {
+				runs = append(runs, en.Name())
+			}
+		}
+	}
+	if len(runs) > 0 {
+		sort.Strings(runs) // run ids start with their UTC start time
+		what := fmt.Sprintf("%d runs", len(runs))
+		if len(runs) == 1 {
+			what = "a run"
+		}
+		return usageErr("%s holds %s, not one run's output; name one, e.g. %s (the newest)", dir, what,
+			filepath.Join(dir, runs[len(runs)-1]))
+	}
+	return usageErr("%s is not a run directory: it has no %s and no k6 or simulation output", dir, results.ManifestFile)
+}
+
+// jsonErrorAt describes a JSON decoding error with the line it happened on.
+func jsonErrorAt(b []byte, err error) string {
+	var off int64 = -1
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	if off < 0 || off > int64(len(b)) {
+		return err.Error()
+	}
+	line := 1 + bytes.Count(b[:off], []byte{'\n'})
+	if te != nil && te.Field != "" {
+		return fmt.Sprintf("line %d: field %s: want %s, got %s", line, te.Field, te.Type, te.Value)
+	}
+	return fmt.Sprintf("line %d: %v", line, err)
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -127,6 +128,17 @@ func runSimulate(ctx context.Context, e *env, args []string) error {
 	if cfg.counterfactual != "" {
 		if _, err := campaign.Without(cfg.campaigns[0], strings.Split(cfg.counterfactual, ",")); err != nil {
 			return usageErr("--counterfactual: %v", err)
+		}
+	}
+	if cfg.fit != "" {
+		known := campaign.FittableParams()
+		for _, p := range strings.Split(cfg.fit, ",") {
+			if !slices.Contains(known, p) {
+				return usageErr("--fit: %q is not a fittable parameter (want some of %s)", p, strings.Join(known, ", "))
+			}
+		}
+		if cfg.fitRounds < 1 {
+			return usageErr("--fit-rounds %d: want at least 1", cfg.fitRounds)
 		}
 	}
 

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/eidsim/eidsim/internal/yamlerr"
 	"io"
 	"os"
 	"path"
@@ -90,30 +91,8 @@ func Parse(data []byte, file string) (*Profile, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, &Error{File: file, Msg: "empty profile"}
 		}
-		var te *yaml.TypeError
-		if errors.As(err, &te) && len(te.Errors) > 0 {
-			msg := te.Errors[0]
-			line := 0
-			if m := yamlLine.FindStringSubmatch(msg); m != nil {
-				line, _ = strconv.Atoi(m[1])
-				msg = m[2]
-			}
-			field := ""
-			if strings.HasPrefix(msg, "field ") && strings.Contains(msg, " not found in type ") {
-				rest := msg[len("field "):]
-				j := strings.Index(rest, " not found in type ")
-				field = rest[:j]
-				msg = fmt.Sprintf("unknown field %q (not a field of %s; check the spelling)", field, rest[j+len(" not found in type "):])
-			}
-			return nil, &Error{File: file, Line: line, Field: field, Msg: msg}
-		}
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		line := 0
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		}
-		return nil, &Error{File: file, Line: line, Msg: msg}
+		pr := yamlerr.Describe(err)
+		return nil, &Error{File: file, Line: pr.Line, Field: pr.Field, Msg: pr.Msg}
 	}
 	var root yaml.Node
 	_ = yaml.Unmarshal(data, &root)

@@ -54,7 +54,7 @@ func TestProfileErrors(t *testing.T) {
 		want           []string // substrings of the error
 	}{
 		{"unknown field", "urban:\n  share: 0.143", "urban:\n  shares: 0.143", []string{"bad.yaml:", "shares", "unknown field"}},
-		{"wrong type", "count: 598856", "count: many", []string{"bad.yaml:", "cannot unmarshal"}},
+		{"wrong type", "count: 598856", "count: many", []string{"bad.yaml:", `want a whole number, got "many"`}},
 		{"share over 100%", "poor: 0.3035", "poor: 30.35", []string{"bad.yaml:", "poverty.poor", "over 100%"}},
 		{"handsets not summing", "smartphone: 0.70", "smartphone: 0.80", []string{"bad.yaml:", "field handsets", "sum to 1.1000"}},
 		{"age not summing", "{min: 0, max: 13, share: 0.280}", "{min: 0, max: 13, share: 0.300}", []string{"age.bands", "sum"}},

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/eidsim/eidsim/internal/yamlerr"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -250,11 +250,7 @@ func Load(nameOrFile string) (*Campaign, error) {
 	return Parse(b, nameOrFile)
 }
 
-var (
-	yamlLine   = regexp.MustCompile(`line (\d+): (.*)`)
-	yamlField  = regexp.MustCompile(`field (\S+) not found in type`)
-	yamlUnmars = regexp.MustCompile("cannot unmarshal (?:!!\\w+ )?`?([^`]*)`? into")
-)
+var ()
 
 // Parse decodes and checks a campaign; file names it in errors.
 func Parse(data []byte, file string) (*Campaign, error) {
@@ -286,20 +282,11 @@ func Parse(data []byte, file string) (*Campaign, error) {
 // yamlErr turns a yaml.v3 error into an Error with the line and, when the message names it,
 // the field (found by its line in the node tree).
 func yamlErr(file string, root *yaml.Node, err error) error {
-	var te *yaml.TypeError
-	msg := err.Error()
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = te.Errors[0]
-	}
-	e := &Error{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		e.Line, _ = strconv.Atoi(m[1])
-		e.Msg = m[2]
-		e.Field = fieldAtLine(root, e.Line)
-		if f := yamlField.FindStringSubmatch(m[2]); f != nil {
-			e.Msg = "unknown field " + f[1]
-		} else if u := yamlUnmars.FindStringSubmatch(m[2]); u != nil {
-			e.Msg = fmt.Sprintf("%q is not a valid value", u[1])
+	pr := yamlerr.Describe(err)
+	e := &Error{File: file, Line: pr.Line, Field: pr.Field, Msg: pr.Msg}
+	if e.Line > 0 {
+		if f := fieldAtLine(root, e.Line); f != "" {
+			e.Field = f // the dotted path, e.g. counters.kitz
 		}
 	}
 	return e

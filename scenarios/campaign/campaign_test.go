@@ -39,8 +39,8 @@ func TestParseErrorsNameFileLineField(t *testing.T) {
 		field     string
 		msgSubstr string
 	}{
-		{"unknown field", base + "counters:\n  kitz: 3\n", 10, "counters.kitz", "unknown field kitz"},
-		{"bad type", base + "counters:\n  kits: many\n", 10, "counters.kits", "not a valid value"},
+		{"unknown field", base + "counters:\n  kitz: 3\n", 10, "counters.kitz", `unknown field "kitz"`},
+		{"bad type", base + "counters:\n  kits: many\n", 10, "counters.kits", `want a whole number, got "many"`},
 		{"bad date", strings.Replace(base, "2023-01-01", "2023-13-01", 1), 5, "start", "not a date"},
 		{"negative share", base + "  self_register_share: 1.5\n", 9, "behaviour.self_register_share", "not a share"},
 		{"deadline outside run", base + "deadlines:\n  - {name: a, date: 2024-01-01, metric: profiles, target: 5}\n", 10,

@@ -8,9 +8,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Exit codes shared by every subcommand.
@@ -99,9 +102,42 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 			usage()
 			return errHelp
 		}
-		return usageErr("%v", err)
+		return usageErr("%s", flagErrorText(fs, err))
 	}
 	return nil
+}
+
+var badValue = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-(\S+): (.*)$`)
+
+// flagErrorText rewrites the flag package's "invalid value" errors in the user's words,
+// naming the flag as it is typed (--name) and what it wants.
+func flagErrorText(fs *flag.FlagSet, err error) string {
+	m := badValue.FindStringSubmatch(err.Error())
+	if m == nil {
+		return strings.Replace(err.Error(), "flag provided but not defined: -", "unknown flag --", 1)
+	}
+	val, name := m[1], m[2]
+	want := m[3]
+	if f := fs.Lookup(name); f != nil {
+		if g, ok := f.Value.(flag.Getter); ok {
+			switch g.Get().(type) {
+			case time.Duration:
+				want = "want a duration with a unit, such as 30s, 5m or 1h"
+				if _, err := strconv.ParseFloat(val, 64); err == nil {
+					want += " (did you mean " + val + "s?)"
+				}
+			case int, int64:
+				want = "want a whole number"
+			case uint, uint64:
+				want = "want a whole number, 0 or more"
+			case float64:
+				want = "want a number"
+			case bool:
+				want = "want true or false"
+			}
+		}
+	}
+	return fmt.Sprintf("--%s %q: %s", name, val, want)
 }
 
 var errHelp = errors.New("help requested")

@@ -90,8 +90,19 @@ func parseLoad(c *command, e *env, args []string) (*loadConfig, error) {
 	}
 	cfg.scenario = sc
 	o := sc.Defaults
-	if *rate < 0 || *dur < 0 || *vus < 0 || *otpWait < 0 {
-		return nil, usageErr("--rate, --duration, --vus and --otp-wait must not be negative")
+	for _, f := range []struct {
+		name string
+		bad  bool
+		want string
+	}{
+		{"rate", *rate < 0 || (*rate == 0 && flagGiven(args, "rate")), "iterations per second, more than 0"},
+		{"duration", *dur < 0 || (*dur == 0 && flagGiven(args, "duration")), "a positive duration such as 30s or 5m"},
+		{"vus", *vus < 0 || (*vus == 0 && flagGiven(args, "vus")), "at least 1 virtual user"},
+		{"otp-wait", *otpWait < 0 || (*otpWait == 0 && flagGiven(args, "otp-wait")), "a positive duration such as 20s"},
+	} {
+		if f.bad {
+			return nil, usageErr("--%s %s: want %s", f.name, flagValue(args, f.name), f.want)
+		}
 	}
 	if *rate > 0 {
 		o.Rate = *rate
@@ -110,6 +121,9 @@ func parseLoad(c *command, e *env, args []string) (*loadConfig, error) {
 	}
 	if *mix != "" {
 		if o.Mix, err = parseMix(*mix); err != nil {
+			return nil, usageErr("--mix: %v", err)
+		}
+		if err := load.CheckMix(sc.Name, o.Mix); err != nil {
 			return nil, usageErr("--mix: %v", err)
 		}
 	}
@@ -153,7 +167,31 @@ func parseLoad(c *command, e *env, args []string) (*loadConfig, error) {
 	if cfg.population == "" {
 		return nil, usageErr("missing --population FILE (the population the service was started with)")
 	}
+	if st, err := os.Stat(cfg.population); err != nil {
+		return nil, usageErr("--population %s: no such file", cfg.population)
+	} else if st.IsDir() {
+		return nil, usageErr("--population %s is a directory; give the JSON Lines file", cfg.population)
+	}
+	if cfg.k6 != "" {
+		if _, err := load.FindK6(cfg.k6); err != nil {
+			return nil, usageErr("--k6: %v", err)
+		}
+	}
 	return cfg, nil
+}
+
+// flagValue returns the value given to --name in args, for messages.
+func flagValue(args []string, name string) string {
+	for i, a := range args {
+		a = strings.TrimLeft(a, "-")
+		if v, ok := strings.CutPrefix(a, name+"="); ok {
+			return v
+		}
+		if a == name && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
 }
 
 // parseMix parses name=share,… with shares in [0,1].
@@ -243,13 +281,6 @@ func runLoad(ctx context.Context, e *env, args []string) error {
 			return usageErr("%v", un)
 		}
 		return err
-	}
-	st, err := os.Stat(cfg.population)
-	if err != nil {
-		return exitErr(exitFailure, fmt.Errorf("population %s: %v", cfg.population, errors.Unwrap(err)))
-	}
-	if st.IsDir() {
-		return exitErr(exitFailure, fmt.Errorf("population %s: is a directory", cfg.population))
 	}
 	k6bin, err := load.FindK6(cfg.k6)
 	if err != nil {

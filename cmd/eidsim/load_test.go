@@ -52,10 +52,10 @@ func TestLoad_Usage(t *testing.T) {
 	}{
 		{"no scenario", []string{"--population", pop}, exitUsage, "missing SCENARIO"},
 		{"unknown scenario", []string{"nope", "--population", pop}, exitUsage, `unknown scenario "nope" (known: counter-enrolment, deadline-surge, login-throughput, recovery-storm, rp-login, smoke)`},
-		{"remote target", []string{"login-throughput", "--population", pop, "--target", "http://192.0.2.1:8080"}, exitUsage, "192.0.2.1 is not a loopback address"},
+		{"remote target", []string{"login-throughput", "--population", pop, "--target", "http://load-target.invalid:8080"}, exitUsage, "load-target.invalid is not a loopback address"},
 		{"bad target", []string{"login-throughput", "--population", pop, "--target", "ftp://127.0.0.1"}, exitUsage, "want http://HOST:PORT"},
 		{"no population flag", []string{"login-throughput"}, exitUsage, "missing --population FILE"},
-		{"missing population file", []string{"login-throughput", "--population", filepath.Join(out, "nope.jsonl"), "--target", dead}, exitFailure, "nope.jsonl: no such file or directory"},
+		{"missing population file", []string{"login-throughput", "--population", filepath.Join(out, "nope.jsonl"), "--target", dead}, exitUsage, "nope.jsonl: no such file"},
 		{"unreachable target", []string{"login-throughput", "--population", pop, "--target", dead, "--k6", os.Args[0]}, exitFailure, "unreachable: dial tcp"},
 		{"operator token needed", []string{"smoke", "--population", pop}, exitUsage, "give --operator-token or set EIDSIM_OPERATOR_TOKEN"},
 		{"bad segment", []string{"login-throughput", "--population", pop, "--segment", "3/2"}, exitUsage, "--segment: segment \"3/2\": want 1 ≤ i ≤ n"},
@@ -84,7 +84,7 @@ func TestLoad_TokenFromEnvAndRedaction(t *testing.T) {
 		}
 		return ""
 	}}
-	cfg, err := parseLoad(c, e, []string{"counter-enrolment", "--population", "p.jsonl", "--rate", "3", "--duration", "12s"})
+	cfg, err := parseLoad(c, e, []string{"counter-enrolment", "--population", servePopulation, "--rate", "3", "--duration", "12s"})
 	require.NoError(t, err)
 	assert.Equal(t, "from-env", cfg.token)
 	assert.Equal(t, 3.0, cfg.opts.Rate)
@@ -100,7 +100,7 @@ func TestReport_Usage(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "--merge needs at least two run directories")
 	code, _, stderr = runCmd(t, nil, "report", "--merge", t.TempDir(), t.TempDir())
-	assert.Equal(t, exitFailure, code)
+	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "not a run directory")
 }
 

@@ -77,9 +77,14 @@ func mergeRuns(ctx context.Context, e *env, cfg *reportConfig) error {
 	var seed uint64
 	segs := map[string]bool{}
 	for _, d := range cfg.dirs {
+		if err := checkRunDir(d); err != nil {
+			return err
+		}
+	}
+	for _, d := range cfg.dirs {
 		m, err := results.ReadManifest(d)
 		if err != nil {
-			return fmt.Errorf("%s: not a run directory: %v", d, err)
+			return usageErr("%s: not a run directory to merge: %v", d, err)
 		}
 		if m.Status == results.StatusRunning {
 			return fmt.Errorf("%s: the run did not finish (manifest status %q)", d, m.Status)

@@ -60,7 +60,7 @@ func TestReportCompare(t *testing.T) {
 
 func TestReportErrors(t *testing.T) {
 	code, _, stderr := runDemoCmdArgs(t, "report", filepath.Join(t.TempDir(), "nope"))
-	assert.Equal(t, exitFailure, code)
+	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "run directory")
 
 	code, _, stderr = runDemoCmdArgs(t, "report", "--merge", "a", "--compare", "b")

@@ -165,6 +165,17 @@ func TestPrintSummaryAndOutcomes(t *testing.T) {
 	assert.Contains(t, out, "requests 2  iterations 0  dropped 0  http_req_failed 50.00%")
 	assert.Contains(t, out, "L01_Login_01_Password")
 	assert.Regexp(t, `recovery\s+failed\s+otp_to_other_phone\s+1`, out)
-	assert.Regexp(t, `non_owner\s+1\s+0\s+1`, out)
+	assert.NotContains(t, out, "outcomes by sim", "one segment only: no table repeating the totals")
 	assert.Equal(t, uint64(2), a.APILatency().Count())
+
+	// Two SIM segments: the segment × cause table.
+	b.Reset()
+	key := func(sim, outcome, cause string) string {
+		return results.SeriesKey("eidsim_outcomes", map[string]string{"flow": "recovery", "outcome": outcome, "cause": cause, "sim": sim})
+	}
+	a.Counters[key("owner", "ok", "none")] = 3
+	a.Counters[key("owner", "failed", "otp_to_other_phone")] = 0
+	a.PrintOutcomes(&b)
+	assert.Regexp(t, `(?m)^\s+non_owner\s+1\s+0\s+1\s*$`, b.String())
+	assert.Regexp(t, `(?m)^\s+owner\s+3\s+3\s+0\s*$`, b.String())
 }

@@ -74,8 +74,8 @@ func (a *Aggregate) outcomes() []outcomeCount {
 }
 
 // PrintOutcomes writes how the flows ended: per flow and cause, then, for each citizen
-// segment dimension (ethnicity, handset, coverage, SIM ownership), a table of segment × cause
-// with the flows' failure causes as columns. It writes nothing when the run recorded no
+// segment dimension (ethnicity, handset, coverage, SIM ownership) with at least two segments,
+// a table of segment × cause with the flows' failure causes as columns. It writes nothing when the run recorded no
 // outcomes.
 func (a *Aggregate) PrintOutcomes(w io.Writer) {
 	oc := a.outcomes()
@@ -130,6 +130,9 @@ func (a *Aggregate) PrintOutcomes(w io.Writer) {
 			} else {
 				rows[seg][o.tags["cause"]] += o.count
 			}
+		}
+		if len(rows) < 2 {
+			continue // one segment only: the table would repeat the totals
 		}
 		segs := make([]string, 0, len(rows))
 		for s := range rows {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,11 +35,18 @@ type K6 struct {
 	Segment Segment
 	// Output receives k6's stdout and stderr.
 	Output io.Writer
+	// APIAddress is where k6 serves its REST API (HOST:PORT). Empty means a free loopback
+	// port chosen at Run, so that runs side by side (segments on one machine, several
+	// engineers) do not meet on k6's fixed default 6565.
+	APIAddress string
 }
 
 // Args returns k6's command line after the binary.
 func (k *K6) Args() []string {
 	args := []string{"run", "--quiet", "--no-color", "--out", "json=" + k.RawOut}
+	if k.APIAddress != "" {
+		args = append(args, "--address", k.APIAddress)
+	}
 	args = append(args, k.Segment.K6Args()...)
 	keys := make([]string, 0, len(k.Env))
 	for key := range k.Env {
@@ -49,6 +57,16 @@ func (k *K6) Args() []string {
 		args = append(args, "-e", key+"="+k.Env[key])
 	}
 	return append(args, k.Script)
+}
+
+// freeLoopbackAddr returns a loopback address with a port nobody listens on now.
+func freeLoopbackAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
 }
 
 // Result is how a k6 process ended.
@@ -63,6 +81,13 @@ type Result struct {
 // Run runs k6 to the end (or until ctx is done). A non-zero exit of k6 is not an error: it
 // is in Result.ExitCode. An error means k6 could not be started.
 func (k *K6) Run(ctx context.Context) (Result, error) {
+	if k.APIAddress == "" {
+		addr, err := freeLoopbackAddr()
+		if err != nil {
+			return Result{}, fmt.Errorf("a port for k6's REST API: %w", err)
+		}
+		k.APIAddress = addr
+	}
 	cmd := exec.CommandContext(ctx, k.Binary, k.Args()...)
 	cmd.Env = append(os.Environ(),
 		"K6_AUTO_EXTENSION_RESOLUTION=false", // offline and reproducible: only the pinned k6

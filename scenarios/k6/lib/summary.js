@@ -1,30 +1,41 @@
 // summary.js — handleSummary: k6's end-of-test summary goes, as JSON, to the run directory
-// (EIDSIM_SUMMARY_FILE) and, as a short text of thresholds and per-step latencies, to stdout.
+// (EIDSIM_SUMMARY_FILE). On stdout it writes only the verdict of the thresholds and, when
+// something failed, which thresholds and which checks: eidsim load prints the latency and
+// outcome tables itself, from the aggregate.
 import { cfg } from './config.js';
 
-function fmt(v) {
-  return v === undefined ? '-' : (Math.round(v * 10) / 10).toString();
+// failedChecks lists the checks of a group and its subgroups that failed at least once.
+export function failedChecks(group, out = []) {
+  for (const c of (group && group.checks) || []) {
+    if (c.fails > 0) out.push(`${c.name}: ${c.fails} of ${c.passes + c.fails} failed`);
+  }
+  for (const g of (group && group.groups) || []) failedChecks(g, out);
+  return out;
+}
+
+// verdictText is the stdout text for the summary data k6 hands to handleSummary.
+export function verdictText(data) {
+  const failed = [];
+  let total = 0;
+  for (const n of Object.keys(data.metrics).sort()) {
+    for (const [expr, t] of Object.entries(data.metrics[n].thresholds || {})) {
+      total++;
+      if (!t.ok) failed.push(`  FAIL ${n} ${expr}`);
+    }
+  }
+  const lines = [`thresholds: ${total - failed.length} of ${total} passed`];
+  lines.push(...failed);
+  const checks = failedChecks(data.root_group);
+  if (checks.length) {
+    lines.push('checks that failed:');
+    lines.push(...checks.map((c) => '  ' + c));
+  }
+  return lines.join('\n') + '\n';
 }
 
 export function handleSummary(data) {
   const out = {};
   if (cfg.summaryFile) out[cfg.summaryFile] = JSON.stringify(data, null, 1);
-  const lines = [];
-  const m = data.metrics;
-  const count = (n) => (m[n] ? m[n].values.count : 0);
-  lines.push(`requests ${count('http_reqs')}  iterations ${count('iterations')}  dropped ${count('dropped_iterations')}  ` +
-    `checks ${m.checks ? (m.checks.values.rate * 100).toFixed(2) : '-'}%  http_req_failed ${m.http_req_failed ? (m.http_req_failed.values.rate * 100).toFixed(2) : '-'}%`);
-  const names = Object.keys(m).filter((n) => n.startsWith('http_req_duration{step:')).sort();
-  if (names.length) lines.push('step                               p95 ms   p99 ms   count');
-  for (const n of names) {
-    const v = m[n].values;
-    lines.push(`${n.slice(23, -1).padEnd(34)} ${fmt(v['p(95)']).padStart(7)}  ${fmt(v['p(99)']).padStart(7)}  ${String(v.count === undefined ? '' : v.count).padStart(6)}`);
-  }
-  for (const n of Object.keys(m).sort()) {
-    for (const [expr, t] of Object.entries(m[n].thresholds || {})) {
-      lines.push(`${t.ok ? 'ok  ' : 'FAIL'} ${n} ${expr}`);
-    }
-  }
-  out.stdout = lines.join('\n') + '\n';
+  out.stdout = verdictText(data);
   return out;
 }

@@ -28,8 +28,10 @@ vet:
 
 # test runs vet, gofmt and every test (with the race detector), including the seed corpus of
 # every fuzz test, then the quick demo end to end with k6 (the main job, without -race).
+# gotestsum (pinned in go.mod) prints a line per package and, at the end, every skipped test
+# with its reason, so a skip is never hidden.
 test: vet
-	$(GO) test -race -count=1 -timeout 30m ./...
+	$(GO) tool gotestsum --format pkgname-and-test-fails --format-hide-empty-pkg -- -race -count=1 -timeout 30m ./...
 	$(MAKE) demo-test
 
 test-short:

@@ -26,7 +26,7 @@ import (
 func init() {
 	register(&command{
 		name:    "load",
-		summary: "run a k6 load scenario against the reference service or any base URL implementing API.md",
+		summary: "run a k6 load scenario against the reference service or any base URL implementing reference/openapi.yaml",
 		usage: "SCENARIO --target URL --population FILE [--rate R] [--duration D] [--vus N] [--otp-wait D]\n" +
 			"             [--seed S] [--find-max] [--segment i/n] [--out DIR] [--operator-token T] [--allow-remote]\n\n" +
 			"scenarios: " + strings.Join(load.Names(), ", "),

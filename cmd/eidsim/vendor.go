@@ -73,7 +73,7 @@ type manifestFaults struct {
 
 // faultJournal fetches the target's fault journal (GET /sim/faults) for the manifest of a run
 // that started at since: the setting in force then and every change after. It returns nil
-// when the target has no fault control plane (another implementation of API.md, or --sim
+// when the target has no fault control plane (another implementation of reference/openapi.yaml, or --sim
 // off).
 func faultJournal(ctx context.Context, target string, since time.Time) *manifestFaults {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)

@@ -181,7 +181,9 @@ func testProviderDeletions(t *testing.T, s reference.Store) {
 
 func testProviderReadOnlyAtomic(t *testing.T, s reference.Store) {
 	exp := t0.Add(time.Hour)
-	providerUpdate(t, s, func(tx reference.ProviderTx) error { return tx.PutProviderRecord(record("request", "keep", "f", "o", exp)) })
+	providerUpdate(t, s, func(tx reference.ProviderTx) error {
+		return tx.PutProviderRecord(record("request", "keep", "f", "o", exp))
+	})
 	providerView(t, s, func(tx reference.ProviderTx) error {
 		assert.ErrorIs(t, tx.PutProviderRecord(record("request", "r", "", "", exp)), reference.ErrReadOnly)
 		assert.ErrorIs(t, tx.DeleteProviderRecord("request", "keep"), reference.ErrReadOnly)

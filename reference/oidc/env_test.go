@@ -61,6 +61,7 @@ type env struct {
 	sms      *smsBox
 	store    *sqlite.Store
 	api      http.Handler
+	web      *http.Client // the browser of codeFor
 }
 
 func testClients() []oidc.ClientConfig {

@@ -26,7 +26,7 @@ type flow struct {
 
 func bankConf(base, client, secret string) oauth2.Config {
 	return oauth2.Config{ClientID: client, ClientSecret: secret, RedirectURL: rpCallback,
-		Scopes: []string{"openid", "profile", "offline_access"},
+		Scopes:   []string{"openid", "profile", "offline_access"},
 		Endpoint: oauth2.Endpoint{AuthURL: base + "/oidc/authorize", TokenURL: base + "/oidc/token", AuthStyle: oauth2.AuthStyleInHeader}}
 }
 

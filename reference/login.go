@@ -13,28 +13,52 @@ import (
 // normal one.
 const maxPasswordBytes = 256
 
-// Login checks a password. The order of checks: a locked account answers account_locked
-// (with locked_until for a temporary lock) before the password is looked at; an unknown ID, an
-// account pending activation and a wrong password all answer invalid_credentials, and an
-// unknown ID costs one hash verification like a known one. The MaxFailedLogins-th consecutive
-// wrong password locks the account for LockDuration and answers account_locked. A right
-// password resets the count (writing only when it was not zero) and replaces a stored hash of
-// another algorithm or cost (an import hash beyond the import's hash budget) with the
-// service's hasher. On the bound device the
-// answer is a token, without any store write; on another device it is a challenge whose OTP
-// goes to the account's phone.
+// Login checks a password with authenticate and then finishes on the device: on the bound
+// device the answer is a token, without any store write; on another device it is a challenge
+// whose OTP goes to the account's phone.
 func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, error) {
 	if err := checkText("device_id", req.DeviceID, true); err != nil {
 		return nil, err
 	}
-	if req.Password == "" || len(req.Password) > maxPasswordBytes {
+	acc, err := s.authenticate(ctx, req.CitizenID, req.Password)
+	if err != nil {
+		return nil, err
+	}
+	if acc.DeviceID == req.DeviceID {
+		tok, err := s.issueToken(acc, s.now())
+		if err != nil {
+			return nil, err
+		}
+		return &LoginResult{Token: tok}, nil
+	}
+	t, err := s.openChallenge(ctx, PurposeLogin, func(tx Tx, now time.Time) (challengeSpec, error) {
+		return challengeSpec{citizenID: acc.CitizenID, phone: acc.Phone, deviceID: req.DeviceID, deliver: true}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &LoginResult{Challenge: t}, nil
+}
+
+// authenticate checks a citizen's password and applies the lockout; it is the one password
+// check of the service (Login and the OpenID Connect web login build on it) and returns the
+// active account whose password matched. The order of checks: a locked account answers
+// account_locked (with locked_until for a temporary lock) before the password is looked at;
+// an unknown ID, an account pending activation and a wrong password all answer
+// invalid_credentials, and an unknown ID costs one hash verification like a known one. The
+// MaxFailedLogins-th consecutive wrong password locks the account for LockDuration and
+// answers account_locked. A right password resets the count (writing only when it was not
+// zero) and replaces a stored hash of another algorithm or cost (an import hash beyond the
+// import's hash budget) with the service's hasher.
+func (s *Service) authenticate(ctx context.Context, citizenID, password string) (*Account, error) {
+	if password == "" || len(password) > maxPasswordBytes {
 		return nil, Errorf(EInvalidCredentials, "wrong citizen ID or password")
 	}
 	var acc *Account
-	if population.IsDigits(req.CitizenID, 12) {
+	if population.IsDigits(citizenID, 12) {
 		err := s.store.View(ctx, func(tx Tx) error {
 			var err error
-			acc, err = tx.Account(req.CitizenID)
+			acc, err = tx.Account(citizenID)
 			return err
 		})
 		if err != nil && !errors.Is(err, ErrNotFound) {
@@ -48,10 +72,10 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 		}
 	}
 	if acc == nil || acc.Status != StatusActive || acc.PasswordHash == "" {
-		s.hasher.Verify(s.dummyHash, req.Password) //nolint:errcheck // timing only
+		s.hasher.Verify(s.dummyHash, password) //nolint:errcheck // timing only
 		return nil, Errorf(EInvalidCredentials, "wrong citizen ID or password")
 	}
-	ok, err := s.hasher.Verify(acc.PasswordHash, req.Password)
+	ok, err := s.hasher.Verify(acc.PasswordHash, password)
 	if err != nil {
 		return nil, internal(err)
 	}
@@ -61,7 +85,7 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 	rehash := ""
 	if !strings.HasPrefix(acc.PasswordHash, s.hashPrefix) {
 		// An import hash or another hasher's: replace it with the service's own.
-		if rehash, err = s.hasher.Hash(req.Password); err != nil {
+		if rehash, err = s.hasher.Hash(password); err != nil {
 			return nil, internal(err)
 		}
 	}
@@ -85,20 +109,7 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 			return nil, internal(err)
 		}
 	}
-	if acc.DeviceID == req.DeviceID {
-		tok, err := s.issueToken(acc, now)
-		if err != nil {
-			return nil, err
-		}
-		return &LoginResult{Token: tok}, nil
-	}
-	t, err := s.openChallenge(ctx, PurposeLogin, func(tx Tx, now time.Time) (challengeSpec, error) {
-		return challengeSpec{citizenID: acc.CitizenID, phone: acc.Phone, deviceID: req.DeviceID, deliver: true}, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &LoginResult{Challenge: t}, nil
+	return acc, nil
 }
 
 // lockedErr returns account_locked when the account is locked at now.

@@ -139,25 +139,6 @@ func NewService(cfg Config) (*Service, error) {
 	return s, nil
 }
 
-// Validate checks that every rule of p is usable.
-func (p Policy) Validate() error {
-	switch {
-	case p.OTPLength < 4 || p.OTPLength > 9:
-		return fmt.Errorf("policy: otp_length %d out of 4..9", p.OTPLength)
-	case p.OTPValidity <= 0, p.ResendAfter < 0, p.SendWindow <= 0, p.LockDuration <= 0, p.TokenTTL <= 0:
-		return errors.New("policy: durations must be positive")
-	case p.OTPMaxAttempts < 1, p.MaxResends < 0, p.SendsPerPhone < 1, p.MaxFailedLogins < 1:
-		return errors.New("policy: attempt and send limits must be positive")
-	case p.PasswordMinLen < 4 || p.PasswordMaxLen < p.PasswordMinLen:
-		return fmt.Errorf("policy: password length %d..%d", p.PasswordMinLen, p.PasswordMaxLen)
-	case p.PasscodeLen < 4:
-		return fmt.Errorf("policy: passcode_len %d < 4", p.PasscodeLen)
-	case p.BiometricMinScore < 0 || p.BiometricMinScore > 1:
-		return fmt.Errorf("policy: biometric_min_score %v out of [0,1]", p.BiometricMinScore)
-	}
-	return nil
-}
-
 // key returns the named key, creating it with 32 random bytes when the store has none.
 func (s *Service) key(ctx context.Context, name string) ([]byte, error) {
 	var v []byte

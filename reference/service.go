@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -66,6 +67,9 @@ type Service struct {
 	hashPrefix string
 
 	opened atomic.Uint64 // challenges opened by this instance, for periodic pruning
+
+	hashq *hashQueue // admission control of password hashing
+	probe writeProbe // Ready's rate-limited write check
 }
 
 var _ API = (*Service)(nil)
@@ -112,6 +116,7 @@ func NewService(cfg Config) (*Service, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.hashq = newHashQueue(runtime.GOMAXPROCS(0), s.policy.HashQueue, s.policy.HashQueueWait)
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}
@@ -238,14 +243,6 @@ func (s *Service) Settings(ctx context.Context) (*Settings, error) {
 		return nil, internal(err)
 	}
 	return out, nil
-}
-
-// Ready reports whether the store answers.
-func (s *Service) Ready(ctx context.Context) error {
-	if err := s.store.Ready(ctx); err != nil {
-		return &Error{Code: EUnavailable, Message: "store not ready", Err: err}
-	}
-	return nil
 }
 
 // Policy returns the service's rules.

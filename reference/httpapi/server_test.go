@@ -255,7 +255,8 @@ func TestStatusOf(t *testing.T) {
 		reference.EIdentityMismatch: 422, reference.EPhoneNotOwner: 422, reference.EOTPInvalid: 422,
 		reference.EWeakPassword: 422, reference.EBiometricMismatch: 422, reference.EAccountLocked: 423,
 		reference.ERateLimited: 429, reference.EOTPAttemptsExceeded: 429, reference.EResendTooSoon: 429,
-		reference.EResendLimit: 429, reference.EUnavailable: 503, reference.EInternal: 500,
+		reference.EResendLimit: 429, reference.EOTPChallengesExceeded: 429, reference.EUnavailable: 503,
+		reference.EOverloaded: 503, reference.EInternal: 500,
 		httpapi.CodeMethodNotAllowed: 405,
 	}
 	for code, status := range want {

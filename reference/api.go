@@ -211,9 +211,11 @@ type Settings struct {
 	// their first login rehashes them with Hash (see Service.Import).
 	DeferredPasswordHashes int    `json:"deferred_password_hashes"`
 	Policy                 Policy `json:"policy"`
-	Store                  string `json:"store"`
-	Citizens               int64  `json:"citizens"`
-	Accounts               int64  `json:"accounts"`
+	// HashWorkers is the number of password-hashing slots (Config.HashWorkers).
+	HashWorkers int    `json:"hash_workers"`
+	Store       string `json:"store"`
+	Citizens    int64  `json:"citizens"`
+	Accounts    int64  `json:"accounts"`
 }
 
 // HashSettings name a password hasher and its cost parameters.

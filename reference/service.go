@@ -37,6 +37,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Seed seeds the simulated scanner captures.
 	Seed uint64
+	// HashWorkers is the number of password-hashing slots of the admission queue (default
+	// GOMAXPROCS, one per core; see admission.go).
+	HashWorkers int
 }
 
 // Service implements API on a Store. It keeps no state of its own that other instances on
@@ -116,7 +119,14 @@ func NewService(cfg Config) (*Service, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	s.hashq = newHashQueue(runtime.GOMAXPROCS(0), s.policy.HashQueue, s.policy.HashQueueWait)
+	if cfg.HashWorkers < 0 {
+		return nil, fmt.Errorf("reference: Config.HashWorkers %d < 0", cfg.HashWorkers)
+	}
+	workers := cfg.HashWorkers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	s.hashq = newHashQueue(workers, s.policy.HashQueue, s.policy.HashQueueWait)
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}
@@ -223,7 +233,7 @@ func internal(err error) error {
 
 // Settings reports the hash settings, password pool size, policy, store and population size.
 func (s *Service) Settings(ctx context.Context) (*Settings, error) {
-	out := &Settings{Hash: s.hasher.Settings(), Policy: s.policy, Store: s.store.Name()}
+	out := &Settings{Hash: s.hasher.Settings(), Policy: s.policy, Store: s.store.Name(), HashWorkers: s.hashq.snapshot().Slots}
 	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		if out.Citizens, err = tx.CountCitizens(); err != nil {

@@ -229,6 +229,8 @@ func TestErrorFieldsAndRetryAfter(t *testing.T) {
 		{"duration", reference.Errorf(reference.EResendTooSoon, "x").With("retry_after", 42500*time.Millisecond), "43", map[string]any{"retry_after": 43.0}},
 		{"locked until", reference.Errorf(reference.EAccountLocked, "x").With("locked_until", "2026-07-01T08:30:00Z"), "1800", map[string]any{"locked_until": "2026-07-01T08:30:00Z"}},
 		{"no hint", reference.Errorf(reference.EResendLimit, "x"), "", nil},
+		{"overloaded", reference.Errorf(reference.EOverloaded, "x").With("retry_after", 1), "1", map[string]any{"retry_after": 1.0}},
+		{"unavailable", reference.Errorf(reference.EUnavailable, "x").With("retry_after", 5), "5", map[string]any{"retry_after": 5.0}},
 		{"attempts left", reference.Errorf(reference.EOTPInvalid, "x").With("attempts_left", 2), "", map[string]any{"attempts_left": 2.0}},
 		{"reserved keys kept", reference.Errorf(reference.EOTPInvalid, "real").With("code", "fake").With("message", "fake"), "", nil},
 	}

@@ -123,7 +123,9 @@ var (
 		[]string{"outcome"}, nil)
 )
 
-type admissionCollector struct{ stats func() reference.AdmissionStats }
+type admissionCollector struct {
+	stats func() reference.AdmissionStats
+}
 
 func (c admissionCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- descHashQueue

@@ -55,7 +55,7 @@ type Policy struct {
 	ThrottleMaxDelay time.Duration `json:"throttle_max_delay"`
 	// ThrottleMaxFailures is the most consecutive failures LockoutThrottle allows before the
 	// account needs recovery (default 100, the most NIST SP 800-63B allows; more than
-	// MaxFailedLogins). With the defaults an attacker needs about 87 hours of uninterrupted
+	// MaxFailedLogins). With the defaults an attacker needs about 84 hours of uninterrupted
 	// guessing to get there.
 	ThrottleMaxFailures int `json:"throttle_max_failures"`
 	// LoginAnswers is what a refused password login tells (default AnswersExplicit, as VNeID):

@@ -39,7 +39,6 @@ const (
 	kindAccess  = "oidc_access"
 	kindRefresh = "oidc_refresh"
 	kindKey     = "oidc_key"
-	kindBrowser = "oidc_browser"
 )
 
 var (

@@ -59,6 +59,9 @@ type env struct {
 	svc      *reference.Service
 	provider *oidc.Provider
 	sms      *smsBox
+	store    *sqlite.Store
+	api      http.Handler
+	web      *http.Client // the browser of codeFor
 }
 
 func testClients() []oidc.ClientConfig {
@@ -76,11 +79,17 @@ func newEnv(t testing.TB, extra ...oidc.ClientConfig) *env {
 // newEnvWith is newEnv with the provider's Config changed by mod.
 func newEnvWith(t testing.TB, mod func(*oidc.Config), extra ...oidc.ClientConfig) *env {
 	t.Helper()
+	return newEnvHash(t, "fast", mod, extra...)
+}
+
+// newEnvHash is newEnvWith with a password hasher (fast or argon2id).
+func newEnvHash(t testing.TB, hash string, mod func(*oidc.Config), extra ...oidc.ClientConfig) *env {
+	t.Helper()
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "eidsim.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { store.Close() })
-	hasher, err := reference.NewHasher("fast")
+	hasher, err := reference.NewHasher(hash)
 	require.NoError(t, err)
 	sms := &smsBox{}
 	svc, err := reference.NewService(reference.Config{Store: store, Hasher: hasher, Gateway: sms, Seed: 1})
@@ -89,15 +98,18 @@ func newEnvWith(t testing.TB, mod func(*oidc.Config), extra ...oidc.ClientConfig
 	require.NoError(t, err)
 	api, err := httpapi.New(httpapi.Config{API: svc, OperatorToken: "op-token"})
 	require.NoError(t, err)
-	cfg := oidc.Config{Accounts: svc, Clients: append(testClients(), extra...)}
+	srv := httptest.NewUnstartedServer(nil)
+	cfg := oidc.Config{Accounts: svc, Clients: append(testClients(), extra...), Store: store,
+		Issuer: "http://" + srv.Listener.Addr().String()}
 	if mod != nil {
 		mod(&cfg)
 	}
 	p, err := oidc.New(cfg)
 	require.NoError(t, err)
-	srv := httptest.NewServer(p.Mount(api))
+	srv.Config.Handler = p.Mount(api)
+	srv.Start()
 	t.Cleanup(srv.Close)
-	return &env{srv: srv, svc: svc, provider: p, sms: sms}
+	return &env{srv: srv, svc: svc, provider: p, sms: sms, store: store, api: api}
 }
 
 // browser is an HTTP client with a cookie jar that stops at the relying party's callback.

@@ -20,8 +20,9 @@ const (
 	otpPath       = "/oidc/login/otp"
 	loggedOutPath = "/oidc/logged-out"
 	callbackPath  = "/oidc/authorize/callback"
-	// DeviceCookie holds the browser's device id; the first login from a browser is a login
-	// on a new device (an OTP to the account's phone), later ones are on the bound device.
+	// DeviceCookie holds the browser's binding credential (reference.WebLogin): issued by the
+	// service after a login with the OTP, opaque, replaced at every login; a value the
+	// service did not issue is a new browser (an OTP to the account's phone).
 	DeviceCookie = "eidsim_device"
 )
 
@@ -73,13 +74,17 @@ func (lp *loginPages) password(w http.ResponseWriter, r *http.Request) {
 		lp.render(w, http.StatusBadRequest, passwordPage, d)
 		return
 	}
-	res, err := lp.p.storage.accounts.Login(r.Context(), reference.LoginRequest{CitizenID: cid, Password: pw, DeviceID: lp.device(w, r)})
+	browser := ""
+	if c, err := r.Cookie(DeviceCookie); err == nil {
+		browser = c.Value
+	}
+	res, err := lp.p.storage.accounts.WebLogin(r.Context(), cid, pw, browser)
 	if err != nil {
 		lp.domainError(w, passwordPage, d, err)
 		return
 	}
 	if res.Challenge != nil {
-		if err := lp.p.state.updateRequest(req.ID, lp.p.now(), func(a *AuthRequest) error {
+		if err := lp.p.state.updateRequest(r.Context(), req.ID, lp.p.now(), func(a *AuthRequest) error {
 			a.Challenge, a.ChallengeCitizenID = res.Challenge.ID, cid
 			return nil
 		}); err != nil {
@@ -92,6 +97,7 @@ func (lp *loginPages) password(w http.ResponseWriter, r *http.Request) {
 		lp.render(w, http.StatusOK, otpPage, d)
 		return
 	}
+	http.SetCookie(w, lp.p.deviceCookie(res.Browser))
 	lp.complete(w, r, req, cid, []string{"pwd"})
 }
 
@@ -128,10 +134,12 @@ func (lp *loginPages) otp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code := r.PostForm.Get("otp")
-	if _, err := lp.p.storage.accounts.VerifyLogin(r.Context(), req.Challenge, code); err != nil {
+	res, err := lp.p.storage.accounts.VerifyWebLogin(r.Context(), req.Challenge, code)
+	if err != nil {
 		lp.domainError(w, otpPage, d, err)
 		return
 	}
+	http.SetCookie(w, lp.p.deviceCookie(res.Browser))
 	lp.complete(w, r, req, req.ChallengeCitizenID, []string{"pwd", "otp", "sms"})
 }
 
@@ -154,8 +162,8 @@ func (lp *loginPages) complete(w http.ResponseWriter, r *http.Request, req *Auth
 		return
 	}
 	sub := lp.p.storage.subject(citizenID)
-	if err := lp.p.state.updateRequest(req.ID, lp.p.now(), func(a *AuthRequest) error {
-		a.CitizenID, a.Subject, a.Level, a.AuthTime, a.AMR, a.done = citizenID, sub, id.Level, lp.p.now(), amr, true
+	if err := lp.p.state.updateRequest(r.Context(), req.ID, lp.p.now(), func(a *AuthRequest) error {
+		a.CitizenID, a.Subject, a.Level, a.AuthTime, a.AMR, a.LoggedIn = citizenID, sub, id.Level, lp.p.now(), amr, true
 		a.Challenge = ""
 		return nil
 	}); err != nil {
@@ -169,7 +177,9 @@ func (lp *loginPages) complete(w http.ResponseWriter, r *http.Request, req *Auth
 // fail sends the browser back to the relying party with an OAuth error and forgets the
 // request.
 func (lp *loginPages) fail(w http.ResponseWriter, r *http.Request, req *AuthRequest, err error) {
-	lp.p.state.deleteRequest(req.ID)
+	if err := lp.p.state.deleteRequest(r.Context(), req.ID, lp.p.now()); err != nil {
+		lp.p.log.Error("oidc login", "err", err)
+	}
 	op.AuthRequestError(w, r, req, err, lp.p.op)
 }
 
@@ -213,11 +223,17 @@ func (lp *loginPages) domainError(w http.ResponseWriter, page *template.Template
 }
 
 // request loads the pending authorization request named by the page, or answers with an
-// expired-link page.
+// expired-link page, or with 403 when the browser is not the one that started the request
+// (it lacks the login cookie of the request, see LoginCookie).
 func (lp *loginPages) request(w http.ResponseWriter, r *http.Request, id string) (*AuthRequest, bool) {
-	req, err := lp.p.state.request(id, lp.p.now())
+	req, err := lp.p.state.request(r.Context(), id, lp.p.now())
 	if err != nil || id == "" {
 		lp.expired(w)
+		return nil, false
+	}
+	if !sameBrowser(r, req) {
+		lp.p.logins.WithLabelValues("other_browser").Inc()
+		lp.message(w, http.StatusForbidden, "Liên kết đăng nhập này thuộc về trình duyệt khác. This sign-in link was started in another browser: go back to the service and start again here.")
 		return nil, false
 	}
 	return req, true
@@ -227,15 +243,10 @@ func (lp *loginPages) expired(w http.ResponseWriter) {
 	lp.message(w, http.StatusBadRequest, "Phiên đăng nhập đã hết hạn. This sign-in link is unknown or expired: go back to the service and start again.")
 }
 
-// device returns the browser's device id from its cookie, setting a new one when absent.
-func (lp *loginPages) device(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(DeviceCookie); err == nil && c.Value != "" && len(c.Value) <= 128 {
-		return c.Value
-	}
-	id := "browser-" + newID()
-	http.SetCookie(w, &http.Cookie{Name: DeviceCookie, Value: id, Path: "/oidc/", MaxAge: 400 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	return id
+// deviceCookie is the cookie of a browser binding credential.
+func (p *Provider) deviceCookie(v string) *http.Cookie {
+	return &http.Cookie{Name: DeviceCookie, Value: v, Path: "/oidc/", MaxAge: int(reference.BrowserBindingTTL / time.Second),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.secure}
 }
 
 func (lp *loginPages) data(req *AuthRequest, citizenID string) pageData {
@@ -253,6 +264,8 @@ func (lp *loginPages) message(w http.ResponseWriter, status int, msg string) {
 func (lp *loginPages) render(w http.ResponseWriter, status int, t *template.Template, d pageData) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("X-Frame-Options", "DENY")
 	// No form-action: Chromium applies it to the redirects after a form post, and the login
 	// ends in a redirect to the relying party's origin.

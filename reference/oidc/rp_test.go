@@ -51,7 +51,7 @@ func TestRelyingPartyLibrary(t *testing.T) {
 		wantName          string
 	}{
 		{name: "LoA1, level-1 citizen on a new device (OTP)", acr: "LoA1", citizen: level1ID, password: level1Password, phone: level1Phone, wantLevel: 1, wantACR: "LoA1", wantName: "Trần Văn Minh"},
-		{name: "LoA2, level-2 citizen on the bound device", acr: "LoA2", citizen: level2ID, password: level2Password, phone: level2Phone, device: level2Device, wantLevel: 2, wantACR: "LoA2", wantName: "Trần Văn Sơn"},
+		{name: "LoA2, level-2 citizen on a bound browser", acr: "LoA2", citizen: level2ID, password: level2Password, phone: level2Phone, device: level2Device, wantLevel: 2, wantACR: "LoA2", wantName: "Trần Văn Sơn"},
 		{name: "LoA1 asked, level-2 citizen reports LoA2", acr: "LoA1", citizen: level2ID, password: level2Password, phone: level2Phone, device: level2Device, wantLevel: 2, wantACR: "LoA2", wantName: "Trần Văn Sơn"},
 	}
 	for _, tc := range tests {
@@ -63,9 +63,11 @@ func TestRelyingPartyLibrary(t *testing.T) {
 			authURL := conf.AuthCodeURL(state, oauth2.S256ChallengeOption(pkce), gooidc.Nonce(nonce),
 				oauth2.SetAuthURLParam("acr_values", tc.acr))
 			c := browser(t)
-			if tc.device != "" {
+			if tc.device != "" { // a browser the citizen signed in with before
 				u, _ := url.Parse(e.srv.URL + "/oidc/")
-				c.Jar.SetCookies(u, []*http.Cookie{{Name: oidc.DeviceCookie, Value: tc.device, Path: "/oidc/"}})
+				cookie, err := e.provider.TrustBrowser(ctx, tc.citizen)
+				require.NoError(t, err)
+				c.Jar.SetCookies(u, []*http.Cookie{cookie})
 			}
 			q := e.login(t, c, authURL, tc.citizen, tc.password, tc.phone)
 			require.Equal(t, state, q.Get("state"))
@@ -94,20 +96,22 @@ func TestRelyingPartyLibrary(t *testing.T) {
 			assert.Equal(t, tc.citizen, uc.CitizenID)
 			assert.Equal(t, tc.wantLevel, uc.Level)
 
-			// The code is good for one exchange.
-			_, err = conf.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(pkce))
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), "invalid_grant")
-
-			// Refresh rotates the refresh token; the old one is then refused.
+			// Refresh rotates the refresh token; the refreshed ID token carries acr.
 			require.NotEmpty(t, tok.RefreshToken)
 			old := *tok
 			old.Expiry = old.Expiry.Add(-24 * 3600e9)
 			next, err := conf.TokenSource(ctx, &old).Token()
 			require.NoError(t, err)
 			assert.NotEqual(t, tok.RefreshToken, next.RefreshToken)
-			_, err = conf.TokenSource(ctx, &old).Token()
-			require.Error(t, err)
+			raw2, _ := next.Extra("id_token").(string)
+			idt2, err := verifier.Verify(ctx, raw2)
+			require.NoError(t, err)
+			var cl2 claims
+			require.NoError(t, idt2.Claims(&cl2))
+			assert.Equal(t, tc.wantACR, cl2.ACR, "refreshed ID token")
+			assert.Equal(t, cl.Subject, cl2.Subject)
+			_, err = prov.UserInfo(ctx, oauth2.StaticTokenSource(next))
+			require.NoError(t, err)
 
 			// End session: the tokens of the session stop working.
 			res := get(t, browser(t), disc.EndSession+"?"+url.Values{"id_token_hint": {raw}, "post_logout_redirect_uri": {"http://rp.example/bye"}, "client_id": {"bank"}}.Encode())

@@ -6,17 +6,20 @@ import (
 )
 
 // Word lists. "word:weight" gives a weight; a list without weights is a plausible-frequency
-// ordering and gets Zipf-like weights 1/(rank+3). Sources (research/vietnam.md §3):
+// ordering and gets Zipf-like weights 1/(rank+3). Sources (keys in docs/sources.md):
 //   - Kinh family names: the classic shares (Nguyễn 38.4%, Trần 11%, Lê 9.5%, Phạm 7.1%,
 //     Hoàng/Huỳnh 5.1%, Phan 4.5%, Vũ/Võ 3.9%, Đặng 2.1%, Bùi 2%, Đỗ 1.4%, Hồ 1.3%, Ngô 1.3%,
-//     Dương 1%, Lý 0.5%), the remainder from the hoten.org DKL01 sample (Trương, Đinh, Trịnh…);
+//     Dương 1%, Lý 0.5%) [surnames-classic], the remainder from the hoten.org DKL01 sample
+//     (Trương, Đinh, Trịnh…) [hoten-org];
 //   - Kinh given names: hoten.org DKL01 (born 1991–2002) for the middle era, SG01 (born
-//     ~2007–2011) for the young; the older era is an assumption (common names of cohorts born
-//     before 1975);
+//     ~2007–2011) for the young [hoten-org]; the older era is an assumption (common names of
+//     cohorts born before 1975);
 //   - middle names: hoten.org (Thị and Ngọc above 17% among young women, Văn under 3% among
-//     young men) and the regional heuristics of hungnguyen18/vietnamese-name-generator;
-//   - minority clan names: the lists in §3.3 (Thái, Hmong, Dao, Jrai, Ê Đê clans); given names
-//     of minority groups are assumptions assembled from names reported in the press.
+//     young men) [hoten-org] and the regional heuristics of hungnguyen18/vietnamese-name-generator
+//     [vietnamese-name-generator];
+//   - minority clan names: Thái, Hmong and Dao clans [vietnamese-name-generator], Jrai clans
+//     [naming-jrai], Ê Đê clans [naming-ede]; given names of minority groups are assumptions
+//     assembled from names reported in the press.
 
 func wl(s string) []w {
 	parts := strings.Split(s, ",")

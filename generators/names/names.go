@@ -1,17 +1,19 @@
 // Package names composes full names in Vietnamese script by the naming custom of a citizen's
-// ethnic group (research/vietnam.md §3):
+// ethnic group (sources in docs/sources.md, section Names):
 //
 //   - Kinh (and Hoa, Tày, Nùng, Mường, Thổ): family name, one or two middle names, given name,
 //     with era-dependent middle and given names (Văn/Thị dominant for older cohorts, modern
 //     middle names such as Gia, Bảo, Khánh for the young; four-word names common for young women);
 //   - Thái, Khơ Mú: Thái clan names (Lò, Lường, Quàng, …; the Nghệ An variant Lô, Lang, Vi, …),
-//     middle Văn / Thị;
-//   - Hmong: clan + "A" for men, "Thị" for women + given name (Giàng A Páo, Vừ Thị Dua);
+//     middle Văn / Thị [vietnamese-name-generator] [naming-kho-mu];
+//   - Hmong: clan + "A" for men, "Thị" for women + given name (Giàng A Páo, Vừ Thị Dua)
+//     [naming-hmong];
 //   - Dao: Bàn, Triệu, Chảo, Tẩn, Phàn …, with lineage middle names beside Văn / Thị;
-//   - Jrai: clan first (Ksor, Rơ Mah, Siu, Nay, Kpă, …), women marked "H'" or "Hơ";
+//   - Jrai: clan first (Ksor, Rơ Mah, Siu, Nay, Kpă, …), women marked "H'" or "Hơ" [naming-jrai];
 //   - Ê Đê: personal name first with "Y" (men) or "H'" (women), clan last (Y Ngông Niê Kdăm,
-//     H'Hen Niê);
-//   - Bahnar: "A"/"Y" + one name, or Đinh Văn/Thị + name;
+//     H'Hen Niê) [naming-ede];
+//   - Bahnar: "A"/"Y" + one name, or Đinh Văn/Thị + name (no clan name [naming-bahnar]; the
+//     forms are an assumption);
 //   - Xơ Đăng, Giẻ Triêng: "A" (men) / "Y" (women) + name;
 //   - Khmer: Thạch, Sơn, Danh, Kim … + Khmer given names.
 //

@@ -1,6 +1,7 @@
 // Package phone knows Vietnam's mobile carriers and their 10-digit number prefixes (after the
-// 2018 conversion; research/vietnam.md §2, cross-checked against libphonenumber's VN mobile
-// pattern) and hands out phone numbers as a bijection from a citizen's index.
+// 2018 conversion [mobile-number-conversion-2018] [itelecom-mvno], cross-checked against
+// libphonenumber's VN mobile pattern [libphonenumber]; keys in docs/sources.md) and hands out
+// phone numbers as a bijection from a citizen's index.
 //
 // A Plan maps index i < MaxPopulation to a current number whose carrier follows the given
 // market shares, and separately to an "old" number (an account phone abandoned after a SIM

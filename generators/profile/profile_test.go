@@ -62,7 +62,7 @@ func TestProfileErrors(t *testing.T) {
 		{"villages over count", "without_power: 129", "without_power: 2000", []string{"villages.without_power", "exceeds"}},
 		{"activated over profiles", "activated: 312190", "activated: 412190", []string{"accounts.activated", "exceed"}},
 		{"profiles over eligible", "profiles: 374051", "profiles: 974051", []string{"accounts.profiles", "over 100%"}},
-		{"missing source", "  source: \"2019 census: 85,779 urban residents, 14.3% (research/vietnam.md §4.2 [a])\"", "", []string{"urban.source"}},
+		{"missing source", "  source: \"2019 census: 85,779 urban residents, 14.3% [wiki-dien-bien]\"", "", []string{"urban.source"}},
 		{"unknown naming", "{key: Thai, name: Thái, share: 0.384, remote_affinity: 0.6}", "{key: Thai, name: Thái, share: 0.384, remote_affinity: 0.6, naming: klingon}", []string{"naming", "klingon"}},
 		{"unknown carrier", "{name: itelecom, share: 0.005}", "{name: wintel, share: 0.005}", []string{"carriers.shares[5].name", "wintel"}},
 		{"carrier over capacity", "{name: viettel, share: 0.65}", "{name: viettel, share: 0.95}", []string{"carriers.shares[0].share"}},

@@ -34,6 +34,9 @@ type synthLoad struct {
 	growth   float64 // factor by which latency grows by the end
 	dropFrom int     // second from which iterations are dropped
 	failOTP  float64 // share of non-owner SIM recoveries whose OTP goes to another phone
+	// rampSecs is how long the arrival rate takes to climb from 0 to rate, as the scripts'
+	// rampHold does (a third of the run; 5 s in a find-max step); 0 starts at the rate.
+	rampSecs int
 }
 
 var fixtureStart = time.Date(2026, 11, 22, 21, 0, 0, 0, time.UTC)
@@ -67,6 +70,9 @@ func (s synthLoad) raw() []byte {
 		w.point("vus", "gauge", t0, float64(5+sec/4), map[string]string{})
 		frac := float64(sec) / float64(s.seconds)
 		n := int(s.rate)
+		if sec < s.rampSecs {
+			n = int(math.Round(s.rate * (float64(sec) + 0.5) / float64(s.rampSecs)))
+		}
 		for i := 0; i < n; i++ {
 			t := t0.Add(time.Duration(i) * time.Second / time.Duration(n))
 			if sec >= s.dropFrom && i%3 == 0 {
@@ -205,7 +211,7 @@ func TestWriteFixtures(t *testing.T) {
 		return d
 	}
 	// A recovery storm that the service did not hold: latency grows, iterations drop.
-	before := synthLoad{seed: 1, seconds: 60, rate: 12, baseMS: 40, growth: 30, dropFrom: 45, failOTP: 0.8}
+	before := synthLoad{seed: 1, seconds: 60, rate: 12, baseMS: 40, growth: 30, dropFrom: 45, failOTP: 0.8, rampSecs: 20}
 	d := mk("load-before")
 	raw := before.raw()
 	sum := k6Summary(t, raw)
@@ -214,7 +220,7 @@ func TestWriteFixtures(t *testing.T) {
 	os.WriteFile(filepath.Join(d, results.RawFile), gz(raw), 0o644)
 	writeJSON(t, filepath.Join(d, results.SummaryFile), sum)
 	// The same storm after a change (a faster hasher, SIMs cleaned up): it holds.
-	after := synthLoad{seed: 2, seconds: 60, rate: 12, baseMS: 20, growth: 2, dropFrom: 1000, failOTP: 0.3}
+	after := synthLoad{seed: 2, seconds: 60, rate: 12, baseMS: 20, growth: 2, dropFrom: 1000, failOTP: 0.3, rampSecs: 20}
 	d = mk("load-after")
 	raw = after.raw()
 	sum = k6Summary(t, raw)
@@ -246,7 +252,7 @@ func TestWriteFixtures(t *testing.T) {
 	writeJSON(t, filepath.Join(d, results.ManifestFile), fm)
 	sd := filepath.Join(d, "steps", "step04-rate-25")
 	os.MkdirAll(sd, 0o755)
-	st := synthLoad{seed: 5, seconds: 20, rate: 25, baseMS: 30, growth: 3, dropFrom: 1000, failOTP: 0.5}
+	st := synthLoad{seed: 5, seconds: 20, rate: 25, baseMS: 30, growth: 3, dropFrom: 1000, failOTP: 0.5, rampSecs: 5}
 	raw = st.raw()
 	sum = k6Summary(t, raw)
 	sm := fixtureManifest("step04-rate-25", "find-max-step", statusOf(sum), 4, map[string]any{"rate": 25.0, "duration": "20s"})
@@ -261,7 +267,7 @@ func TestWriteFixtures(t *testing.T) {
 	for i, seed := range []uint64{8, 9} {
 		name := fmt.Sprintf("merged-seg%dof2", i+1)
 		pd := mk(name)
-		raw := synthLoad{seed: seed, seconds: 10, rate: 6, baseMS: 20, growth: 2, dropFrom: 1000, failOTP: 0.5}.raw()
+		raw := synthLoad{seed: seed, seconds: 10, rate: 6, baseMS: 20, growth: 2, dropFrom: 1000, failOTP: 0.5, rampSecs: 3}.raw()
 		sum := k6Summary(t, raw)
 		pm := fixtureManifest("20261122T214000Z-recovery-storm-"+name, "load", statusOf(sum), 1, map[string]any{"rate": 12.0, "duration": "10s", "vus": 400, "otp_wait": "20s"})
 		pm.Segment = fmt.Sprintf("%d/2", i+1)

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Report is what a run directory says, in the order a reader wants it: the headline figures
@@ -61,6 +62,18 @@ type Verdict struct {
 	State string
 	Text  string
 }
+
+// Head is the verdict up to its first colon ("HELD 12 iterations/s for 1 min"), drawn bold;
+// Rest is the remainder (": p95 …"), so Head+Rest is Text.
+func (v Verdict) Head() string {
+	if i := strings.Index(v.Text, ": "); i >= 0 {
+		return v.Text[:i]
+	}
+	return v.Text
+}
+
+// Rest is what follows Head.
+func (v Verdict) Rest() string { return strings.TrimPrefix(v.Text, v.Head()) }
 
 // Verdict states.
 const (

@@ -57,6 +57,8 @@ func build(dir string, depth int) (*Report, error) {
 				msg += ": " + m.Error
 			}
 			r.Warnings = append(r.Warnings, msg+".")
+		case results.StatusThresholdsFailed:
+			r.Warnings = append(r.Warnings, "The service did not hold this load: at least one threshold failed (see Thresholds).")
 		}
 	}
 	kind := r.Kind

@@ -211,7 +211,7 @@ func TestWriteFixtures(t *testing.T) {
 		return d
 	}
 	// A recovery storm that the service did not hold: latency grows, iterations drop.
-	before := synthLoad{seed: 1, seconds: 60, rate: 12, baseMS: 40, growth: 30, dropFrom: 45, failOTP: 0.8, rampSecs: 20}
+	before := synthLoad{seed: 1, seconds: 60, rate: 12, baseMS: 40, growth: 35, dropFrom: 45, failOTP: 0.8, rampSecs: 20}
 	d := mk("load-before")
 	raw := before.raw()
 	sum := k6Summary(t, raw)

@@ -454,4 +454,3 @@ func latencySection(agg *results.Aggregate, dir string) Section {
 	}
 	return s
 }
-

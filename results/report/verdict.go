@@ -73,7 +73,8 @@ func loadVerdict(m *results.Manifest, rate float64, dur time.Duration, ts []thre
 		parts = append(parts, t.phrase())
 	}
 	if nFailedLatency > maxFailedInVerdict {
-		parts = append(parts, fmt.Sprintf("and %d more latency thresholds", nFailedLatency-maxFailedInVerdict))
+		more := nFailedLatency - maxFailedInVerdict
+		parts = append(parts, fmt.Sprintf("and %d more latency threshold%s", more, ifText(more > 1, "s")))
 	}
 	for _, stat := range []string{"p(95)", "p(99)"} {
 		if w, ok := worst(ts, stat); ok && w.OK && w.Known {
@@ -90,7 +91,7 @@ func loadVerdict(m *results.Manifest, rate float64, dur time.Duration, ts []thre
 		}
 	}
 	if unknown > 0 {
-		parts = append(parts, fmt.Sprintf("%d thresholds not judged", unknown))
+		parts = append(parts, fmt.Sprintf("%d threshold%s not judged", unknown, ifText(unknown > 1, "s")))
 	}
 	v := &Verdict{State: VerdictHeld, Text: "HELD"}
 	if failed > 0 {

@@ -92,9 +92,17 @@ func buildLoad(r *Report, dir string, m *results.Manifest) error {
 		return nil
 	}
 	ts, thr := lr.thresholds(r, agg)
-	if lr.fm != nil {
+	switch {
+	case lr.fm != nil:
 		r.Verdict = findMaxVerdict(lr.fm, lr.dur)
-	} else {
+	case m != nil && m.Segment != "" && m.Kind != "merge":
+		// One k6 instance of a split run: its own share of the rate, judged alone.
+		judge := "k6 execution segment " + m.Segment + " of a split run, judged alone; merge the parts (eidsim report --merge) for the whole run's verdict"
+		if thr.judge != "" {
+			judge = thr.judge + "; " + judge
+		}
+		r.Verdict = loadVerdict(m, lr.rate, lr.dur, ts, thr.known, judge)
+	default:
 		r.Verdict = loadVerdict(m, lr.rate, lr.dur, ts, thr.known, thr.judge)
 	}
 	lr.headline(r, agg)

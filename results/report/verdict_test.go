@@ -190,6 +190,14 @@ func TestMergedThresholdsFromMergedHistograms(t *testing.T) {
 	assert.Len(t, over.Plots, 2)
 }
 
+// TestSegmentRunSaysItIsAPart: one segment of a split run is judged alone and says so.
+func TestSegmentRunSaysItIsAPart(t *testing.T) {
+	r, err := Build(fixture("merged-seg1of2"))
+	require.NoError(t, err)
+	require.NotNil(t, r.Verdict)
+	assert.Contains(t, r.Verdict.Text, "k6 execution segment 1/2 of a split run, judged alone")
+}
+
 // TestMergedWithoutItsParts: a merge whose parts are gone says so and gives no verdict
 // rather than a made-up one.
 func TestMergedWithoutItsParts(t *testing.T) {

@@ -147,21 +147,21 @@ func provenance(m *results.Manifest) []KV {
 	}
 	if !m.Ended.IsZero() {
 		add("Ended", m.Ended.UTC().Format(time.RFC3339))
-		add("Wall time", m.Ended.Sub(m.Started).Round(time.Second).String())
+		add("Wall time", humanDuration(m.Ended.Sub(m.Started).Round(time.Second)))
 	}
 	if m.ExitCode != nil {
 		add("Exit code", fmt.Sprint(*m.ExitCode))
 	}
 	add("Error", m.Error)
 	add("Seed", fmt.Sprint(m.Seed))
-	add("Hash settings", compactJSON(m.Hash))
-	add("Options", flatMap(m.Options))
+	add("Hash settings", hashPhrase(m.Hash))
+	add("Options", optionsPhrase(m.Options))
 	add("Segment", m.Segment)
 	if len(m.MergedFrom) > 0 {
 		add("Merged from", strings.Join(m.MergedFrom, ", "))
 	}
 	if p := m.Population; p != nil {
-		s := fmt.Sprintf("%s (%d citizens, %d bytes)", p.File, p.Lines, p.Bytes)
+		s := fmt.Sprintf("%s (%s citizens, %s)", p.File, thousands(float64(p.Lines)), bytesPhrase(p.Bytes))
 		if len(p.Sampled) > 0 {
 			s += "; sampled " + flatMap(anyMap(p.Sampled))
 		}
@@ -171,6 +171,19 @@ func provenance(m *results.Manifest) []KV {
 	add("Git commit", m.GitCommit)
 	add("Host", flatMap(m.Host))
 	return kv
+}
+
+// bytesPhrase writes a size in bytes in the largest binary unit that keeps it ≥ 1.
+func bytesPhrase(n int64) string {
+	v, units := float64(n), []string{"bytes", "KiB", "MiB", "GiB", "TiB"}
+	i := 0
+	for v >= 1024 && i < len(units)-1 {
+		v, i = v/1024, i+1
+	}
+	if i == 0 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	return fmt.Sprintf("%.1f %s", v, units[i])
 }
 
 func anyMap[V any](m map[string]V) map[string]any {

@@ -25,6 +25,9 @@ func Compare(a, b *Report) *Report {
 	for _, w := range b.Warnings {
 		r.Warnings = append(r.Warnings, "B: "+w)
 	}
+	if a.Verdict != nil && b.Verdict != nil {
+		r.Verdict = &Verdict{State: VerdictUnknown, Text: "A: " + a.Verdict.Text + " | B: " + b.Verdict.Text}
+	}
 	for _, m := range a.Missing {
 		r.Missing = append(r.Missing, "A: "+m)
 	}
@@ -58,7 +61,7 @@ func Compare(a, b *Report) *Report {
 			row[3] = ratioText(ratio)
 			row[4] = verdict(fa.Value, fb.Value, f.Better)
 			if !math.IsNaN(ratio) {
-				r.Headline = append(r.Headline, Figure{Key: f.Key, Label: f.Label, Value: ratio, Better: f.Better,
+				r.Headline = append(r.Headline, Figure{Key: f.Key, Label: f.Label, Value: ratio, Better: f.Better, Group: f.Group,
 					Text: fa.Text + " → " + fb.Text, Note: "B/A " + ratioText(ratio) + verdictNote(row[4])})
 			}
 		}

@@ -73,6 +73,7 @@ func buildDemo(r *Report, dir string, depth int) error {
 			}
 			f.Key = p.Name + "/" + f.Key
 			f.Label = p.Name + ": " + f.Label
+			f.Group = "Part " + p.Name
 			r.Headline = append(r.Headline, f)
 		}
 		for _, w := range pr.Warnings {
@@ -83,6 +84,9 @@ func buildDemo(r *Report, dir string, depth int) error {
 		}
 		s := Section{Title: "Part " + p.Name + ": " + pr.Title,
 			Links: []Link{{Text: "full report of " + pr.RunID, Href: filepath.ToSlash(filepath.Join(p.Dir, HTMLFile))}}}
+		if pr.Verdict != nil {
+			s.Text = append(s.Text, pr.Verdict.Text)
+		}
 		if p.Reason != "" {
 			s.Text = append(s.Text, p.Reason)
 		}

@@ -34,6 +34,9 @@ type synthLoad struct {
 	growth   float64 // factor by which latency grows by the end
 	dropFrom int     // second from which iterations are dropped
 	failOTP  float64 // share of non-owner SIM recoveries whose OTP goes to another phone
+	// rampSecs is how long the arrival rate takes to climb from 0 to rate, as the scripts'
+	// rampHold does (a third of the run; 5 s in a find-max step); 0 starts at the rate.
+	rampSecs int
 }
 
 var fixtureStart = time.Date(2026, 11, 22, 21, 0, 0, 0, time.UTC)
@@ -67,6 +70,9 @@ func (s synthLoad) raw() []byte {
 		w.point("vus", "gauge", t0, float64(5+sec/4), map[string]string{})
 		frac := float64(sec) / float64(s.seconds)
 		n := int(s.rate)
+		if sec < s.rampSecs {
+			n = int(math.Round(s.rate * (float64(sec) + 0.5) / float64(s.rampSecs)))
+		}
 		for i := 0; i < n; i++ {
 			t := t0.Add(time.Duration(i) * time.Second / time.Duration(n))
 			if sec >= s.dropFrom && i%3 == 0 {
@@ -146,14 +152,49 @@ func fixtureManifest(id, kind, status string, seed uint64, opts map[string]any) 
 	}
 }
 
-func k6Summary(failP99 bool) map[string]any {
-	th := func(expr string, ok bool) map[string]any { return map[string]any{expr: map[string]any{"ok": ok}} }
-	return map[string]any{"metrics": map[string]any{
-		"http_req_failed":    map[string]any{"type": "rate", "thresholds": th("rate<0.05", true)},
-		"dropped_iterations": map[string]any{"type": "counter", "thresholds": th("count<=10", !failP99)},
-		"http_req_duration{step:C01_Recover_02_Start}": map[string]any{"type": "trend",
-			"thresholds": map[string]any{"p(95)<=1000": map[string]any{"ok": true}, "p(99)<=2500": map[string]any{"ok": !failP99}}},
-	}}
+// fixtureThresholds are the thresholds recovery-storm.js sets (stepThresholds on its three
+// steps and a dropped-iterations budget).
+func fixtureThresholds() map[string]map[string]bool {
+	defs := map[string]map[string]bool{
+		"http_req_failed":    {"rate<0.05": false},
+		"dropped_iterations": {"count<=10": false},
+	}
+	for _, st := range []string{"C01_Recover_01_ForgottenLogin", "C01_Recover_02_Start", "C01_Recover_03_Verify"} {
+		defs["http_req_duration{step:"+st+"}"] = map[string]bool{"p(95)<=1000": false, "p(99)<=2500": false}
+	}
+	return defs
+}
+
+// k6Summary is the end-of-test summary k6 would write for raw: every threshold of
+// fixtureThresholds judged on the run's points, as k6 judges them.
+func k6Summary(t *testing.T, raw []byte) map[string]any {
+	t.Helper()
+	agg, err := results.ReadK6JSON(bytes.NewReader(raw), "fixture")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics := map[string]any{}
+	for _, th := range evaluate(agg, fixtureThresholds(), false) {
+		m, ok := metrics[th.Metric].(map[string]any)
+		if !ok {
+			m = map[string]any{"thresholds": map[string]any{}}
+			metrics[th.Metric] = m
+		}
+		m["thresholds"].(map[string]any)[th.Expr] = map[string]any{"ok": th.OK}
+	}
+	return map[string]any{"metrics": metrics}
+}
+
+// statusOf is the manifest status eidsim load records for a k6 summary.
+func statusOf(sum map[string]any) string {
+	for _, m := range sum["metrics"].(map[string]any) {
+		for _, v := range m.(map[string]any)["thresholds"].(map[string]any) {
+			if !v.(map[string]any)["ok"].(bool) {
+				return results.StatusThresholdsFailed
+			}
+		}
+	}
+	return results.StatusPassed
 }
 
 func TestWriteFixtures(t *testing.T) {
@@ -170,19 +211,23 @@ func TestWriteFixtures(t *testing.T) {
 		return d
 	}
 	// A recovery storm that the service did not hold: latency grows, iterations drop.
-	before := synthLoad{seed: 1, seconds: 60, rate: 12, baseMS: 40, growth: 30, dropFrom: 45, failOTP: 0.8}
+	before := synthLoad{seed: 1, seconds: 60, rate: 12, baseMS: 40, growth: 35, dropFrom: 45, failOTP: 0.8, rampSecs: 20}
 	d := mk("load-before")
-	writeJSON(t, filepath.Join(d, results.ManifestFile), fixtureManifest("20261122T210000Z-recovery-storm-aaaaaa", "load", results.StatusThresholdsFailed, 1,
+	raw := before.raw()
+	sum := k6Summary(t, raw)
+	writeJSON(t, filepath.Join(d, results.ManifestFile), fixtureManifest("20261122T210000Z-recovery-storm-aaaaaa", "load", statusOf(sum), 1,
 		map[string]any{"rate": 12.0, "duration": "1m0s", "vus": 400, "otp_wait": "20s"}))
-	os.WriteFile(filepath.Join(d, results.RawFile), gz(before.raw()), 0o644)
-	writeJSON(t, filepath.Join(d, results.SummaryFile), k6Summary(true))
+	os.WriteFile(filepath.Join(d, results.RawFile), gz(raw), 0o644)
+	writeJSON(t, filepath.Join(d, results.SummaryFile), sum)
 	// The same storm after a change (a faster hasher, SIMs cleaned up): it holds.
-	after := synthLoad{seed: 2, seconds: 60, rate: 12, baseMS: 20, growth: 2, dropFrom: 1000, failOTP: 0.3}
+	after := synthLoad{seed: 2, seconds: 60, rate: 12, baseMS: 20, growth: 2, dropFrom: 1000, failOTP: 0.3, rampSecs: 20}
 	d = mk("load-after")
-	writeJSON(t, filepath.Join(d, results.ManifestFile), fixtureManifest("20261122T211000Z-recovery-storm-bbbbbb", "load", results.StatusPassed, 1,
+	raw = after.raw()
+	sum = k6Summary(t, raw)
+	writeJSON(t, filepath.Join(d, results.ManifestFile), fixtureManifest("20261122T211000Z-recovery-storm-bbbbbb", "load", statusOf(sum), 1,
 		map[string]any{"rate": 12.0, "duration": "1m0s", "vus": 400, "otp_wait": "20s"}))
-	os.WriteFile(filepath.Join(d, results.RawFile), gz(after.raw()), 0o644)
-	writeJSON(t, filepath.Join(d, results.SummaryFile), k6Summary(false))
+	os.WriteFile(filepath.Join(d, results.RawFile), gz(raw), 0o644)
+	writeJSON(t, filepath.Join(d, results.SummaryFile), sum)
 	// An interrupted run: the manifest still says running and k6 wrote nothing.
 	d = mk("load-interrupted")
 	m := fixtureManifest("20261122T212000Z-recovery-storm-cccccc", "load", results.StatusRunning, 3, map[string]any{"rate": 50.0})
@@ -207,25 +252,41 @@ func TestWriteFixtures(t *testing.T) {
 	writeJSON(t, filepath.Join(d, results.ManifestFile), fm)
 	sd := filepath.Join(d, "steps", "step04-rate-25")
 	os.MkdirAll(sd, 0o755)
-	st := synthLoad{seed: 5, seconds: 20, rate: 25, baseMS: 30, growth: 3, dropFrom: 1000, failOTP: 0.5}
-	sm := fixtureManifest("step04-rate-25", "find-max-step", results.StatusPassed, 4, map[string]any{"rate": 25.0})
+	st := synthLoad{seed: 5, seconds: 20, rate: 25, baseMS: 30, growth: 3, dropFrom: 1000, failOTP: 0.5, rampSecs: 5}
+	raw = st.raw()
+	sum = k6Summary(t, raw)
+	sm := fixtureManifest("step04-rate-25", "find-max-step", statusOf(sum), 4, map[string]any{"rate": 25.0, "duration": "20s"})
 	writeJSON(t, filepath.Join(sd, results.ManifestFile), sm)
-	os.WriteFile(filepath.Join(sd, results.RawFile), gz(st.raw()), 0o644)
-	writeJSON(t, filepath.Join(sd, results.SummaryFile), k6Summary(false))
-	// The merge of two segments: only the merged aggregate.
+	os.WriteFile(filepath.Join(sd, results.RawFile), gz(raw), 0o644)
+	writeJSON(t, filepath.Join(sd, results.SummaryFile), sum)
+	// The merge of two segments: the merged aggregate, and the parts beside it (the manifest
+	// records them elsewhere, as after the results tree moved), each with its manifest, raw
+	// output and k6 summary, as eidsim load --segment i/2 leaves them.
+	var aggs []*results.Aggregate
+	var parts []string
+	for i, seed := range []uint64{8, 9} {
+		name := fmt.Sprintf("merged-seg%dof2", i+1)
+		pd := mk(name)
+		raw := synthLoad{seed: seed, seconds: 10, rate: 6, baseMS: 20, growth: 2, dropFrom: 1000, failOTP: 0.5, rampSecs: 3}.raw()
+		sum := k6Summary(t, raw)
+		pm := fixtureManifest("20261122T214000Z-recovery-storm-"+name, "load", statusOf(sum), 1, map[string]any{"rate": 12.0, "duration": "10s", "vus": 400, "otp_wait": "20s"})
+		pm.Segment = fmt.Sprintf("%d/2", i+1)
+		writeJSON(t, filepath.Join(pd, results.ManifestFile), pm)
+		os.WriteFile(filepath.Join(pd, results.RawFile), gz(raw), 0o644)
+		writeJSON(t, filepath.Join(pd, results.SummaryFile), sum)
+		a, err := results.ReadK6JSON(bytes.NewReader(raw), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Segments = []string{pm.Segment}
+		aggs = append(aggs, a)
+		parts = append(parts, "/elsewhere/results/"+name)
+	}
 	d = mk("merged")
 	mm := fixtureManifest("20261122T214000Z-recovery-storm-merged-eeeeee", "merge", results.StatusMerged, 1, nil)
-	mm.MergedFrom, mm.ExitCode = []string{"/runs/seg1of2", "/runs/seg2of2"}, nil
+	mm.MergedFrom, mm.ExitCode = parts, nil
 	writeJSON(t, filepath.Join(d, results.ManifestFile), mm)
-	a1, err := results.ReadK6JSON(bytes.NewReader(synthLoad{seed: 8, seconds: 10, rate: 6, baseMS: 20, growth: 2, dropFrom: 1000, failOTP: 0.5}.raw()), "seg1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a2, err := results.ReadK6JSON(bytes.NewReader(synthLoad{seed: 9, seconds: 10, rate: 6, baseMS: 20, growth: 2, dropFrom: 1000, failOTP: 0.5}.raw()), "seg2")
-	if err != nil {
-		t.Fatal(err)
-	}
-	merged, err := results.Merge(a1, a2)
+	merged, err := results.Merge(aggs...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,5 +295,5 @@ func TestWriteFixtures(t *testing.T) {
 	}
 	// A directory with no manifest, only a k6 summary.
 	d = mk("no-manifest")
-	writeJSON(t, filepath.Join(d, results.SummaryFile), k6Summary(false))
+	writeJSON(t, filepath.Join(d, results.SummaryFile), k6Summary(t, after.raw()))
 }

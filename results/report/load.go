@@ -26,130 +26,300 @@ type findMaxResult struct {
 	Steps   []load.Step `json:"steps"`
 }
 
-// buildLoad fills r from a load, find-max or merged run directory.
+// loadRun is what a load, find-max or merged run directory says, gathered before the
+// report is written.
+type loadRun struct {
+	m *results.Manifest
+	// dir is the run directory; aggDir the one whose measurements the report describes (the
+	// best step of a search, else dir).
+	dir, aggDir string
+	// opts is the manifest that holds the run's options: the run's own, the best step's,
+	// or a merge's first part's.
+	opts  *results.Manifest
+	rate  float64
+	dur   time.Duration
+	parts *mergeParts
+	fm    *findMaxResult
+}
+
+// buildLoad fills r from a load, find-max or merged run directory: the verdict, at most
+// MaxHeadline headline figures (the others grouped by the question they answer), the
+// thresholds, the plots over time, latency by step and how the flows ended.
 func buildLoad(r *Report, dir string, m *results.Manifest) error {
-	rate := math.NaN()
-	if m != nil {
-		if v, ok := m.Options["rate"].(float64); ok {
-			rate = v
-		}
-	}
-	aggDir := dir
+	lr := &loadRun{m: m, dir: dir, aggDir: dir, opts: m, rate: math.NaN()}
 	if m != nil && m.Kind == "find-max" {
 		fm, best := findMaxSection(r, dir, m)
-		if fm != nil && best != "" {
-			aggDir = best
-			r.Sections = append(r.Sections, Section{Title: "Detail of the best passing step",
-				Text: []string{"The sections below describe the highest passing step of the search (" + filepath.Base(best) + ")."}})
-			if fm.Best != nil {
-				rate = fm.Best.Rate
-			}
-		} else {
+		lr.fm = fm
+		if fm == nil {
+			r.Verdict = &Verdict{State: VerdictUnknown, Text: "NO VERDICT: the search recorded no step"}
 			return nil
 		}
+		if best == "" {
+			r.Verdict = findMaxVerdict(fm, 0)
+			return nil
+		}
+		lr.aggDir = best
+		lr.opts, _ = results.ReadManifest(best)
+		r.Sections = append(r.Sections, Section{Title: "Detail of the best passing step",
+			Text: []string{"The sections below describe the highest passing step of the search (" + filepath.Base(best) + ")."}})
 	}
-	agg, err := loadAggregate(aggDir)
+	if m != nil && m.Kind == "merge" {
+		lr.parts = readParts(r, dir, m)
+		lr.opts = lr.parts.manifest
+	}
+	if lr.opts != nil {
+		if v, ok := lr.opts.Options["rate"].(float64); ok {
+			lr.rate = v
+		}
+		if ds, ok := lr.opts.Options["duration"].(string); ok {
+			if d, err := time.ParseDuration(ds); err == nil && d > 0 {
+				lr.dur = d
+			}
+		}
+	}
+	if lr.fm != nil && lr.fm.Best != nil {
+		lr.rate = lr.fm.Best.Rate
+	}
+	agg, err := loadAggregate(lr.aggDir)
 	if err != nil {
 		r.Missing = append(r.Missing, fmt.Sprintf("%s and %s: %v — no k6 measurements, so there are no latency, throughput or outcome figures (the run ended before k6 wrote any output)",
 			results.AggregateFile, results.RawFile, err))
+		if lr.fm != nil {
+			r.Verdict = findMaxVerdict(lr.fm, lr.dur)
+		} else {
+			r.Verdict = loadVerdict(m, lr.rate, lr.dur, nil, false, "k6 wrote no measurements")
+		}
 		return nil
 	}
-	t := agg.Totals()
-	secs := agg.Duration().Seconds()
-	if (m == nil || m.Kind != "find-max") && !math.IsNaN(rate) {
-		f := fig("rate", "Peak arrival rate asked for", rate, "/s", 0)
-		switch {
-		case m == nil:
-		case m.Status == results.StatusPassed:
-			f.Note = "held: every threshold passed"
-		case m.Status == results.StatusThresholdsFailed:
-			f.Note = "not held: thresholds failed"
+	ts, thr := lr.thresholds(r, agg)
+	switch {
+	case lr.fm != nil:
+		r.Verdict = findMaxVerdict(lr.fm, lr.dur)
+	case m != nil && m.Segment != "" && m.Kind != "merge":
+		// One k6 instance of a split run: its own share of the rate, judged alone.
+		judge := "k6 execution segment " + m.Segment + " of a split run, judged alone; merge the parts (eidsim report --merge) for the whole run's verdict"
+		if thr.judge != "" {
+			judge = thr.judge + "; " + judge
 		}
-		r.Headline = append(r.Headline, f)
+		r.Verdict = loadVerdict(m, lr.rate, lr.dur, ts, thr.known, judge)
+	default:
+		r.Verdict = loadVerdict(m, lr.rate, lr.dur, ts, thr.known, thr.judge)
 	}
-	// Iterations per second over the configured duration (the tail in which k6 lets the
-	// last iterations finish is not part of it), else over the span of the points.
-	achieved := math.NaN()
-	dm := m
-	if aggDir != dir {
-		// The best step of a search: its own manifest has the step's duration.
-		dm, _ = results.ReadManifest(aggDir)
+	lr.headline(r, agg)
+	r.Sections = append(r.Sections, thr.section)
+	if s, ok := lr.timeSection(r); ok {
+		r.Sections = append(r.Sections, s)
 	}
-	if dm != nil {
-		if ds, ok := dm.Options["duration"].(string); ok {
-			if d, err := time.ParseDuration(ds); err == nil && d > 0 {
-				secs = d.Seconds()
-			}
-		}
-	}
-	if secs > 0 {
-		achieved = t.Iterations / secs
-	}
-	api := agg.APILatency()
-	r.Headline = append(r.Headline,
-		fig("achieved", "Iterations completed, mean over the run", achieved, "/s", +1),
-		fig("p95", "Latency p95, service steps", api.Quantile(0.95), "ms", -1),
-		fig("p99", "Latency p99, service steps", api.Quantile(0.99), "ms", -1),
-		fig("errors", "Failed requests (http_req_failed)", t.Failed.Rate(), "%", -1),
-		fig("dropped", "Dropped iterations", share(t.Dropped, t.Iterations+t.Dropped), "%", -1),
-	)
-	if t.Checks != nil {
-		x := fig("checks", "Checks passed", t.Checks.Rate(), "%", +1)
-		x.Detail = true
-		r.Headline = append(r.Headline, x)
-	}
+	r.Sections = append(r.Sections, latencySection(agg, lr.aggDir))
 	oc := outcomesOf(agg)
-	flows := oc.flows()
-	for _, f := range flows {
-		tot, ok := oc.total(f, "", ""), oc.count(f, "ok", "")
-		if tot > 0 {
-			x := fig("flow_ok:"+f, "Flow "+f+": citizens who got through", ok/tot, "%", +1)
-			x.Note = fmt.Sprintf("of %.0f: %.0f ok, %.0f refused as expected, %.0f failed", tot, ok, oc.count(f, "rejected", ""), oc.count(f, "failed", ""))
-			x.Detail = true
-			r.Headline = append(r.Headline, x)
-		}
-	}
-	if tot := oc.total("recovery", "", ""); tot > 0 {
-		failed := oc.count("recovery", "failed", "")
-		x := fig("recovery_failed", "Recovery failed", failed/tot, "%", -1)
-		var parts []string
-		for _, c := range oc.causes("recovery") {
-			parts = append(parts, fmt.Sprintf("%s %s", c, pct(oc.count("recovery", "failed", c)/tot)))
-		}
-		if len(parts) > 0 {
-			x.Note = "by cause: " + strings.Join(parts, ", ")
-		}
-		r.Headline = append(r.Headline, x)
-		for _, c := range oc.causes("recovery") {
-			x := fig("recovery_failed:"+c, "Recovery failed: "+c, oc.count("recovery", "failed", c)/tot, "%", -1)
-			x.Detail = true
-			r.Headline = append(r.Headline, x)
-		}
-	}
-
-	if aggDir != dir {
-		for i := range r.Headline {
-			if r.Headline[i].Key != "max_rate" && r.Headline[i].Note == "" {
-				r.Headline[i].Note = "at the best step"
-			}
-		}
-	}
-	r.Sections = append(r.Sections, latencySection(agg, aggDir))
-	if m != nil && m.Kind == "merge" {
-		// A merge has the parts' aggregates, not their raw points or k6 summaries.
-		r.Sections = append(r.Sections, Section{Title: "Thresholds and time series",
-			Text: []string{"A merged run holds the merged histograms and counters of its parts (see \"Merged from\"); each part's own report has its k6 threshold verdicts and its plots over time."}})
-	} else {
-		r.Sections = append(r.Sections, thresholdSection(r, aggDir))
-		if s, ok := timeSection(r, aggDir); ok {
-			r.Sections = append(r.Sections, s)
-		}
-	}
-	if len(flows) > 0 {
+	if flows := oc.flows(); len(flows) > 0 {
 		r.Sections = append(r.Sections, outcomeSection(oc, flows))
 		r.Sections = append(r.Sections, segmentSection(oc))
 	}
 	return nil
+}
+
+// thresholdResult is the thresholds section and how its verdicts were reached.
+type thresholdResult struct {
+	section Section
+	known   bool   // the thresholds the run ran with are known
+	judge   string // who judged them, or why they are unknown
+}
+
+// thresholds lists the run's thresholds: k6's verdicts from its end-of-test summary, or,
+// for a merge of segments, each threshold the parts ran with judged from the merged
+// histograms and counters.
+func (lr *loadRun) thresholds(r *Report, agg *results.Aggregate) ([]threshold, thresholdResult) {
+	s := Section{Title: "Thresholds"}
+	if lr.parts != nil {
+		if len(lr.parts.defs) == 0 {
+			s.Text = append(s.Text, "No threshold verdicts: the parts' "+results.SummaryFile+" files, which hold the thresholds they ran with, are not at hand.")
+			return nil, thresholdResult{section: s, judge: "the parts' thresholds are not at hand"}
+		}
+		ts := evaluate(agg, lr.parts.defs, false)
+		judge := fmt.Sprintf("judged from the merged histograms of %d parts", len(lr.parts.dirs))
+		failed, unknown := failedCount(ts)
+		s.Text = append(s.Text, fmt.Sprintf("Each threshold the parts ran with, judged on the merged run: percentiles from the merged latency histograms (never an average of the parts' percentiles), rates and counts from the summed counters. %d of %d failed%s.",
+			failed, len(ts), ifText(unknown > 0, fmt.Sprintf(", %d could not be judged", unknown))))
+		s.Tables = append(s.Tables, thresholdTable(ts, judge))
+		return ts, thresholdResult{section: s, known: true, judge: judge}
+	}
+	defs, err := k6SummaryThresholds(filepath.Join(lr.aggDir, results.SummaryFile))
+	switch {
+	case os.IsNotExist(err):
+		r.Missing = append(r.Missing, results.SummaryFile+": k6 did not reach its end-of-test summary, so the threshold verdicts are unknown")
+		s.Text = append(s.Text, "No threshold verdicts: "+results.SummaryFile+" is missing.")
+		return nil, thresholdResult{section: s, judge: "k6 wrote no end-of-test summary (" + results.SummaryFile + ")"}
+	case err != nil:
+		r.Missing = append(r.Missing, fmt.Sprintf("%s: unreadable (%v)", results.SummaryFile, err))
+		return nil, thresholdResult{section: s, judge: results.SummaryFile + " is unreadable"}
+	}
+	ts := evaluate(agg, defs, true)
+	if len(ts) == 0 {
+		s.Text = append(s.Text, "The scenario set no thresholds.")
+		return nil, thresholdResult{section: s, judge: "the scenario set no thresholds"}
+	}
+	failed, _ := failedCount(ts)
+	s.Text = append(s.Text, fmt.Sprintf("%d of %d thresholds failed (k6's verdicts; the observed values are recomputed from the run's histograms).", failed, len(ts)))
+	s.Tables = append(s.Tables, thresholdTable(ts, "k6's verdicts"))
+	return ts, thresholdResult{section: s, known: true}
+}
+
+// Groups of the figures outside the headline.
+const (
+	groupChecks   = "Checks"
+	groupFlows    = "How each flow ended"
+	groupDefences = "Defences working: refused as intended"
+	groupCauses   = "Failures by cause"
+)
+
+// headline adds the run's figures: at most MaxHeadline in the headline (rate asked for,
+// completed, p95, p99, failed requests, dropped iterations, flows ended as intended), the
+// per-flow and per-cause figures grouped.
+func (lr *loadRun) headline(r *Report, agg *results.Aggregate) {
+	t := agg.Totals()
+	secs := agg.Duration().Seconds()
+	if lr.dur > 0 {
+		// Iterations per second over the configured duration (the tail in which k6 lets the
+		// last iterations finish is not part of it).
+		secs = lr.dur.Seconds()
+	}
+	if lr.fm == nil && !math.IsNaN(lr.rate) {
+		f := fig("rate", "Arrival rate asked for (peak)", lr.rate, "/s", 0)
+		if rp, ok := lr.ramp(); ok {
+			f.Note = rp.Text
+		}
+		r.Headline = append(r.Headline, f)
+	}
+	achieved := math.NaN()
+	if secs > 0 {
+		achieved = t.Iterations / secs
+	}
+	x := fig("achieved", "Iterations completed, mean", achieved, "/s", +1)
+	if secs > 0 {
+		x.Note = fmt.Sprintf("%s in %s", count(t.Iterations), humanDuration(time.Duration(secs*float64(time.Second))))
+	}
+	r.Headline = append(r.Headline, x)
+	api := agg.APILatency()
+	for _, q := range []struct {
+		key string
+		q   float64
+	}{{"p95", 0.95}, {"p99", 0.99}} {
+		f := fig(q.key, "Latency "+q.key+", service steps", api.Quantile(q.q), "ms", -1)
+		f.Text = humanMS(f.Value)
+		f.Note = fmt.Sprintf("of %s requests", thousands(float64(api.Count())))
+		r.Headline = append(r.Headline, f)
+	}
+	var fh, ft float64
+	if t.Failed != nil {
+		fh, ft = float64(t.Failed.Hits), float64(t.Failed.Total)
+	}
+	f := fig("errors", "Failed requests", share(fh, ft), "%", -1)
+	f.Text = shareOf(fh, ft)
+	r.Headline = append(r.Headline, f)
+	f = fig("dropped", "Dropped iterations", share(t.Dropped, t.Iterations+t.Dropped), "%", -1)
+	f.Text = shareOf(t.Dropped, t.Iterations+t.Dropped)
+	if t.Dropped > 0 {
+		f.Note = "k6 had no free virtual user to start them"
+	}
+	r.Headline = append(r.Headline, f)
+
+	oc := outcomesOf(agg)
+	flows := oc.flows()
+	if tot := oc.total("", "", ""); tot > 0 {
+		ok, rej, failed := oc.count("", "ok", ""), oc.count("", "rejected", ""), oc.count("", "failed", "")
+		f := fig("intended", "Flows ended as intended", (ok+rej)/tot, "%", +1)
+		f.Text = shareOf(ok+rej, tot)
+		f.Note = fmt.Sprintf("%s got through, %s refused as intended, %s failed", count(ok), count(rej), count(failed))
+		r.Headline = append(r.Headline, f)
+	}
+	if t.Checks != nil {
+		x := fig("checks", "Checks passed", t.Checks.Rate(), "%", +1)
+		x.Text, x.Detail, x.Group = shareOf(float64(t.Checks.Hits), float64(t.Checks.Total)), true, groupChecks
+		r.Headline = append(r.Headline, x)
+	}
+	for _, fl := range flows {
+		tot, ok, rej, failed := oc.total(fl, "", ""), oc.count(fl, "ok", ""), oc.count(fl, "rejected", ""), oc.count(fl, "failed", "")
+		if tot == 0 {
+			continue
+		}
+		if ok == 0 && rej > 0 {
+			// A flow the contract says must be refused (a wrong password): refusals are the
+			// service's defences working.
+			x := fig("flow_refused:"+fl, "Flow "+fl+": refused as intended", rej/tot, "%", +1)
+			x.Text, x.Detail, x.Group = shareOf(rej, tot), true, groupDefences
+			if failed > 0 {
+				x.Note = fmt.Sprintf("%s not refused as the contract says", count(failed))
+			}
+			r.Headline = append(r.Headline, x)
+			continue
+		}
+		x := fig("flow_ok:"+fl, "Flow "+fl+": got through", ok/tot, "%", +1)
+		x.Text, x.Detail, x.Group = shareOf(ok, tot), true, groupFlows
+		x.Note = fmt.Sprintf("%s refused as intended, %s failed", count(rej), count(failed))
+		r.Headline = append(r.Headline, x)
+		if rej > 0 {
+			y := fig("flow_refused:"+fl, "Flow "+fl+": refused as intended", rej/tot, "%", 0)
+			y.Text, y.Detail, y.Group = shareOf(rej, tot), true, groupDefences
+			y.Note = "by cause: " + causeList(oc, fl, "rejected", tot)
+			r.Headline = append(r.Headline, y)
+		}
+	}
+	for _, fl := range flows {
+		tot, failed := oc.total(fl, "", ""), oc.count(fl, "failed", "")
+		if tot == 0 || failed == 0 {
+			continue
+		}
+		x := fig(fl+"_failed", label(fl)+" failed", failed/tot, "%", -1)
+		x.Text, x.Group = shareOf(failed, tot), groupCauses
+		x.Note = "the causes follow"
+		r.Headline = append(r.Headline, x)
+		for _, c := range oc.values("cause", fl, "failed") {
+			n := oc.count(fl, "failed", c)
+			y := fig(fl+"_failed:"+c, label(fl)+" failed: "+c, n/tot, "%", -1)
+			y.Text, y.Detail, y.Group = shareOf(n, tot), true, groupCauses
+			r.Headline = append(r.Headline, y)
+		}
+	}
+	if lr.aggDir != lr.dir {
+		for i := range r.Headline {
+			switch {
+			case r.Headline[i].Key == "max_rate":
+			case r.Headline[i].Note == "":
+				r.Headline[i].Note = "at the best step"
+			default:
+				r.Headline[i].Note += "; at the best step"
+			}
+		}
+	}
+}
+
+// causeList writes the causes of flow's outcomes ending in result, each with its count and
+// share of the flow's total: "no_handset 21.8 % (144 of 660), …".
+func causeList(oc outcomes, flow, result string, tot float64) string {
+	var parts []string
+	for _, c := range oc.values("cause", flow, result) {
+		parts = append(parts, c+" "+shareOf(oc.count(flow, result, c), tot))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ramp is the arrival-rate schedule the run asked k6 for, when its scenario's shape is known.
+func (lr *loadRun) ramp() (ramp, bool) {
+	scenario, segment, step := "", "", false
+	if lr.m != nil {
+		scenario, segment = lr.m.Scenario, lr.m.Segment
+	}
+	if lr.opts != nil {
+		step = lr.opts.Kind == "find-max-step"
+		if lr.parts == nil && lr.opts.Segment != "" {
+			segment = lr.opts.Segment
+		}
+	}
+	if lr.parts != nil {
+		segment = "" // the merge asks for the whole rate
+	}
+	return configuredRamp(scenario, lr.rate, lr.dur, step, segment)
 }
 
 // loadAggregate reads a run's aggregate without writing one: from aggregate.json, else by
@@ -193,7 +363,7 @@ func findMaxSection(r *Report, dir string, m *results.Manifest) (*findMaxResult,
 	x := fig("max_rate", "Highest sustainable rate", math.NaN(), "/s", +1)
 	if fm.Best != nil {
 		x = fig("max_rate", "Highest sustainable rate", fm.MaxRate, "/s", +1)
-		x.Note = fmt.Sprintf("p95 %.1f ms, p99 %.1f ms, failed %s, dropped %.0f", fm.Best.P95, fm.Best.P99, pct(fm.Best.ErrorRate), fm.Best.Dropped)
+		x.Note = fmt.Sprintf("p95 %s, p99 %s, %s of requests failed, %s dropped", humanMS(fm.Best.P95), humanMS(fm.Best.P99), pct(fm.Best.ErrorRate), count(fm.Best.Dropped))
 	} else {
 		x.Text, x.Note = "none", "no rate tried passed the thresholds"
 	}
@@ -226,7 +396,10 @@ func findMaxSection(r *Report, dir string, m *results.Manifest) (*findMaxResult,
 		}
 		return out
 	}
-	if len(rates) > 0 {
+	if len(rates) < 2 {
+		s.Text = append(s.Text, "One step is not a curve: the table above is the whole search.")
+	}
+	if len(rates) >= 2 {
 		xs := pick(rates)
 		if svg, err := linePlot(axes{Title: "Throughput against arrival rate", X: "arrival rate asked for (iterations/s)", Y: "iterations/s", YMin0: true},
 			[]series{{Name: "completed", X: xs, Y: pick(ach)}, {Name: "asked for", X: xs, Y: xs, Dashed: true}}); err == nil {
@@ -288,100 +461,4 @@ func latencySection(agg *results.Aggregate, dir string) Section {
 		s.Text = append(s.Text, "Steps marked \"simulated world\" are the virtual handsets' inbox polls, not the service: they are left out of \"all service steps\".")
 	}
 	return s
-}
-
-// thresholdSection lists k6's threshold verdicts from its end-of-test summary.
-func thresholdSection(r *Report, dir string) Section {
-	s := Section{Title: "Thresholds"}
-	b, err := os.ReadFile(filepath.Join(dir, results.SummaryFile))
-	if err != nil {
-		r.Missing = append(r.Missing, results.SummaryFile+": k6 did not reach its end-of-test summary, so the threshold verdicts are unknown")
-		s.Text = append(s.Text, "No threshold verdicts: "+results.SummaryFile+" is missing.")
-		return s
-	}
-	var sum struct {
-		Metrics map[string]struct {
-			Thresholds map[string]struct {
-				OK bool `json:"ok"`
-			} `json:"thresholds"`
-		} `json:"metrics"`
-	}
-	if err := json.Unmarshal(b, &sum); err != nil {
-		r.Missing = append(r.Missing, fmt.Sprintf("%s: unreadable (%v)", results.SummaryFile, err))
-		return s
-	}
-	tb := Table{Caption: "k6 thresholds", Header: []string{"metric", "threshold", "verdict"}}
-	names := make([]string, 0, len(sum.Metrics))
-	for n := range sum.Metrics {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	failed := 0
-	for _, n := range names {
-		th := sum.Metrics[n].Thresholds
-		exprs := make([]string, 0, len(th))
-		for e := range th {
-			exprs = append(exprs, e)
-		}
-		sort.Strings(exprs)
-		for _, e := range exprs {
-			v := "ok"
-			if !th[e].OK {
-				v, failed = "FAILED", failed+1
-			}
-			tb.Rows = append(tb.Rows, []string{n, e, v})
-		}
-	}
-	if len(tb.Rows) == 0 {
-		s.Text = append(s.Text, "The scenario set no thresholds.")
-		return s
-	}
-	s.Text = append(s.Text, fmt.Sprintf("%d of %d thresholds failed.", failed, len(tb.Rows)))
-	s.Tables = append(s.Tables, tb)
-	return s
-}
-
-// timeSection draws latency percentiles and throughput over the run.
-func timeSection(r *Report, dir string) (Section, bool) {
-	raw := filepath.Join(dir, results.RawFile)
-	if !exists(raw) {
-		r.Missing = append(r.Missing, results.RawFile+": k6's raw output is absent, so nothing can be drawn over time")
-		return Section{}, false
-	}
-	ts, err := ReadTimeSeriesFile(raw)
-	if err != nil {
-		r.Missing = append(r.Missing, fmt.Sprintf("%s: unreadable (%v), so nothing can be drawn over time", results.RawFile, err))
-		return Section{}, false
-	}
-	if len(ts.Windows) == 0 {
-		return Section{}, false
-	}
-	n := len(ts.Windows)
-	x, p50, p95, p99 := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
-	offered, done, dropped := make([]float64, n), make([]float64, n), make([]float64, n)
-	var lx []float64 // the windows with requests: the latency plot skips the others
-	p50, p95, p99 = p50[:0], p95[:0], p99[:0]
-	for i, w := range ts.Windows {
-		x[i] = (w.Start + w.Width/2).Seconds()
-		if w.Timed > 0 {
-			lx = append(lx, x[i])
-			p50, p95, p99 = append(p50, w.P50), append(p95, w.P95), append(p99, w.P99)
-		}
-		offered[i], done[i], dropped[i] = w.Offered, w.Iterations, w.Dropped
-	}
-	s := Section{Title: "Over time"}
-	width := ts.Windows[0].Width
-	r.keepCurve("Latency p95 over time", axes{Title: "Latency p95 over time", X: "seconds since the first request", Y: "ms", YMin0: true}, series{X: lx, Y: p95})
-	r.keepCurve("Iterations completed over time", axes{Title: "Iterations completed over time", X: "seconds since the first request", Y: "iterations/s", YMin0: true}, series{X: x, Y: done})
-	if svg, err := linePlot(axes{Title: "Latency percentiles over time", X: "seconds since the first request", Y: "ms", YMin0: true},
-		[]series{{Name: "p50", X: lx, Y: p50}, {Name: "p95", X: lx, Y: p95}, {Name: "p99", X: lx, Y: p99}}); err == nil {
-		s.Plots = append(s.Plots, Plot{Name: "latency-over-time", Title: "Latency percentiles over time", SVG: svg,
-			Caption: fmt.Sprintf("http_req_duration of the service's steps in %s windows (wide enough for about %d requests each; windows without a request are left out). A p99 that climbs while the arrival rate is flat is a queue building up.", width, minPerWindow)})
-	}
-	if svg, err := linePlot(axes{Title: "Throughput against arrival rate", X: "seconds since the first request", Y: "iterations/s", YMin0: true},
-		[]series{{Name: "asked for (completed + dropped)", X: x, Y: offered, Dashed: true}, {Name: "completed", X: x, Y: done}, {Name: "dropped", X: x, Y: dropped}}); err == nil {
-		s.Plots = append(s.Plots, Plot{Name: "throughput-over-time", Title: "Throughput against arrival rate", SVG: svg,
-			Caption: "Iterations completed against iterations asked for by the arrival-rate executor. Dropped iterations mean k6 had no free virtual user: the service was too slow for the rate, or the VU budget too small."})
-	}
-	return s, true
 }

@@ -14,16 +14,29 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
 	p("# %s\n\n", mdText(r.Title))
+	if r.Verdict != nil {
+		p("**%s**\n\n", mdText(r.Verdict.Text))
+	}
 	for _, warn := range r.Warnings {
 		p("> **Warning.** %s\n\n", mdText(warn))
 	}
-	if len(r.Headline) > 0 {
-		p("## Headline\n\n")
-		rows := make([][]string, len(r.Headline))
-		for i, f := range r.Headline {
+	figTable := func(fs []Figure) {
+		rows := make([][]string, len(fs))
+		for i, f := range fs {
 			rows[i] = []string{f.Label, f.Text, f.Note}
 		}
 		mdTable(bw, Table{Header: []string{"figure", "value", "note"}, Rows: rows, Numeric: map[int]bool{1: true}})
+	}
+	if top := r.Top(); len(top) > 0 {
+		p("## Headline\n\n")
+		figTable(top)
+	}
+	if groups := r.Groups(); len(groups) > 0 {
+		p("## Figures by question\n\n")
+		for _, g := range groups {
+			p("### %s\n\n", mdText(g.Title))
+			figTable(g.Figures)
+		}
 	}
 	if len(r.Missing) > 0 {
 		p("## Missing from this run\n\n")

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Report is what a run directory says, in the order a reader wants it: the headline figures
@@ -17,10 +18,15 @@ type Report struct {
 	RunID string
 	// Status is the manifest's status; "running" means the run never finished.
 	Status string
+	// Verdict is the one line that answers the run's question, shown first: whether a load
+	// held, the rate a search found sustainable, whether a campaign met its targets.
+	Verdict *Verdict
 	// Warnings are statements the reader must see before the figures (an interrupted run,
 	// failed thresholds).
 	Warnings []string
-	// Headline is the figures that answer the run's question.
+	// Headline is every figure of the run (Compare matches them by Key). Those without a
+	// Group — at most MaxHeadline — are the headline; the others are shown grouped by the
+	// question they answer.
 	Headline []Figure
 	// Provenance is what was run, on what, with which settings: label → value.
 	Provenance []KV
@@ -47,6 +53,80 @@ func (r *Report) keepCurve(name string, a axes, s series) {
 	r.curves[name] = curve{axes: a, s: s}
 }
 
+// MaxHeadline is the most figures a report shows as its headline.
+const MaxHeadline = 8
+
+// Verdict states whether a run did what it was asked. State is one of the Verdict*
+// constants; Text is the whole line, starting with the state in words.
+type Verdict struct {
+	State string
+	Text  string
+}
+
+// Head is the verdict up to its first colon ("HELD 12 iterations/s for 1 min"), drawn bold;
+// Rest is the remainder (": p95 …"), so Head+Rest is Text.
+func (v Verdict) Head() string {
+	if i := strings.Index(v.Text, ": "); i >= 0 {
+		return v.Text[:i]
+	}
+	return v.Text
+}
+
+// Rest is what follows Head.
+func (v Verdict) Rest() string { return strings.TrimPrefix(v.Text, v.Head()) }
+
+// Verdict states.
+const (
+	VerdictHeld    = "held"     // a load run whose thresholds all held; a campaign that met every target
+	VerdictNotHeld = "not-held" // a threshold failed; a target missed
+	VerdictUnknown = "unknown"  // the run did not finish, or its verdict could not be read
+)
+
+// overflowGroup holds the figures without a Group beyond the first MaxHeadline.
+const overflowGroup = "More figures"
+
+// Top returns the headline figures: the first MaxHeadline without a Group, in order.
+func (r *Report) Top() []Figure {
+	var out []Figure
+	for _, f := range r.Headline {
+		if f.Group == "" && len(out) < MaxHeadline {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// FigureGroup is the figures that answer one question.
+type FigureGroup struct {
+	Title   string
+	Figures []Figure
+}
+
+// Groups returns the figures outside the headline, grouped in the order their groups first
+// appear.
+func (r *Report) Groups() []FigureGroup {
+	var out []FigureGroup
+	at := map[string]int{}
+	top := 0
+	for _, f := range r.Headline {
+		g := f.Group
+		if g == "" {
+			if top++; top <= MaxHeadline {
+				continue
+			}
+			g = overflowGroup
+		}
+		i, ok := at[g]
+		if !ok {
+			i = len(out)
+			at[g] = i
+			out = append(out, FigureGroup{Title: g})
+		}
+		out[i].Figures = append(out[i].Figures, f)
+	}
+	return out
+}
+
 // KV is one labelled value.
 type KV struct{ Key, Value string }
 
@@ -66,6 +146,9 @@ type Figure struct {
 	// Detail marks a figure that breaks down another (one flow, one cause, one segment):
 	// a summary of several runs (the demo) leaves it out.
 	Detail bool
+	// Group names the question the figure answers ("Failures by cause", "Flows", …) when it
+	// is not a headline figure; "" puts it in the headline.
+	Group string
 }
 
 // Section is a titled group of paragraphs, tables and plots.
@@ -124,7 +207,14 @@ func pct(v float64) string {
 	if math.IsNaN(v) {
 		return "–"
 	}
-	return fmt.Sprintf("%.2f%%", 100*v)
+	p := 100 * v
+	switch {
+	case p == 0 || p == 100:
+		return fmt.Sprintf("%.0f %%", p)
+	case math.Abs(p) < 0.1:
+		return fmt.Sprintf("%.2g %%", p)
+	}
+	return fmt.Sprintf("%.1f %%", p)
 }
 
 // fig returns a Figure whose Text is the value and unit.

@@ -72,16 +72,35 @@ func (oc outcomes) values(tag, flow, result string) []string {
 	return out
 }
 
+// outcomeWords names an outcome of eidsim_outcomes for the reader.
+func outcomeWords(o string) string {
+	switch o {
+	case "ok":
+		return "got through"
+	case "rejected":
+		return "refused as intended"
+	}
+	return o
+}
+
+// cell writes a share of a table row with its count: "61.5 % (104)".
+func cell(n, tot float64) string {
+	if tot == 0 {
+		return "–"
+	}
+	return pct(n/tot) + " (" + count(n) + ")"
+}
+
 func outcomeSection(oc outcomes, flows []string) Section {
 	s := Section{Title: "How the flows ended",
-		Text: []string{"\"rejected\" is an expected refusal (a wrong password, a SIM not in the citizen's name at the counter); \"failed\" is a citizen who did not get through, with the cause the virtual user observed."}}
-	tb := Table{Caption: "outcomes by flow and cause", Header: []string{"flow", "outcome", "cause", "count", "share of flow"}, Numeric: map[int]bool{3: true, 4: true}}
+		Text: []string{"\"refused as intended\" is the service's defences working: an expected refusal the contract lists (a wrong password, a SIM not in the citizen's name at the counter). \"failed\" is a citizen who did not get through, with the cause the virtual user observed."}}
+	tb := Table{Caption: "outcomes by flow and cause", Header: []string{"flow", "outcome", "cause", "share of flow"}, Numeric: map[int]bool{3: true}}
 	for _, f := range flows {
 		tot := oc.total(f, "", "")
 		for _, res := range oc.values("outcome", f, "") {
 			for _, c := range oc.values("cause", f, res) {
 				n := oc.count(f, res, c)
-				tb.Rows = append(tb.Rows, []string{f, res, c, num(n), pct(n / tot)})
+				tb.Rows = append(tb.Rows, []string{f, outcomeWords(res), c, shareOf(n, tot)})
 			}
 		}
 	}
@@ -103,7 +122,7 @@ func segmentSection(oc outcomes) Section {
 		if len(segs) == 0 {
 			continue
 		}
-		tb := Table{Caption: "flows by " + dim.Label, Header: append([]string{dim.Label, "flows", "ok", "rejected", "failed"}, causes...), Numeric: map[int]bool{}}
+		tb := Table{Caption: "flows by " + dim.Label + " (share of the segment's flows, with the count)", Header: append([]string{dim.Label, "flows", "got through", "refused as intended", "failed"}, causes...), Numeric: map[int]bool{}}
 		for i := 1; i < len(tb.Header); i++ {
 			tb.Numeric[i] = true
 		}
@@ -129,9 +148,9 @@ func segmentSection(oc outcomes) Section {
 					byCause[o.tags["cause"]] += o.count
 				}
 			}
-			row := []string{seg, num(tot), pct(ok / tot), pct(rej / tot), pct(failed / tot)}
+			row := []string{seg, num(tot), cell(ok, tot), cell(rej, tot), cell(failed, tot)}
 			for i, c := range causes {
-				row = append(row, pct(byCause[c]/tot))
+				row = append(row, cell(byCause[c], tot))
 				layers[i].Values[k] = 100 * byCause[c] / tot
 			}
 			tb.Rows = append(tb.Rows, row)

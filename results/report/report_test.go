@@ -90,7 +90,9 @@ func TestHeadlineFigures(t *testing.T) {
 	}
 	assert.Greater(t, got["dropped"].Value, 0.0, "the fixture drops iterations from second 45")
 	assert.Greater(t, got["p99"].Value, got["p95"].Value)
-	assert.Equal(t, "not held: thresholds failed", got["rate"].Note)
+	assert.Equal(t, "0 → 12 /s over 20 s, then held for 40 s", got["rate"].Note, "the configured ramp is named beside the rate asked for")
+	require.NotNil(t, r.Verdict)
+	assert.Equal(t, VerdictNotHeld, r.Verdict.State)
 	causes := got["recovery_failed:otp_to_other_phone"].Value + got["recovery_failed:no_handset"].Value +
 		got["recovery_failed:no_coverage"].Value + got["recovery_failed:gave_up_waiting"].Value
 	assert.InDelta(t, got["recovery_failed"].Value, causes, 1e-9, "the causes add up to the failures")

@@ -178,9 +178,24 @@ func absorb(r, sub *Report, prefix string, detail bool) {
 	if prefix != "" {
 		lp, kp, np = prefix+": ", prefix+"/", slug(prefix)+"-"
 	}
+	if v := sub.Verdict; v != nil && !detail {
+		text := lp + v.Text
+		switch {
+		case r.Verdict == nil:
+			r.Verdict = &Verdict{State: v.State, Text: text}
+		default:
+			r.Verdict.Text += "; " + text
+			if v.State != VerdictHeld && r.Verdict.State == VerdictHeld {
+				r.Verdict.State = v.State
+			}
+		}
+	}
 	for _, f := range sub.Headline {
 		f.Key, f.Label = kp+f.Key, lp+f.Label
 		f.Detail = f.Detail || detail
+		if detail && f.Group == "" {
+			f.Group = label(prefix)
+		}
 		r.Headline = append(r.Headline, f)
 	}
 	for _, m := range sub.Missing {
@@ -274,12 +289,55 @@ func deadlineSection(r *Report, s *simSummary) Section {
 	}
 	for _, k := range sortedKeys(s.End) {
 		b := s.End[k]
-		r.Headline = append(r.Headline, Figure{Key: "end:" + k, Label: label(k) + " at the end", Value: b.Mean, Text: thousands(b.Mean), Note: b.ci(), Better: +1, Detail: k != "activated"})
+		r.Headline = append(r.Headline, Figure{Key: "end:" + k, Label: label(k) + " at the end", Value: b.Mean, Text: thousands(b.Mean), Note: b.ci(), Better: +1,
+			Detail: k != "activated", Group: ifText(k != "activated", "State at the end")})
 	}
+	r.Verdict = simVerdict(s)
 	if len(tb.Rows) > 0 {
 		sec.Tables = append(sec.Tables, tb)
 	}
 	return sec
+}
+
+// simVerdict states, for each deadline, whether the campaign met its target and when, or
+// by how much it fell short.
+func simVerdict(s *simSummary) *Verdict {
+	if len(s.Deadlines) == 0 {
+		return &Verdict{State: VerdictUnknown, Text: "NO TARGET: the campaign sets no deadline to judge it by"}
+	}
+	v := &Verdict{State: VerdictHeld}
+	var parts []string
+	met := 0
+	for _, d := range s.Deadlines {
+		reps := ""
+		if s.Replicas > 0 {
+			reps = fmt.Sprintf("; met in %s of %d replicas", pct(d.MetShare), s.Replicas)
+		}
+		if d.Shortfall.Mean <= 0 {
+			met++
+			when := ""
+			if d.ReachedDate != "" && d.ReachedDay.N > 0 {
+				when = fmt.Sprintf(", reached on %s (day %.0f)", d.ReachedDate, d.ReachedDay.Mean)
+			}
+			parts = append(parts, fmt.Sprintf("%s MET — %s %s by %s%s%s", d.Name, thousands(d.Target), d.Metric, d.Date, when, reps))
+			continue
+		}
+		v.State = VerdictNotHeld
+		short := thousands(d.Shortfall.Mean)
+		if d.Target > 0 {
+			short += " (" + pct(d.Shortfall.Mean/d.Target) + " of the target)"
+		}
+		parts = append(parts, fmt.Sprintf("%s NOT MET — %s of %s %s by %s, short by %s%s", d.Name, thousands(d.AtDeadline.Mean), thousands(d.Target), d.Metric, d.Date, short, reps))
+	}
+	head := "TARGETS MET"
+	if met < len(s.Deadlines) {
+		head = fmt.Sprintf("TARGETS NOT MET (%d of %d met)", met, len(s.Deadlines))
+	}
+	if len(s.Deadlines) == 1 {
+		head = "TARGET"
+	}
+	v.Text = head + ": " + strings.Join(parts, "; ")
+	return v
 }
 
 func bandTable(caption, what string, m map[string]band) Table {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // capacityResult is capacity.json: a search of the fewest kits (or lowest SMS rate) that
@@ -52,6 +53,15 @@ func capacitySection(r *Report, dir string) bool {
 		f.Note = "demand, not " + c.Lever + ", limits this deadline; " + f.Note
 	}
 	r.Headline = append(r.Headline, f)
+	goal := fmt.Sprintf("%q (%s %s by %s)", c.Deadline, thousands(c.Target), c.Metric, c.Date)
+	switch {
+	case c.Found && !c.Binds:
+		r.Verdict = &Verdict{State: VerdictHeld, Text: fmt.Sprintf("%s DOES NOT LIMIT %s: every probe down to %s met it", strings.ToUpper(c.Lever), goal, num(c.Answer))}
+	case c.Found:
+		r.Verdict = &Verdict{State: VerdictHeld, Text: fmt.Sprintf("CAPACITY NEEDED: %s %s are the fewest that meet %s; the campaign has %s", num(c.Answer), c.Lever, goal, num(c.Current))}
+	default:
+		r.Verdict = &Verdict{State: VerdictNotHeld, Text: fmt.Sprintf("NOT REACHABLE BY %s: no value within the search bound meets %s; demand limits it", strings.ToUpper(c.Lever), goal)}
+	}
 	s := Section{Title: "Capacity search: " + c.Lever}
 	if c.Rule != "" {
 		s.Text = append(s.Text, c.Rule)

@@ -214,7 +214,7 @@ func dailySections(r *Report, d *daily, sum *simSummary) []Section {
 		{"logins", "peak_logins", "Logins on the busiest day"},
 	} {
 		if v, on, ok := d.peak(c.col); ok {
-			r.Headline = append(r.Headline, Figure{Key: c.key, Label: c.label, Value: v, Text: thousands(v), Note: "on " + on, Detail: c.key == "peak_logins"})
+			r.Headline = append(r.Headline, Figure{Key: c.key, Label: c.label, Value: v, Text: thousands(v), Note: "on " + on, Detail: c.key == "peak_logins", Group: "Capacity used on the busiest day"})
 			capTable.Rows = append(capTable.Rows, []string{c.label, thousands(v), on})
 		}
 	}

@@ -66,7 +66,7 @@ func funnelSection(r *Report, dir string) (Section, bool) {
 				what = "all citizens"
 			}
 			r.Headline = append(r.Headline, Figure{Key: "active:" + sg.dim + "=" + sg.val, Label: "Active at the end: " + what,
-				Value: active, Text: pct(active), Better: +1, Detail: sg.dim != "all"})
+				Value: active, Text: pct(active), Better: +1, Detail: sg.dim != "all", Group: ifText(sg.dim != "all", "Active at the end, by segment")})
 		}
 	}
 	s.Tables = append(s.Tables, tb)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -58,6 +59,10 @@ type Window struct {
 	// mean nothing).
 	Timed uint64
 	VUs   float64
+	// Partial marks the last window when it covers less than the others: fewer seconds,
+	// or the tail in which only the last iterations finished (under a quarter of the
+	// median window's requests). Its percentiles stand on too few requests to plot.
+	Partial bool
 }
 
 // TimeSeries is a load run's metrics over time.
@@ -69,11 +74,20 @@ type TimeSeries struct {
 // ReadTimeSeries reads k6's JSON output (gzip or plain) into at most maxWindows windows.
 // name is used in error messages, which give the line.
 func ReadTimeSeries(r io.Reader, name string) (*TimeSeries, error) {
+	start, secs, err := readSeconds(r, name)
+	if err != nil {
+		return nil, err
+	}
+	return windows(start, secs), nil
+}
+
+// readSeconds reads k6's JSON output into one bucket per second from start.
+func readSeconds(r io.Reader, name string) (time.Time, []*second, error) {
 	br := bufio.NewReaderSize(r, 256<<10)
 	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return time.Time{}, nil, fmt.Errorf("%s: %w", name, err)
 		}
 		defer zr.Close()
 		br = bufio.NewReaderSize(zr, 256<<10)
@@ -126,7 +140,7 @@ func ReadTimeSeries(r io.Reader, name string) (*TimeSeries, error) {
 		}
 		var p point
 		if err := json.Unmarshal(b, &p); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+			return time.Time{}, nil, fmt.Errorf("%s:%d: %w", name, line, err)
 		}
 		if p.Type != "Point" || p.Data.Time.IsZero() {
 			continue
@@ -154,11 +168,16 @@ func ReadTimeSeries(r io.Reader, name string) (*TimeSeries, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
+		return time.Time{}, nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
 	}
+	return start, secs, nil
+}
+
+// windows groups seconds into at most maxWindows windows.
+func windows(start time.Time, secs []*second) *TimeSeries {
 	ts := &TimeSeries{Start: start}
 	if len(secs) == 0 {
-		return ts, nil
+		return ts
 	}
 	// Windows wide enough for at most maxWindows points and, on average, minPerWindow
 	// requests, so that a window's p99 is more than its slowest request.
@@ -200,7 +219,79 @@ func ReadTimeSeries(r io.Reader, name string) (*TimeSeries, error) {
 		}
 		ts.Windows = append(ts.Windows, win)
 	}
-	return ts, nil
+	markPartial(ts.Windows)
+	return ts
+}
+
+// markPartial marks the last window partial when it is narrower than the first or holds
+// under a quarter of the median window's latency samples.
+func markPartial(ws []Window) {
+	if len(ws) < 2 {
+		return
+	}
+	last := &ws[len(ws)-1]
+	counts := make([]float64, 0, len(ws)-1)
+	for _, w := range ws[:len(ws)-1] {
+		counts = append(counts, float64(w.Timed))
+	}
+	sort.Float64s(counts)
+	median := counts[len(counts)/2]
+	last.Partial = last.Width < ws[0].Width || float64(last.Timed) < median/4
+}
+
+// mergeSeconds lays per-second buckets of k6 instances that ran side by side (execution
+// segments) over one another on the wall clock.
+func mergeSeconds(starts []time.Time, parts [][]*second) (time.Time, []*second) {
+	var start time.Time
+	for _, s := range starts {
+		if !s.IsZero() && (start.IsZero() || s.Before(start)) {
+			start = s
+		}
+	}
+	var out []*second
+	for i, secs := range parts {
+		off := int(starts[i].Sub(start) / time.Second)
+		for k, s := range secs {
+			if s == nil {
+				continue
+			}
+			j := min(off+k, maxSeconds-1)
+			for len(out) <= j {
+				out = append(out, nil)
+			}
+			if out[j] == nil {
+				out[j] = &second{}
+			}
+			o := out[j]
+			o.latency.Merge(&s.latency)
+			o.iterations += s.iterations
+			o.dropped += s.dropped
+			o.requests += s.requests
+			o.failed += s.failed
+			o.vus += s.vus // instances side by side: their VUs add
+		}
+	}
+	return start, out
+}
+
+// ReadTimeSeriesFiles reads the k6 outputs of instances that ran side by side (the segments
+// of one split run) into one time series, as if one instance had emitted every point.
+func ReadTimeSeriesFiles(paths ...string) (*TimeSeries, error) {
+	starts := make([]time.Time, len(paths))
+	parts := make([][]*second, len(paths))
+	for i, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		starts[i], parts[i], err = readSeconds(f, p)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	start, secs := mergeSeconds(starts, parts)
+	return windows(start, secs), nil
 }
 
 // ReadTimeSeriesFile is ReadTimeSeries on a file.

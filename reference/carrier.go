@@ -12,7 +12,8 @@ const (
 )
 
 // carrierPrefixes maps the three-digit prefix of a 10-digit mobile number (after the 2018
-// conversion) to its network operator; research/vietnam.md §2.
+// conversion) to its network operator; sources [mobile-number-conversion-2018], [itelecom-mvno]
+// and [libphonenumber] in docs/sources.md.
 var carrierPrefixes = map[string]string{
 	"086": CarrierViettel, "096": CarrierViettel, "097": CarrierViettel, "098": CarrierViettel,
 	"032": CarrierViettel, "033": CarrierViettel, "034": CarrierViettel, "035": CarrierViettel,

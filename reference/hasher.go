@@ -30,7 +30,7 @@ const (
 	HashFast     = "fast"
 )
 
-// Default argon2id cost: the OWASP minimum (m=19 MiB, t=2, p=1), research/identity.md §5.
+// Default argon2id cost: the OWASP minimum (m=19 MiB, t=2, p=1), [owasp-password-storage] in docs/sources.md.
 const (
 	Argon2Memory  = 19456 // KiB
 	Argon2Time    = 2

@@ -46,6 +46,7 @@ type demoConfig struct {
 	k6       string
 	progress string
 	quick    bool
+	skipLoad bool
 	args     []string
 }
 
@@ -89,6 +90,7 @@ func parseDemo(c *command, e *env, args []string) (*demoConfig, error) {
 	fs.StringVar(&cfg.sms, "sms", "realistic", "SMS latency of the simulated telco: realistic or fast")
 	fs.StringVar(&cfg.k6, "k6", "", "k6 `BINARY` (default $EIDSIM_K6, else k6 beside eidsim, else bin/k6, else PATH, else built from the module cache)")
 	fs.StringVar(&cfg.progress, "progress", "auto", "progress bars on stderr: auto (only on a terminal), always or never")
+	fs.BoolVar(&cfg.skipLoad, "skip-load", false, "leave the k6 load scenarios out (no k6 needed): generation, service and simulation only")
 	fs.BoolVar(&cfg.quick, "quick", false, "a smaller, shorter demo (2,000 citizens, 10 s load runs, 2 simulation replicas of 4,000 citizens)")
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -255,7 +257,9 @@ func (d *demoRun) steps(ctx context.Context, token string) (err error) {
 	_ = d.run.WriteManifest()
 
 	// 3. The load scenarios, driven by k6.
-	if k6, kerr := d.findK6(ctx); kerr != nil {
+	if d.cfg.skipLoad {
+		d.skip("load scenarios", "--skip-load was given")
+	} else if k6, kerr := d.findK6(ctx); kerr != nil {
 		d.skip("load scenarios", kerr.Error())
 	} else {
 		d.run.Manifest.Versions["k6"] = load.K6Version(ctx, k6)
@@ -285,14 +289,10 @@ func (d *demoRun) steps(ctx context.Context, token string) (err error) {
 	}
 
 	// 4. The campaign simulation.
-	if sim, ok := commands["simulate"]; !ok {
-		d.skip("simulation", "this build has no 'eidsim simulate' command")
-	} else {
-		st := d.stages.start("simulation", demoCampaign+" campaign, virtual clock", 45*time.Second)
-		dir, rerr := d.runPart(ctx, sim.name, "simulate", d.simulateArgs())
-		st.done(rerr, "")
-		d.part("simulation", dir, rerr)
-	}
+	simSt := d.stages.start("simulation", demoCampaign+" campaign, virtual clock", 45*time.Second)
+	simDir, simErr := d.runPart(ctx, "simulate", "simulate", d.simulateArgs())
+	simSt.done(simErr, "")
+	d.part("simulation", simDir, simErr)
 
 	// 5. The reports of every part; the demo's own report is written by the caller.
 	st = d.stages.start("reports", "report.md and report.html of every run", 5*time.Second)

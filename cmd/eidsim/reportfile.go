@@ -45,18 +45,22 @@ func writeRunReport(e *env, dir, other, out string) error {
 	return nil
 }
 
-// printReport prints a report's title, warnings, headline figures, what it lacks and where
-// it is.
+// printReport prints a report's title, its verdict, warnings, the top headline figures (the
+// rest are in the report, grouped by question), what it lacks and where it is.
 func printReport(w io.Writer, r *report.Report, page string, notes []string) {
 	fmt.Fprintf(w, "%s\n\n", r.Title)
+	if r.Verdict != nil {
+		fmt.Fprintf(w, "%s\n\n", r.Verdict.Text)
+	}
 	for _, wn := range r.Warnings {
 		fmt.Fprintln(w, "warning:", wn)
 	}
+	top := r.Top()
 	width := 0
-	for _, f := range r.Headline {
+	for _, f := range top {
 		width = max(width, len([]rune(f.Label)))
 	}
-	for _, f := range r.Headline {
+	for _, f := range top {
 		line := fmt.Sprintf("  %-*s  %s", width, f.Label, f.Text)
 		if f.Note != "" {
 			line += "  (" + f.Note + ")"

@@ -29,7 +29,7 @@ func init() {
 		name:    "serve",
 		summary: "run the reference identity service over HTTP on a population",
 		usage: "--population FILE [--addr 127.0.0.1:8080] [--data DIR] [--hash argon2id|fast]\n" +
-			"             [--operator-token TOKEN] [--sim=true|false] [--sms realistic|fast] [--clients FILE]",
+			"             [--operator-token TOKEN] [--sim=true|false] [--sms realistic|fast] [--clients FILE] [--issuer URL]",
 		run: runServe,
 	})
 }
@@ -48,6 +48,7 @@ type serveConfig struct {
 	drain      time.Duration
 	accessLog  bool
 	clients    string
+	issuer     string
 }
 
 // Files inside --data.
@@ -70,6 +71,7 @@ func parseServe(c *command, e *env, args []string) (*serveConfig, error) {
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the service's and the telco's random draws")
 	fs.DurationVar(&cfg.drain, "drain", 10*time.Second, "on SIGINT/SIGTERM, how long to let in-flight requests finish")
 	fs.StringVar(&cfg.clients, "clients", "", "relying parties `FILE` (YAML/JSON): serve the OpenID Connect provider (/.well-known/openid-configuration, /oidc/)")
+	fs.StringVar(&cfg.issuer, "issuer", "", "the OpenID Connect issuer `URL` relying parties use (default http://ADDR, a wildcard address as 127.0.0.1); never taken from the Host header")
 	fs.BoolVar(&cfg.accessLog, "access-log", true, "write a JSON access-log line per request to stderr")
 	// A bad flag gets one line (runEnv prints it); the full usage only on --help.
 	rest, err := parseInterspersed(fs, args)
@@ -95,6 +97,11 @@ func parseServe(c *command, e *env, args []string) (*serveConfig, error) {
 	}
 	if _, _, err := net.SplitHostPort(cfg.addr); err != nil {
 		return nil, usageErr("--addr: %q is not HOST:PORT", cfg.addr)
+	}
+	if cfg.issuer != "" {
+		if cfg.issuer, err = oidc.CheckIssuer(cfg.issuer); err != nil {
+			return nil, usageErr("--issuer: %v", err)
+		}
 	}
 	if cfg.token == "" {
 		cfg.token = e.getenv("EIDSIM_OPERATOR_TOKEN")
@@ -230,7 +237,7 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 			stats.Citizens, stats.Accounts, stats.Subscribers, secs, float64(stats.Citizens)/max(secs, 1e-9), stats.PasswordPoolSize)
 	}
 
-	kit, err := newVendorKit(api, clients, "", ctrl, metrics, logger)
+	kit, err := newVendorKitOn(store, api, clients, cfg.issuer, ctrl, metrics, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -243,6 +250,19 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 	}
 	if err := srv.Open(cfg.addr); err != nil {
 		return nil, fmt.Errorf("--addr: %w", err)
+	}
+	if kit.deferred != nil {
+		issuer, note := defaultIssuer(srv.Addr())
+		if note != "" {
+			fmt.Fprintln(e.stderr, note)
+		}
+		if err := kit.startProvider(issuer); err != nil {
+			srv.Shutdown(context.Background()) //nolint:errcheck // failing anyway
+			return nil, err
+		}
+	}
+	if kit.provider != nil {
+		fmt.Fprintf(e.stderr, "OpenID Connect issuer %s\n", kit.provider.Issuer())
 	}
 	simCtx, stopSim := context.WithCancel(context.WithoutCancel(ctx))
 	svc = &service{http: srv, store: store, stopSim: stopSim, simDone: make(chan struct{}), drain: cfg.drain}
@@ -312,4 +332,18 @@ func operatorToken(e *env, cfg *serveConfig) (string, error) {
 	}
 	fmt.Fprintf(e.stderr, "operator token generated: %s\n", path)
 	return tok, nil
+}
+
+// defaultIssuer is the issuer of a provider listening on addr without --issuer: http://addr,
+// with a wildcard host (0.0.0.0, ::) replaced by 127.0.0.1 and a note saying so.
+func defaultIssuer(addr string) (issuer, note string) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr, ""
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		issuer = "http://" + net.JoinHostPort("127.0.0.1", port)
+		return issuer, fmt.Sprintf("--addr %s listens on every interface: the OpenID Connect issuer is %s; set --issuer to the URL relying parties reach", addr, issuer)
+	}
+	return "http://" + net.JoinHostPort(host, port), ""
 }

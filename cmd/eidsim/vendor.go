@@ -6,8 +6,10 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"github.com/eidsim/eidsim/reference"
 	"github.com/eidsim/eidsim/reference/faults"
 	"github.com/eidsim/eidsim/reference/httpapi"
 	"github.com/eidsim/eidsim/reference/oidc"
@@ -16,35 +18,62 @@ import (
 // vendorKit is what a running service offers vendors on top of the HTTP API: the OpenID
 // Connect provider (when clients are registered) and the fault controller.
 type vendorKit struct {
-	provider *oidc.Provider // nil without clients
+	provider *oidc.Provider // nil without clients, and until startProvider when deferred
 	faults   *faults.Controller
+	// deferred is the provider's configuration while it waits for its issuer (serve without
+	// --issuer learns it from the listening address).
+	deferred *oidc.Config
+	metrics  *httpapi.Metrics
+	live     atomic.Pointer[oidc.Provider]
 }
 
 // newVendorKit builds the provider on accounts for clients (none: no provider) with the
-// controller's clock skew, and registers the metrics of both. issuer "" takes the issuer from
-// each request's host. When logger is set it becomes the process's default slog logger, which
+// controller's clock skew, and registers the metrics of both; the provider's state stays in
+// the process. When logger is set it becomes the process's default slog logger, which
 // is where the zitadel library logs (refused token requests and the like), so that those
 // records join the service's JSON log instead of interleaving text lines with it.
 func newVendorKit(accounts oidc.Accounts, clients []oidc.ClientConfig, issuer string, ctrl *faults.Controller, m *httpapi.Metrics, logger *slog.Logger) (*vendorKit, error) {
-	k := &vendorKit{faults: ctrl}
+	return newVendorKitOn(nil, accounts, clients, issuer, ctrl, m, logger)
+}
+
+// newVendorKitOn is newVendorKit with the provider's state, keys and subject key in store
+// (nil: in the process). An empty issuer defers the provider to startProvider.
+func newVendorKitOn(store reference.Store, accounts oidc.Accounts, clients []oidc.ClientConfig, issuer string, ctrl *faults.Controller, m *httpapi.Metrics, logger *slog.Logger) (*vendorKit, error) {
+	k := &vendorKit{faults: ctrl, metrics: m}
 	if err := m.Register(ctrl.Collectors()...); err != nil {
 		return nil, err
 	}
 	if len(clients) == 0 {
 		return k, nil
 	}
-	p, err := oidc.New(oidc.Config{Accounts: accounts, Clients: clients, Issuer: issuer, Skew: ctrl.Skew})
-	if err != nil {
-		return nil, err
-	}
-	if err := m.Register(p.Collectors()...); err != nil {
-		return nil, err
-	}
-	k.provider = p
 	if logger != nil {
 		slog.SetDefault(logger)
 	}
-	return k, nil
+	k.deferred = &oidc.Config{Accounts: accounts, Clients: clients, Store: store, Skew: ctrl.Skew}
+	if issuer == "" {
+		return k, nil
+	}
+	return k, k.startProvider(issuer)
+}
+
+// startProvider builds the deferred provider with its issuer; requests to the provider's
+// paths get 503 until then.
+func (k *vendorKit) startProvider(issuer string) error {
+	if k.deferred == nil {
+		return nil
+	}
+	cfg := *k.deferred
+	cfg.Issuer = issuer
+	p, err := oidc.New(cfg)
+	if err != nil {
+		return err
+	}
+	if err := k.metrics.Register(p.Collectors()...); err != nil {
+		return err
+	}
+	k.provider, k.deferred = p, nil
+	k.live.Store(p)
+	return nil
 }
 
 // wrap returns the middleware that serves the provider's paths, applies the injected faults
@@ -53,8 +82,21 @@ func newVendorKit(accounts oidc.Accounts, clients []oidc.ClientConfig, issuer st
 func (k *vendorKit) wrap(sim bool) func(http.Handler) http.Handler {
 	return func(api http.Handler) http.Handler {
 		h := api
-		if k.provider != nil {
-			h = k.provider.Mount(h)
+		if k.provider != nil || k.deferred != nil {
+			mux := http.NewServeMux()
+			provider := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				p := k.live.Load()
+				if p == nil {
+					http.Error(w, "the OpenID Connect provider is starting", http.StatusServiceUnavailable)
+					return
+				}
+				p.ServeHTTP(w, r)
+			})
+			for _, prefix := range oidc.Prefixes {
+				mux.Handle(prefix, provider)
+			}
+			mux.Handle("/", api)
+			h = mux
 		}
 		if sim {
 			return k.faults.Mount(h)

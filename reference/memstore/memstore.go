@@ -34,6 +34,7 @@ type Store struct {
 	sends       map[string][]send    // phone → sends, in insertion order
 	sendsOf     map[string][]sendRef // challenge id → where its sends are
 	keys        map[string][]byte
+	provider    map[providerKey]*reference.ProviderRecord // see oidc.go
 	imports     map[string]*reference.ImportRecord
 }
 

@@ -18,6 +18,10 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) reference.Store { return memstore.New() })
 }
 
+func TestProviderConformance(t *testing.T) {
+	storetest.RunProvider(t, func(t *testing.T) reference.Store { return memstore.New() })
+}
+
 // A failed Update that pruned challenges and changed an expiry leaves both as they were, and a
 // later prune still finds them.
 func TestRollbackKeepsExpiryIndex(t *testing.T) {

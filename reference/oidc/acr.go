@@ -1,6 +1,10 @@
 package oidc
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+)
 
 // ACR values: the authentication context class a relying party asks for with acr_values and
 // the one the ID token's acr reports. They name the account level (reference levels 1 and 2);
@@ -34,7 +38,8 @@ func ACROfLevel(level int) string {
 }
 
 // RequiredLevel is the account level acr_values require: the lowest level among the known
-// values (any of them satisfies the relying party), 1 when none is known or none is given.
+// values (any of them satisfies the relying party), 1 when none is given. (Requests whose
+// values are all unknown are refused at authorize, see checkACRValues.)
 func RequiredLevel(acrValues []string) int {
 	req := 0
 	for _, v := range acrValues {
@@ -52,4 +57,24 @@ func RequiredLevel(acrValues []string) int {
 func levelRefusal(have, want int) string {
 	return fmt.Sprintf("the account is level %d (%s) but %s (level %d) was required; level 2 is obtained in person at a police counter",
 		have, ACROfLevel(have), ACROfLevel(want), want)
+}
+
+// checkACRValues refuses acr_values of which no value is known (LoA3 alone, say) with
+// unmet_authentication_requirements, before any login: the request is well formed (acr_values
+// are values the relying party chooses), but the provider cannot authenticate at any of the
+// asked classes, which is what that error code (OpenID Connect Core Error Code 1.0) says;
+// invalid_request would tell the relying party its request was malformed. Serving LoA1
+// instead, as before, would let a relying party believe it got a class it did not. An unknown
+// value beside a known one is ignored (the known one is served).
+func checkACRValues(acrValues []string) error {
+	if len(acrValues) == 0 {
+		return nil
+	}
+	for _, v := range acrValues {
+		if LevelOfACR(v) > 0 {
+			return nil
+		}
+	}
+	return &oidc.Error{ErrorType: ErrUnmetAuthenticationRequirements,
+		Description: fmt.Sprintf("acr_values %v: none is supported (supported: %s %s)", acrValues, ACRLoA1, ACRLoA2)}
 }

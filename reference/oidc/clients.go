@@ -32,6 +32,9 @@ type ClientConfig struct {
 	// RequirePKCE refuses authorization requests without a code_challenge (always true for
 	// public clients).
 	RequirePKCE bool `json:"require_pkce" yaml:"require_pkce"`
+	// IDTokenAlg is the ID token's signing algorithm: RS256 (default, the one every relying
+	// party must support) or ES256.
+	IDTokenAlg string `json:"id_token_signed_response_alg" yaml:"id_token_signed_response_alg"`
 }
 
 // ClientsFile is the file format: {"clients": [...]}.
@@ -94,11 +97,35 @@ func (c ClientConfig) Validate() error {
 	default:
 		return fmt.Errorf("client %q: token_endpoint_auth_method: %q is not client_secret_basic, client_secret_post or none", c.ID, c.AuthMethod)
 	}
+	switch c.IDTokenAlg {
+	case "", AlgRS256, AlgES256:
+	default:
+		return fmt.Errorf("client %q: id_token_signed_response_alg: %q is not RS256 or ES256", c.ID, c.IDTokenAlg)
+	}
 	return nil
 }
 
 // public reports whether the client has no secret.
 func (c ClientConfig) public() bool { return c.Secret == "" }
+
+// alg is the client's ID-token signing algorithm.
+func (c ClientConfig) alg() string {
+	if c.IDTokenAlg == "" {
+		return AlgRS256
+	}
+	return c.IDTokenAlg
+}
+
+// authMethod is the registered token_endpoint_auth_method.
+func (c ClientConfig) authMethod() string {
+	switch {
+	case c.public():
+		return "none"
+	case c.AuthMethod == "":
+		return "client_secret_basic"
+	}
+	return c.AuthMethod
+}
 
 // client is a registered relying party as op.Client.
 type client struct {

@@ -59,6 +59,8 @@ type env struct {
 	svc      *reference.Service
 	provider *oidc.Provider
 	sms      *smsBox
+	store    *sqlite.Store
+	api      http.Handler
 }
 
 func testClients() []oidc.ClientConfig {
@@ -89,15 +91,18 @@ func newEnvWith(t testing.TB, mod func(*oidc.Config), extra ...oidc.ClientConfig
 	require.NoError(t, err)
 	api, err := httpapi.New(httpapi.Config{API: svc, OperatorToken: "op-token"})
 	require.NoError(t, err)
-	cfg := oidc.Config{Accounts: svc, Clients: append(testClients(), extra...)}
+	srv := httptest.NewUnstartedServer(nil)
+	cfg := oidc.Config{Accounts: svc, Clients: append(testClients(), extra...), Store: store,
+		Issuer: "http://" + srv.Listener.Addr().String()}
 	if mod != nil {
 		mod(&cfg)
 	}
 	p, err := oidc.New(cfg)
 	require.NoError(t, err)
-	srv := httptest.NewServer(p.Mount(api))
+	srv.Config.Handler = p.Mount(api)
+	srv.Start()
 	t.Cleanup(srv.Close)
-	return &env{srv: srv, svc: svc, provider: p, sms: sms}
+	return &env{srv: srv, svc: svc, provider: p, sms: sms, store: store, api: api}
 }
 
 // browser is an HTTP client with a cookie jar that stops at the relying party's callback.

@@ -79,7 +79,7 @@ func (lp *loginPages) password(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if res.Challenge != nil {
-		if err := lp.p.state.updateRequest(req.ID, lp.p.now(), func(a *AuthRequest) error {
+		if err := lp.p.state.updateRequest(r.Context(), req.ID, lp.p.now(), func(a *AuthRequest) error {
 			a.Challenge, a.ChallengeCitizenID = res.Challenge.ID, cid
 			return nil
 		}); err != nil {
@@ -154,8 +154,8 @@ func (lp *loginPages) complete(w http.ResponseWriter, r *http.Request, req *Auth
 		return
 	}
 	sub := lp.p.storage.subject(citizenID)
-	if err := lp.p.state.updateRequest(req.ID, lp.p.now(), func(a *AuthRequest) error {
-		a.CitizenID, a.Subject, a.Level, a.AuthTime, a.AMR, a.done = citizenID, sub, id.Level, lp.p.now(), amr, true
+	if err := lp.p.state.updateRequest(r.Context(), req.ID, lp.p.now(), func(a *AuthRequest) error {
+		a.CitizenID, a.Subject, a.Level, a.AuthTime, a.AMR, a.LoggedIn = citizenID, sub, id.Level, lp.p.now(), amr, true
 		a.Challenge = ""
 		return nil
 	}); err != nil {
@@ -169,7 +169,9 @@ func (lp *loginPages) complete(w http.ResponseWriter, r *http.Request, req *Auth
 // fail sends the browser back to the relying party with an OAuth error and forgets the
 // request.
 func (lp *loginPages) fail(w http.ResponseWriter, r *http.Request, req *AuthRequest, err error) {
-	lp.p.state.deleteRequest(req.ID)
+	if err := lp.p.state.deleteRequest(r.Context(), req.ID, lp.p.now()); err != nil {
+		lp.p.log.Error("oidc login", "err", err)
+	}
 	op.AuthRequestError(w, r, req, err, lp.p.op)
 }
 
@@ -213,11 +215,17 @@ func (lp *loginPages) domainError(w http.ResponseWriter, page *template.Template
 }
 
 // request loads the pending authorization request named by the page, or answers with an
-// expired-link page.
+// expired-link page, or with 403 when the browser is not the one that started the request
+// (it lacks the login cookie of the request, see LoginCookie).
 func (lp *loginPages) request(w http.ResponseWriter, r *http.Request, id string) (*AuthRequest, bool) {
-	req, err := lp.p.state.request(id, lp.p.now())
+	req, err := lp.p.state.request(r.Context(), id, lp.p.now())
 	if err != nil || id == "" {
 		lp.expired(w)
+		return nil, false
+	}
+	if !sameBrowser(r, req) {
+		lp.p.logins.WithLabelValues("other_browser").Inc()
+		lp.message(w, http.StatusForbidden, "Liên kết đăng nhập này thuộc về trình duyệt khác. This sign-in link was started in another browser: go back to the service and start again here.")
 		return nil, false
 	}
 	return req, true
@@ -253,6 +261,8 @@ func (lp *loginPages) message(w http.ResponseWriter, status int, msg string) {
 func (lp *loginPages) render(w http.ResponseWriter, status int, t *template.Template, d pageData) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("X-Frame-Options", "DENY")
 	// No form-action: Chromium applies it to the redirects after a form post, and the login
 	// ends in a redirect to the relying party's origin.

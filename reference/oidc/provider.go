@@ -2,12 +2,11 @@ package oidc
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/memstore"
 )
 
 // Accounts is what the provider needs of the identity service: the app's login flows and the
@@ -27,15 +27,22 @@ type Accounts interface {
 	Identity(ctx context.Context, citizenID string) (*reference.Identity, error)
 }
 
-// Config is what a Provider needs. Accounts and Clients are required.
+// Config is what a Provider needs. Accounts, Clients and Issuer are required.
 type Config struct {
 	Accounts Accounts
 	Clients  []ClientConfig
-	// Issuer is the issuer URL; empty means the scheme and host of each request (so the
-	// provider works on whatever address the service listens on).
+	// Issuer is the issuer URL (http or https, no query or fragment). It is fixed: the Host
+	// header of a request never changes it.
 	Issuer string
-	// SubjectKey keys the subject pseudonyms; empty means a random key (subjects then change
-	// on restart).
+	// Store holds the provider's secrets (the subject key, the access-token key) and, when its
+	// Tx implements reference.ProviderTx, its state: authorization requests, codes, tokens,
+	// signing keys, browser bindings; so a restart keeps sub, the JWKS and every issued token,
+	// and several providers on one store serve the same logins. Nil means a store in this
+	// process (memstore): everything is lost on restart. A store without ProviderTx keeps the
+	// state in the process and only the secrets in the store.
+	Store reference.Store
+	// SubjectKey keys the subject pseudonyms; empty means the store's (created on first use,
+	// never changed).
 	SubjectKey []byte
 	// Now is the clock of the provider's own lifetimes (codes, tokens); nil is time.Now.
 	Now func() time.Time
@@ -54,11 +61,14 @@ var Prefixes = []string{"/.well-known/openid-configuration", "/oidc/"}
 type Provider struct {
 	op      *op.Provider
 	storage *storage
-	state   *MemoryState
+	state   *state
+	keys    *keyring
 	mux     *http.ServeMux
 	now     func() time.Time
 	logins  *prometheus.CounterVec
 	log     *slog.Logger
+	issuer  string
+	secure  bool // the issuer is https: cookies are Secure
 }
 
 // New returns a Provider for cfg.
@@ -77,25 +87,43 @@ func New(cfg Config) (*Provider, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	issuer, err := CheckIssuer(cfg.Issuer)
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	store := cfg.Store
+	if store == nil {
+		store = memstore.New()
+	}
+	st := &state{store: store}
+	if err := st.view(ctx, func(reference.ProviderTx) error { return nil }); errors.Is(err, errNoProviderTx) {
+		st = &state{store: memstore.New()}
+	} else if err != nil {
+		return nil, fmt.Errorf("oidc: store: %w", err)
+	}
 	subKey := cfg.SubjectKey
 	if len(subKey) == 0 {
-		subKey = make([]byte, 32)
-		if _, err := rand.Read(subKey); err != nil {
+		if subKey, err = storeSecret(ctx, store, subjectKeyName); err != nil {
 			return nil, err
 		}
 	}
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	cryptoKey, err := storeSecret(ctx, store, cryptoKeyName)
 	if err != nil {
-		return nil, fmt.Errorf("oidc: signing key: %w", err)
+		return nil, err
 	}
-	p := &Provider{state: NewMemoryState(), now: now, log: log,
+	keys := &keyring{state: st, now: now}
+	if err := keys.ensure(ctx); err != nil {
+		return nil, err
+	}
+	p := &Provider{state: st, keys: keys, now: now, log: log, issuer: issuer, secure: strings.HasPrefix(issuer, "https://"),
 		logins: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "eidsim_oidc_logins_total",
 			Help: "Logins through the OpenID Connect login page by outcome: code (sent back with a code), challenge (OTP asked), refused_level, cancelled, or the error code.",
 		}, []string{"outcome"}),
 	}
-	p.storage = &storage{state: p.state, clients: map[string]*client{}, accounts: cfg.Accounts, key: key,
-		keyID: newID()[:12], subKey: subKey, now: now}
+	p.storage = &storage{state: p.state, clients: map[string]*client{}, accounts: cfg.Accounts, keys: keys,
+		subKey: subKey, now: now}
 	for _, cc := range cfg.Clients {
 		if err := cc.Validate(); err != nil {
 			return nil, fmt.Errorf("oidc: %w", err)
@@ -106,23 +134,15 @@ func New(cfg Config) (*Provider, error) {
 		p.storage.clients[cc.ID] = &client{cfg: cc, loginURL: func(id string) string { return loginPath + "?id=" + id },
 			skew: cfg.Skew}
 	}
-	var cryptoKey [32]byte
-	if _, err := rand.Read(cryptoKey[:]); err != nil {
-		return nil, err
-	}
-	issuer := op.IssuerFromHost("")
-	if cfg.Issuer != "" {
-		issuer = op.StaticIssuer(strings.TrimRight(cfg.Issuer, "/"))
-	}
 	opCfg := &op.Config{
-		CryptoKey:                cryptoKey,
+		CryptoKey:                [32]byte(cryptoKey),
 		DefaultLogoutRedirectURI: loggedOutPath,
 		CodeMethodS256:           true,
 		AuthMethodPost:           true,
 		GrantTypeRefreshToken:    true,
 		SupportedUILocales:       []language.Tag{language.Vietnamese, language.English},
 	}
-	p.op, err = op.NewProvider(opCfg, p.storage, issuer,
+	p.op, err = op.NewProvider(opCfg, p.storage, op.StaticIssuer(issuer),
 		op.WithAllowInsecure(),
 		op.WithCustomEndpoints(
 			op.NewEndpoint("oidc/authorize"), op.NewEndpoint("oidc/token"), op.NewEndpoint("oidc/userinfo"),
@@ -138,9 +158,32 @@ func New(cfg Config) (*Provider, error) {
 	p.mux.HandleFunc("POST "+loginPath, lp.password)
 	p.mux.HandleFunc("POST "+otpPath, lp.otp)
 	p.mux.HandleFunc("GET "+loggedOutPath, lp.loggedOut)
+	p.mux.HandleFunc("GET /.well-known/openid-configuration", p.serveDiscovery)
+	p.mux.Handle("/oidc/authorize", p.bindAuthorize(p.op))
+	p.mux.Handle(callbackPath, p.guardCallback(p.op))
+	p.mux.Handle("/oidc/token", p.guardToken(p.op))
+	p.mux.Handle("/oidc/userinfo", p.guardUserinfo(p.op))
 	p.mux.Handle("/", p.op)
 	return p, nil
 }
+
+// CheckIssuer validates an issuer URL (Config.Issuer) and returns it without a trailing slash.
+func CheckIssuer(s string) (string, error) {
+	if s == "" {
+		return "", errors.New("oidc: Config.Issuer is required (the provider never takes it from the Host header)")
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("oidc: issuer %q: want an http or https URL without user, query or fragment", s)
+	}
+	if h := u.Hostname(); h == "0.0.0.0" || h == "::" {
+		return "", fmt.Errorf("oidc: issuer %q: a wildcard address is not a URL a relying party can reach", s)
+	}
+	return strings.TrimRight(s, "/"), nil
+}
+
+// Issuer is the provider's issuer URL.
+func (p *Provider) Issuer() string { return p.issuer }
 
 // ServeHTTP serves the provider's paths (see Prefixes).
 func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.mux.ServeHTTP(w, r) }
@@ -159,20 +202,19 @@ func (p *Provider) Mount(next http.Handler) http.Handler {
 // Collectors are the provider's Prometheus metrics.
 func (p *Provider) Collectors() []prometheus.Collector { return []prometheus.Collector{p.logins} }
 
-// State returns the provider's in-memory state.
-func (p *Provider) State() *MemoryState { return p.state }
-
 // Tamper makes the provider misbehave on one pending authorization request (its id is the
 // id parameter of the login page's URL). It fails when the request is unknown or expired.
 func (p *Provider) Tamper(authRequestID string, t Tamper) error {
-	return p.state.updateRequest(authRequestID, p.now(), func(r *AuthRequest) error {
+	return p.state.updateRequest(context.Background(), authRequestID, p.now(), func(r *AuthRequest) error {
 		r.Tamper = t
 		return nil
 	})
 }
 
 // AuthRequest returns a copy of a pending authorization request.
-func (p *Provider) AuthRequest(id string) (*AuthRequest, error) { return p.state.request(id, p.now()) }
+func (p *Provider) AuthRequest(id string) (*AuthRequest, error) {
+	return p.state.request(context.Background(), id, p.now())
+}
 
 // ClientName returns the display name of a client (its id when it has none).
 func (p *Provider) ClientName(id string) string {

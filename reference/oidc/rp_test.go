@@ -94,20 +94,22 @@ func TestRelyingPartyLibrary(t *testing.T) {
 			assert.Equal(t, tc.citizen, uc.CitizenID)
 			assert.Equal(t, tc.wantLevel, uc.Level)
 
-			// The code is good for one exchange.
-			_, err = conf.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(pkce))
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), "invalid_grant")
-
-			// Refresh rotates the refresh token; the old one is then refused.
+			// Refresh rotates the refresh token; the refreshed ID token carries acr.
 			require.NotEmpty(t, tok.RefreshToken)
 			old := *tok
 			old.Expiry = old.Expiry.Add(-24 * 3600e9)
 			next, err := conf.TokenSource(ctx, &old).Token()
 			require.NoError(t, err)
 			assert.NotEqual(t, tok.RefreshToken, next.RefreshToken)
-			_, err = conf.TokenSource(ctx, &old).Token()
-			require.Error(t, err)
+			raw2, _ := next.Extra("id_token").(string)
+			idt2, err := verifier.Verify(ctx, raw2)
+			require.NoError(t, err)
+			var cl2 claims
+			require.NoError(t, idt2.Claims(&cl2))
+			assert.Equal(t, tc.wantACR, cl2.ACR, "refreshed ID token")
+			assert.Equal(t, cl.Subject, cl2.Subject)
+			_, err = prov.UserInfo(ctx, oauth2.StaticTokenSource(next))
+			require.NoError(t, err)
 
 			// End session: the tokens of the session stop working.
 			res := get(t, browser(t), disc.EndSession+"?"+url.Values{"id_token_hint": {raw}, "post_logout_redirect_uri": {"http://rp.example/bye"}, "client_id": {"bank"}}.Encode())

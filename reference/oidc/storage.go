@@ -3,7 +3,6 @@ package oidc
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base32"
 	"errors"
@@ -20,17 +19,24 @@ import (
 	"github.com/eidsim/eidsim/reference"
 )
 
-// storage implements op.Storage on a MemoryState, the client registry and the accounts.
+// storage implements op.Storage on the state in the store, the client registry, the signing
+// keys and the accounts.
 type storage struct {
-	state    *MemoryState
+	state    *state
 	clients  map[string]*client
 	accounts Accounts
-	key      *rsa.PrivateKey
-	keyID    string
+	keys     *keyring
 	subKey   []byte
 	now      func() time.Time
-	subjects sync.Map // subject → citizen ID
+	subjects sync.Map // subject → citizen ID, a cache for SetUserinfoFromScopes
 }
+
+// ctxKey keys the request context values of the provider.
+type ctxKey int
+
+// clientKey is the client_id of a token request (set by the token endpoint's guard), which
+// chooses the ID token's signing algorithm.
+const clientKey ctxKey = 0
 
 var (
 	_ op.Storage                        = (*storage)(nil)
@@ -85,7 +91,7 @@ func (a *AuthRequest) GetResponseMode() oidc.ResponseMode { return a.ResponseMod
 func (a *AuthRequest) GetScopes() []string                { return a.Scopes }
 func (a *AuthRequest) GetState() string                   { return a.State }
 func (a *AuthRequest) GetSubject() string                 { return a.Subject }
-func (a *AuthRequest) Done() bool                         { return a.done }
+func (a *AuthRequest) Done() bool                         { return a.LoggedIn }
 
 // refreshRequest is a refresh token as op.RefreshTokenRequest.
 type refreshRequest struct{ *refreshToken }
@@ -106,26 +112,40 @@ func (s *storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, 
 	if c != nil && (c.cfg.RequirePKCE || c.cfg.public()) && req.CodeChallenge == "" {
 		return nil, oidc.ErrInvalidRequest().WithDescription("code_challenge is required for this client (PKCE)")
 	}
+	// RFC 7636 §4.3: a challenge without a method is plain, which is not offered.
+	if req.CodeChallenge != "" && req.CodeChallengeMethod != oidc.CodeChallengeMethodS256 {
+		return nil, oidc.ErrInvalidRequest().WithDescription("code_challenge_method must be S256 (plain is not supported)")
+	}
+	if err := checkACRValues(req.ACRValues); err != nil {
+		return nil, err
+	}
+	browser, _ := ctx.Value(browserKey).(string)
+	if browser == "" {
+		return nil, oidc.ErrServerError().WithDescription("the login request is not bound to a browser")
+	}
 	r := &AuthRequest{
 		ID: newID(), Created: s.now(), ClientID: req.ClientID, RedirectURI: req.RedirectURI,
 		State: req.State, Nonce: req.Nonce, Scopes: req.Scopes, ResponseType: req.ResponseType,
 		ResponseMode: req.ResponseMode, ACRValues: req.ACRValues, LoginHint: req.LoginHint,
+		BrowserHash: browser,
 	}
 	if req.CodeChallenge != "" {
 		r.CodeChallenge = &oidc.CodeChallenge{Challenge: req.CodeChallenge, Method: req.CodeChallengeMethod}
 	}
-	if err := s.state.putRequest(r, s.now()); err != nil {
+	if err := s.state.putRequest(ctx, r, s.now()); err != nil {
 		return nil, oidc.ErrServerError().WithParent(err)
 	}
 	return r, nil
 }
 
 func (s *storage) AuthRequestByID(ctx context.Context, id string) (op.AuthRequest, error) {
-	return s.state.request(id, s.now())
+	return s.state.request(ctx, id, s.now())
 }
 
+// AuthRequestByCode claims the code: it is good for one exchange, and a second one revokes
+// the tokens issued from it.
 func (s *storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRequest, error) {
-	r, err := s.state.requestByCode(code, s.now())
+	r, err := s.state.claimCode(ctx, code, s.now())
 	if err != nil {
 		return nil, err
 	}
@@ -142,53 +162,49 @@ func (s *storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRe
 }
 
 func (s *storage) SaveAuthCode(ctx context.Context, id, code string) error {
-	return s.state.saveCode(id, code, s.now())
+	return s.state.saveCode(ctx, id, code, s.now())
 }
 
 func (s *storage) DeleteAuthRequest(ctx context.Context, id string) error {
-	s.state.deleteRequest(id)
-	return nil
+	return s.state.deleteRequest(ctx, id, s.now())
 }
 
-func (s *storage) newAccess(clientID, subject, citizenID, refreshID string, scopes, aud []string) (*accessToken, error) {
-	t := &accessToken{ID: newID(), ClientID: clientID, Subject: subject, CitizenID: citizenID, Scopes: scopes,
-		Audience: aud, Expires: s.now().Add(AccessTokenTTL), RefreshID: refreshID}
-	if err := s.state.putToken(t, s.now()); err != nil {
-		return nil, err
-	}
-	return t, nil
+func (s *storage) newAccess(clientID, subject, citizenID, refreshID, family string, scopes, aud []string) *accessToken {
+	return &accessToken{ID: newID(), ClientID: clientID, Subject: subject, CitizenID: citizenID, Scopes: scopes,
+		Audience: aud, Expires: s.now().Add(AccessTokenTTL), RefreshID: refreshID, Family: family}
 }
 
-func (s *storage) citizenOfRequest(req op.TokenRequest) (clientID, citizenID string, err error) {
+// citizenOfRequest returns the client, citizen and token family of a token request.
+func (s *storage) citizenOfRequest(req op.TokenRequest) (clientID, citizenID, family string, err error) {
 	switch r := req.(type) {
 	case *AuthRequest:
-		return r.ClientID, r.CitizenID, nil
+		return r.ClientID, r.CitizenID, r.ID, nil
 	case refreshRequest:
-		return r.ClientID, r.CitizenID, nil
+		return r.ClientID, r.CitizenID, r.Family, nil
 	}
-	return "", "", fmt.Errorf("oidc: unsupported token request %T", req)
+	return "", "", "", fmt.Errorf("oidc: unsupported token request %T", req)
 }
 
 func (s *storage) CreateAccessToken(ctx context.Context, req op.TokenRequest) (string, time.Time, error) {
-	clientID, citizenID, err := s.citizenOfRequest(req)
+	clientID, citizenID, family, err := s.citizenOfRequest(req)
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	t, err := s.newAccess(clientID, req.GetSubject(), citizenID, "", req.GetScopes(), req.GetAudience())
-	if err != nil {
+	t := s.newAccess(clientID, req.GetSubject(), citizenID, "", family, req.GetScopes(), req.GetAudience())
+	if err := s.state.putToken(ctx, t, s.now()); err != nil {
 		return "", time.Time{}, err
 	}
 	return t.ID, t.Expires, nil
 }
 
 func (s *storage) CreateAccessAndRefreshTokens(ctx context.Context, req op.TokenRequest, current string) (string, string, time.Time, error) {
-	clientID, citizenID, err := s.citizenOfRequest(req)
+	clientID, citizenID, family, err := s.citizenOfRequest(req)
 	if err != nil {
 		return "", "", time.Time{}, err
 	}
 	now := s.now()
 	rt := &refreshToken{Token: newID(), ClientID: clientID, Subject: req.GetSubject(), CitizenID: citizenID,
-		Scopes: req.GetScopes(), Audience: req.GetAudience(), Expires: now.Add(RefreshTokenTTL)}
+		Scopes: req.GetScopes(), Audience: req.GetAudience(), Expires: now.Add(RefreshTokenTTL), Family: family}
 	switch r := req.(type) {
 	case *AuthRequest:
 		rt.AuthTime, rt.AMR, rt.Level = r.AuthTime, r.AMR, r.Level
@@ -199,15 +215,12 @@ func (s *storage) CreateAccessAndRefreshTokens(ctx context.Context, req op.Token
 			return "", "", time.Time{}, oidc.ErrInvalidGrant().WithDescription("the account is no longer active").WithParent(err)
 		}
 	}
-	at, err := s.newAccess(clientID, req.GetSubject(), citizenID, rt.Token, req.GetScopes(), req.GetAudience())
-	if err != nil {
-		return "", "", time.Time{}, err
-	}
+	at := s.newAccess(clientID, req.GetSubject(), citizenID, rt.Token, family, req.GetScopes(), req.GetAudience())
 	rt.AccessID = at.ID
 	if current == "" {
-		err = s.state.putRefresh(rt, now)
+		err = s.state.putTokens(ctx, at, rt, now)
 	} else {
-		err = s.state.rotateRefresh(current, rt, now)
+		err = s.state.rotateRefresh(ctx, current, at, rt, now)
 	}
 	if err != nil {
 		return "", "", time.Time{}, oidc.ErrInvalidGrant().WithDescription("refresh token invalid, expired or used already").WithParent(err)
@@ -216,7 +229,7 @@ func (s *storage) CreateAccessAndRefreshTokens(ctx context.Context, req op.Token
 }
 
 func (s *storage) TokenRequestByRefreshToken(ctx context.Context, tok string) (op.RefreshTokenRequest, error) {
-	t, err := s.state.refreshToken(tok, s.now())
+	t, err := s.state.refreshToken(ctx, tok, s.now())
 	if err != nil {
 		return nil, op.ErrInvalidRefreshToken
 	}
@@ -224,58 +237,53 @@ func (s *storage) TokenRequestByRefreshToken(ctx context.Context, tok string) (o
 }
 
 func (s *storage) TerminateSession(ctx context.Context, userID, clientID string) error {
-	s.state.endSession(userID, clientID)
-	return nil
+	return s.state.endSession(ctx, userID, clientID, s.now())
 }
 
 func (s *storage) TerminateSessionFromRequest(ctx context.Context, req *op.EndSessionRequest) (string, error) {
 	if req.UserID != "" {
-		s.state.endSession(req.UserID, req.ClientID)
+		if err := s.state.endSession(ctx, req.UserID, req.ClientID, s.now()); err != nil {
+			return "", err
+		}
 	}
 	return req.RedirectURI, nil
 }
 
 func (s *storage) RevokeToken(ctx context.Context, tok, userID, clientID string) *oidc.Error {
-	if !s.state.revoke(tok, clientID) {
+	ok, err := s.state.revoke(ctx, tok, clientID, s.now())
+	if err != nil {
+		return oidc.ErrServerError().WithParent(err)
+	}
+	if !ok {
 		return oidc.ErrInvalidClient().WithDescription("token was not issued to this client")
 	}
 	return nil
 }
 
 func (s *storage) GetRefreshTokenInfo(ctx context.Context, clientID, tok string) (string, string, error) {
-	t, err := s.state.refreshToken(tok, s.now())
+	t, err := s.state.refreshToken(ctx, tok, s.now())
 	if err != nil || t.ClientID != clientID {
 		return "", "", op.ErrInvalidRefreshToken
 	}
 	return t.Subject, t.Token, nil
 }
 
-type signingKey struct {
-	id  string
-	key *rsa.PrivateKey
-}
-
-func (k signingKey) SignatureAlgorithm() jose.SignatureAlgorithm { return jose.RS256 }
-func (k signingKey) Key() any                                    { return k.key }
-func (k signingKey) ID() string                                  { return k.id }
-
-type publicKey struct{ signingKey }
-
-func (k publicKey) Algorithm() jose.SignatureAlgorithm { return jose.RS256 }
-func (k publicKey) Use() string                        { return "sig" }
-func (k publicKey) Key() any                           { return &k.key.PublicKey }
-
-func (s *storage) SigningKey(context.Context) (op.SigningKey, error) {
-	return signingKey{s.keyID, s.key}, nil
+// SigningKey is the active key of the algorithm of the token request's client.
+func (s *storage) SigningKey(ctx context.Context) (op.SigningKey, error) {
+	alg := AlgRS256
+	if id, ok := ctx.Value(clientKey).(string); ok {
+		if c, ok := s.clients[id]; ok {
+			alg = c.cfg.alg()
+		}
+	}
+	return s.keys.signingKey(ctx, alg)
 }
 
 func (s *storage) SignatureAlgorithms(context.Context) ([]jose.SignatureAlgorithm, error) {
-	return []jose.SignatureAlgorithm{jose.RS256}, nil
+	return []jose.SignatureAlgorithm{jose.RS256, jose.ES256}, nil
 }
 
-func (s *storage) KeySet(context.Context) ([]op.Key, error) {
-	return []op.Key{publicKey{signingKey{s.keyID, s.key}}}, nil
-}
+func (s *storage) KeySet(ctx context.Context) ([]op.Key, error) { return s.keys.keySet(ctx) }
 
 func (s *storage) GetClientByClientID(ctx context.Context, id string) (op.Client, error) {
 	c, ok := s.clients[id]
@@ -336,13 +344,16 @@ func (s *storage) SetUserinfoFromRequest(ctx context.Context, u *oidc.UserInfo, 
 	case *AuthRequest:
 		return s.setClaims(ctx, u, r.Subject, r.CitizenID, scopes)
 	case refreshRequest:
+		// A refreshed ID token reports the level of the original authentication, as the
+		// first one did (the library sets acr only for authorization requests).
+		u.AppendClaims("acr", ACROfLevel(r.Level))
 		return s.setClaims(ctx, u, r.Subject, r.CitizenID, scopes)
 	}
 	return s.SetUserinfoFromScopes(ctx, u, req.GetSubject(), req.GetClientID(), scopes)
 }
 
 func (s *storage) SetUserinfoFromToken(ctx context.Context, u *oidc.UserInfo, tokenID, subject, origin string) error {
-	t, err := s.state.token(tokenID, s.now())
+	t, err := s.state.token(ctx, tokenID, s.now())
 	if err != nil || t.Subject != subject {
 		return oidc.ErrAccessDenied().WithDescription("access token invalid or expired")
 	}
@@ -350,7 +361,7 @@ func (s *storage) SetUserinfoFromToken(ctx context.Context, u *oidc.UserInfo, to
 }
 
 func (s *storage) SetIntrospectionFromToken(ctx context.Context, in *oidc.IntrospectionResponse, tokenID, subject, clientID string) error {
-	t, err := s.state.token(tokenID, s.now())
+	t, err := s.state.token(ctx, tokenID, s.now())
 	if err != nil || t.Subject != subject {
 		return oidc.ErrAccessDenied().WithDescription("access token invalid or expired")
 	}

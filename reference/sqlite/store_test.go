@@ -55,6 +55,10 @@ func TestConformanceMemory(t *testing.T) {
 	})
 }
 
+func TestProviderConformance(t *testing.T) {
+	storetest.RunProvider(t, func(t *testing.T) reference.Store { return openFile(t) })
+}
+
 func TestMigrationsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "odd ?#% name.db")

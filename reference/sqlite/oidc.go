@@ -1,0 +1,100 @@
+package sqlite
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/eidsim/eidsim/reference"
+)
+
+// The OpenID Connect provider's state (reference.ProviderTx) in table provider_records.
+
+var _ reference.ProviderTx = (*tx)(nil)
+
+const providerCols = `kind, id, family, owner, data, expires`
+
+func (t *tx) ProviderRecord(kind, id string) (*reference.ProviderRecord, error) {
+	var r reference.ProviderRecord
+	var exp int64
+	err := t.tx.QueryRowContext(t.ctx, `SELECT `+providerCols+` FROM provider_records WHERE kind = ? AND id = ?`, kind, id).
+		Scan(&r.Kind, &r.ID, &r.Family, &r.Owner, &r.Data, &exp)
+	if err != nil {
+		return nil, notFound(err, "provider record "+kind, id)
+	}
+	r.Expires = fromNanos(exp)
+	return &r, nil
+}
+
+func (t *tx) PutProviderRecord(r *reference.ProviderRecord) error {
+	if err := t.write(); err != nil {
+		return err
+	}
+	data := r.Data
+	if data == nil {
+		data = []byte{}
+	}
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO provider_records (`+providerCols+`) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (kind, id) DO UPDATE SET family = excluded.family, owner = excluded.owner,
+		data = excluded.data, expires = excluded.expires`,
+		r.Kind, r.ID, r.Family, r.Owner, data, nanos(r.Expires))
+	return err
+}
+
+func (t *tx) DeleteProviderRecord(kind, id string) error {
+	n, err := t.del(`DELETE FROM provider_records WHERE kind = ? AND id = ?`, kind, id)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("provider record %s %q: %w", kind, id, reference.ErrNotFound)
+	}
+	return nil
+}
+
+func (t *tx) ProviderRecords(kind string) ([]reference.ProviderRecord, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+providerCols+` FROM provider_records WHERE kind = ? ORDER BY id`, kind)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []reference.ProviderRecord
+	for rows.Next() {
+		var r reference.ProviderRecord
+		var exp int64
+		if err := rows.Scan(&r.Kind, &r.ID, &r.Family, &r.Owner, &r.Data, &exp); err != nil {
+			return nil, err
+		}
+		r.Expires = fromNanos(exp)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) DeleteProviderFamily(family string) (int64, error) {
+	if family == "" {
+		return 0, t.write()
+	}
+	return t.del(`DELETE FROM provider_records WHERE family = ?`, family)
+}
+
+func (t *tx) DeleteProviderOwner(kind, owner string) (int64, error) {
+	if owner == "" {
+		return 0, t.write()
+	}
+	return t.del(`DELETE FROM provider_records WHERE kind = ? AND owner = ?`, kind, owner)
+}
+
+func (t *tx) DeleteExpiredProviderRecords(before time.Time) (int64, error) {
+	return t.del(`DELETE FROM provider_records WHERE expires < ?`, nanos(before))
+}
+
+func (t *tx) del(q string, args ...any) (int64, error) {
+	if err := t.write(); err != nil {
+		return 0, err
+	}
+	res, err := t.tx.ExecContext(t.ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

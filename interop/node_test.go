@@ -69,8 +69,14 @@ func TestNodeRelyingParty(t *testing.T) {
 	bin := buildEidsim(t)
 	const clientID, secret, redirect = "interop-rp", "interop-secret", "http://rp.invalid/callback"
 	clients := filepath.Join(t.TempDir(), "clients.yaml")
-	require.NoError(t, os.WriteFile(clients, []byte("clients:\n  - client_id: "+clientID+"\n    client_secret: "+secret+
-		"\n    name: Interop RP (openid-client)\n    redirect_uris: ["+redirect+"]\n    token_endpoint_auth_method: client_secret_basic\n"), 0o600))
+	const es256ClientID = "interop-rp-es256"
+	var yaml string
+	for _, c := range []struct{ id, alg string }{{clientID, "RS256"}, {es256ClientID, "ES256"}} {
+		yaml += "  - client_id: " + c.id + "\n    client_secret: " + secret + "\n    name: Interop RP (openid-client, " + c.alg + ")\n" +
+			"    redirect_uris: [" + redirect + "]\n    token_endpoint_auth_method: client_secret_basic\n" +
+			"    id_token_signed_response_alg: " + c.alg + "\n"
+	}
+	require.NoError(t, os.WriteFile(clients, []byte("clients:\n"+yaml), 0o600))
 	srv := startServer(t, bin, clients)
 	restartURL := controlServer(t, srv)
 	byLevel := citizensByLevel(t)
@@ -82,7 +88,7 @@ func TestNodeRelyingParty(t *testing.T) {
 	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=tap", "--test-concurrency=1", "suite.mjs")
 	cmd.Dir = "node"
 	cmd.Env = append(os.Environ(),
-		"EIDSIM_ISSUER="+srv.url, "EIDSIM_CLIENT_ID="+clientID, "EIDSIM_CLIENT_SECRET="+secret,
+		"EIDSIM_ISSUER="+srv.url, "EIDSIM_CLIENT_ID="+clientID, "EIDSIM_CLIENT_SECRET="+secret, "EIDSIM_ES256_CLIENT_ID="+es256ClientID,
 		"EIDSIM_REDIRECT_URI="+redirect, "EIDSIM_OPERATOR_TOKEN="+srv.operatorToken(t), "EIDSIM_RESTART_URL="+restartURL,
 		"EIDSIM_LEVEL1="+string(l1), "EIDSIM_LEVEL2="+string(l2))
 	start := time.Now()

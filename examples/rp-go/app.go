@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"html"
 	"net/http"
@@ -12,22 +13,25 @@ import (
 	"time"
 
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
+	jose "github.com/go-jose/go-jose/v4"
 	"golang.org/x/oauth2"
 )
 
-// Careless lists the checks a careless relying party leaves out.
+// Careless lists the checks a careless relying party leaves out. JWKS is not a check left out
+// but a shortcut: the key set is fetched once and never again, so a key rotation breaks
+// every login.
 type Careless struct {
-	State, Nonce, Issuer, PKCE, ACR bool
+	State, Nonce, Issuer, PKCE, ACR, JWKS bool
 }
 
-// parseCareless reads a comma-separated list of state, nonce, iss, pkce, acr (or "all").
+// parseCareless reads a comma-separated list of state, nonce, iss, pkce, acr, jwks (or "all").
 func parseCareless(s string) (Careless, error) {
 	var c Careless
 	for _, f := range strings.Split(s, ",") {
 		switch strings.TrimSpace(f) {
 		case "":
 		case "all":
-			c = Careless{true, true, true, true, true}
+			c = Careless{true, true, true, true, true, true}
 		case "state":
 			c.State = true
 		case "nonce":
@@ -38,8 +42,10 @@ func parseCareless(s string) (Careless, error) {
 			c.PKCE = true
 		case "acr":
 			c.ACR = true
+		case "jwks":
+			c.JWKS = true
 		default:
-			return c, fmt.Errorf("%q is not one of state, nonce, iss, pkce, acr, all", f)
+			return c, fmt.Errorf("%q is not one of state, nonce, iss, pkce, acr, jwks, all", f)
 		}
 	}
 	return c, nil
@@ -64,7 +70,8 @@ type App struct {
 	cfg Config
 
 	mu       sync.Mutex
-	provider *gooidc.Provider // discovered once, on the first login (the provider may start later)
+	provider *gooidc.Provider     // discovered once, on the first login (the provider may start later)
+	static   *gooidc.StaticKeySet // with Careless.JWKS: the key set as first fetched
 	sessions map[string]*session
 }
 
@@ -111,8 +118,14 @@ func (a *App) discover(ctx context.Context) (*gooidc.Provider, oauth2.Config, er
 		if p, err = gooidc.NewProvider(gooidc.ClientContext(context.Background(), &http.Client{Timeout: a.cfg.Timeout}), a.cfg.Issuer); err != nil {
 			return nil, oauth2.Config{}, err
 		}
+		var static *gooidc.StaticKeySet
+		if a.cfg.Careless.JWKS {
+			if static, err = fetchKeys(ctx, p); err != nil {
+				return nil, oauth2.Config{}, err
+			}
+		}
 		a.mu.Lock()
-		a.provider = p
+		a.provider, a.static = p, static
 		a.mu.Unlock()
 	}
 	ep := p.Endpoint()
@@ -210,7 +223,15 @@ func (a *App) callback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	raw, _ := tok.Extra("id_token").(string)
-	idt, err := p.Verifier(&gooidc.Config{ClientID: conf.ClientID, SkipIssuerCheck: a.cfg.Careless.Issuer}).Verify(ctx, raw)
+	vc := &gooidc.Config{ClientID: conf.ClientID, SkipIssuerCheck: a.cfg.Careless.Issuer}
+	verifier := p.Verifier(vc)
+	a.mu.Lock()
+	if a.static != nil {
+		vc.SupportedSigningAlgs = []string{gooidc.RS256, gooidc.ES256}
+		verifier = gooidc.NewVerifier(a.cfg.Issuer, a.static, vc)
+	}
+	a.mu.Unlock()
+	idt, err := verifier.Verify(ctx, raw)
 	if err != nil {
 		refuse(w, http.StatusUnauthorized, "ID token rejected: "+err.Error())
 		return
@@ -235,4 +256,32 @@ func (a *App) callback(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	fmt.Fprintf(w, `<!doctype html><html><body><p id="welcome">%s</p><p><a href="/">home</a></p></body></html>`,
 		html.EscapeString(c.Name+" "+c.CitizenID+" "+c.ACR))
+}
+
+// fetchKeys fetches the provider's JWKS once (the careless key handling).
+func fetchKeys(ctx context.Context, p *gooidc.Provider) (*gooidc.StaticKeySet, error) {
+	var meta struct {
+		JWKS string `json:"jwks_uri"`
+	}
+	if err := p.Claims(&meta); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, meta.JWKS, nil)
+	if err != nil {
+		return nil, err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	var set jose.JSONWebKeySet
+	if err := json.NewDecoder(res.Body).Decode(&set); err != nil {
+		return nil, fmt.Errorf("jwks: %w", err)
+	}
+	ks := &gooidc.StaticKeySet{}
+	for _, k := range set.Keys {
+		ks.PublicKeys = append(ks.PublicKeys, k.Key)
+	}
+	return ks, nil
 }

@@ -4,7 +4,7 @@
 // --careless leaves checks out, so a vendor sees `eidsim rp-check` pass and fail:
 //
 //	go run ./examples/rp-go --issuer http://127.0.0.1:8090 --addr 127.0.0.1:9000
-//	go run ./examples/rp-go --careless state,nonce,iss,pkce,acr
+//	go run ./examples/rp-go --careless state,nonce,iss,pkce,acr,jwks
 //
 // Flags fall back to the environment: RP_ISSUER, RP_CLIENT_ID, RP_CLIENT_SECRET, RP_ADDR,
 // RP_CARELESS.
@@ -40,7 +40,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	clientID := fs.String("client-id", envOr(getenv, "RP_CLIENT_ID", "vendor-rp"), "the registered client_id")
 	secret := fs.String("client-secret", envOr(getenv, "RP_CLIENT_SECRET", "vendor-secret"), "the client secret")
 	addr := fs.String("addr", envOr(getenv, "RP_ADDR", "127.0.0.1:9000"), "`HOST:PORT` to listen on; the callback is http://HOST:PORT/callback")
-	careless := fs.String("careless", getenv("RP_CARELESS"), "checks to leave out: comma-separated state, nonce, iss, pkce, acr, or all")
+	careless := fs.String("careless", getenv("RP_CARELESS"), "checks to leave out: comma-separated state, nonce, iss, pkce, acr, jwks (the key set fetched once), or all")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0

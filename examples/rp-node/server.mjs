@@ -34,7 +34,9 @@ async function provider() {
   config ??= await client.discovery(new URL(issuer), clientID, undefined, client.ClientSecretBasic(clientSecret), {
     execute: issuer.startsWith('http:') ? [client.allowInsecureRequests] : [],
   });
-  jwks ??= jose.createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri));
+  // cooldownDuration 0: fetch the key set again as soon as an ID token names an unknown key (a
+  // key rotation); jose's default waits 30 s between fetches, failing logins meanwhile.
+  jwks ??= jose.createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri), { cooldownDuration: 0 });
   return config;
 }
 

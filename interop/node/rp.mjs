@@ -9,6 +9,8 @@ export const env = {
   issuer: process.env.EIDSIM_ISSUER,
   clientID: process.env.EIDSIM_CLIENT_ID,
   clientSecret: process.env.EIDSIM_CLIENT_SECRET,
+  // A client registered with id_token_signed_response_alg ES256 (same secret and redirect URI).
+  es256ClientID: process.env.EIDSIM_ES256_CLIENT_ID,
   redirectURI: process.env.EIDSIM_REDIRECT_URI,
   operatorToken: process.env.EIDSIM_OPERATOR_TOKEN,
   restartURL: process.env.EIDSIM_RESTART_URL,
@@ -41,12 +43,12 @@ export function lastAnswer(path) {
   return undefined;
 }
 
-/** Discovers the provider with openid-client (client_secret_basic). */
-export async function discover() {
+/** Discovers the provider with openid-client (client_secret_basic) for a client. */
+export async function discover({ clientID = env.clientID, alg = 'RS256' } = {}) {
   const config = await client.discovery(
     new URL(env.issuer),
-    env.clientID,
-    { redirect_uris: [env.redirectURI] },
+    clientID,
+    { redirect_uris: [env.redirectURI], id_token_signed_response_alg: alg },
     client.ClientSecretBasic(env.clientSecret),
     { execute: [client.allowInsecureRequests] },
   );
@@ -96,7 +98,7 @@ export async function verifyWithJose(config, idToken) {
   jwks ??= jose.createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri));
   const { payload, protectedHeader } = await jose.jwtVerify(idToken, jwks, {
     issuer: env.issuer,
-    audience: env.clientID,
+    audience: config.clientMetadata().client_id,
     algorithms: ['RS256', 'ES256'],
   });
   return { payload, protectedHeader };

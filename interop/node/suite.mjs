@@ -95,6 +95,21 @@ test('code flow at LoA1 (PKCE S256, state, nonce); ID token verified by jose; us
   assert.equal(ui.level, 1);
 });
 
+test('ES256: discovery advertises it; a client registered for ES256 gets ES256 ID tokens', { skip: !env.es256ClientID && 'no EIDSIM_ES256_CLIENT_ID' }, async () => {
+  assert.ok(config.serverMetadata().id_token_signing_alg_values_supported?.includes('ES256'), 'ES256 not advertised');
+  const es = await discover({ clientID: env.es256ClientID, alg: 'ES256' });
+  let r;
+  try {
+    r = await login(es, inbox, level1());
+  } catch (err) {
+    throw new Error(`${err.message}: ${err.cause?.message ?? err.cause ?? ''} ${JSON.stringify(err.cause?.body ?? '')}`);
+  }
+  const { tokens, claims } = r;
+  const { protectedHeader } = await verifyWithJose(es, tokens.id_token);
+  assert.equal(protectedHeader.alg, 'ES256');
+  assert.equal(claims.aud, env.es256ClientID);
+});
+
 test('defect 7: token responses carry Cache-Control: no-store', async () => {
   await login(config, inbox, level1());
   const a = lastAnswer(new URL(config.serverMetadata().token_endpoint).pathname);
@@ -325,7 +340,7 @@ test('defects 2, 4, 8: after a restart sub, keys, access and refresh tokens stil
     try {
       await fn();
     } catch (err) {
-      errors.push(`${what}: ${err.message}`);
+      errors.push(`${what}: ${err.message}${err.error ? ` (${err.error}: ${err.error_description})` : ''}`);
     }
   };
   await attempt('defect 4: the old ID token verifies against the new JWKS', () => verifyWithJose(config, before.tokens.id_token));

@@ -22,7 +22,8 @@ import (
 type IDTokenTamper string
 
 // The ID-token tamper kinds. Each spoils one thing and keeps the rest valid: the claim kinds
-// are signed again with the provider's current signing key, so only the named claim is wrong.
+// are signed again with the provider's active key of the token's algorithm, so only the named
+// claim is wrong.
 const (
 	// TamperIssuer sets iss to another issuer.
 	TamperIssuer IDTokenTamper = "wrong_iss"
@@ -205,7 +206,14 @@ func (t *TestTokens) spoil(r *http.Request, parts []string, kind IDTokenTamper) 
 	if err != nil {
 		return "", err
 	}
-	key, err := t.p.op.Storage().SigningKey(r.Context())
+	var header struct {
+		Alg string `json:"alg"`
+	}
+	if h, err := enc.DecodeString(parts[0]); err != nil || json.Unmarshal(h, &header) != nil {
+		return "", errors.New("unreadable JOSE header")
+	}
+	// The provider's active key of the token's own algorithm (the client's).
+	key, err := t.p.keys.signingKey(r.Context(), header.Alg)
 	if err != nil {
 		return "", err
 	}

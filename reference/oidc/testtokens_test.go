@@ -17,20 +17,23 @@ import (
 	"github.com/eidsim/eidsim/reference/oidc"
 )
 
-// tamperedIDToken logs in, marks the code with kind and exchanges it through TestTokens,
-// returning the ID token of the answer and the provider's key set.
-func tamperedIDToken(t *testing.T, kind oidc.IDTokenTamper) (string, jose.JSONWebKeySet) {
-	e := newEnv(t)
+// tamperedIDToken logs in at a client signing with alg, marks the code with kind and
+// exchanges it through TestTokens, returning the ID token of the answer and the provider's
+// key set.
+func tamperedIDToken(t *testing.T, alg string, kind oidc.IDTokenTamper) (string, jose.JSONWebKeySet) {
+	e := newEnv(t, oidc.ClientConfig{ID: "es-bank", Secret: "bank-secret", RedirectURIs: []string{rpCallback}, IDTokenAlg: "ES256"})
 	tt := e.provider.NewTestTokens()
+	clientID := map[string]string{"RS256": "bank", "ES256": "es-bank"}[alg]
 	verifier := oauth2.GenerateVerifier()
-	v := url.Values{"client_id": {"bank"}, "redirect_uri": {rpCallback}, "response_type": {"code"}, "scope": {"openid profile"},
+	v := url.Values{"client_id": {clientID}, "redirect_uri": {rpCallback}, "response_type": {"code"}, "scope": {"openid profile"},
 		"state": {"state-1"}, "nonce": {"nonce-1"}, "code_challenge": {oauth2.S256ChallengeFromVerifier(verifier)}, "code_challenge_method": {"S256"}}
 	q := e.login(t, browser(t), e.srv.URL+"/oidc/authorize?"+v.Encode(), level1ID, level1Password, level1Phone)
 	require.NoError(t, tt.Mark(q.Get("code"), kind))
 	form := url.Values{"grant_type": {"authorization_code"}, "code": {q.Get("code")}, "redirect_uri": {rpCallback},
-		"client_id": {"bank"}, "client_secret": {"bank-secret"}, "code_verifier": {verifier}}
+		"code_verifier": {verifier}}
 	req := httptest.NewRequest(http.MethodPost, e.srv.URL+"/oidc/token", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(clientID, "bank-secret")
 	rec := httptest.NewRecorder()
 	tt.Wrap(e.provider).ServeHTTP(rec, req)
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
@@ -48,11 +51,12 @@ func tamperedIDToken(t *testing.T, kind oidc.IDTokenTamper) (string, jose.JSONWe
 	return tok.IDToken, keys
 }
 
-// verify checks the token's signature against the key set and returns its claims.
-func verify(t *testing.T, raw string, keys jose.JSONWebKeySet) (map[string]any, error) {
+// verify checks the token's signature against the key set and returns its claims and
+// algorithm.
+func verify(t *testing.T, raw string, keys jose.JSONWebKeySet) (map[string]any, string, error) {
 	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256, jose.ES256})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	var lastErr error
 	for _, k := range keys.Keys {
@@ -63,14 +67,14 @@ func verify(t *testing.T, raw string, keys jose.JSONWebKeySet) (map[string]any, 
 		}
 		var claims map[string]any
 		require.NoError(t, json.Unmarshal(payload, &claims))
-		return claims, nil
+		return claims, jws.Signatures[0].Header.Algorithm, nil
 	}
-	return nil, lastErr
+	return nil, "", lastErr
 }
 
-// TestTestTokensSpoilOneThing checks each tamper kind: the claim kinds keep a valid signature
-// by a key of the JWKS (so a relying party that refuses them refuses for the claim), the
-// signature kinds do not verify.
+// TestTestTokensSpoilOneThing checks each tamper kind at an RS256 and an ES256 client: the
+// claim kinds keep a valid signature of the client's algorithm by a key of the JWKS (so a
+// relying party that refuses them refuses for the claim), the signature kinds do not verify.
 func TestTestTokensSpoilOneThing(t *testing.T) {
 	tests := []struct {
 		kind  oidc.IDTokenTamper
@@ -88,18 +92,21 @@ func TestTestTokensSpoilOneThing(t *testing.T) {
 		{oidc.TamperSignature, nil},
 		{oidc.TamperAlgNone, nil},
 	}
-	for _, tc := range tests {
-		t.Run(string(tc.kind), func(t *testing.T) {
-			raw, keys := tamperedIDToken(t, tc.kind)
-			claims, err := verify(t, raw, keys)
-			if tc.check == nil {
-				assert.Error(t, err, "a %s token must not verify", tc.kind)
-				return
-			}
-			require.NoError(t, err, "a %s token keeps a valid signature", tc.kind)
-			assert.Equal(t, "nonce-1", claims["nonce"])
-			tc.check(t, claims)
-		})
+	for _, alg := range []string{"RS256", "ES256"} {
+		for _, tc := range tests {
+			t.Run(alg+"/"+string(tc.kind), func(t *testing.T) {
+				raw, keys := tamperedIDToken(t, alg, tc.kind)
+				claims, hdrAlg, err := verify(t, raw, keys)
+				if tc.check == nil {
+					assert.Error(t, err, "a %s token must not verify", tc.kind)
+					return
+				}
+				require.NoError(t, err, "a %s token keeps a valid signature", tc.kind)
+				assert.Equal(t, alg, hdrAlg, "signed with the client's algorithm")
+				assert.Equal(t, "nonce-1", claims["nonce"])
+				tc.check(t, claims)
+			})
+		}
 	}
 }
 

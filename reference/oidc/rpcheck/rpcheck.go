@@ -527,10 +527,10 @@ func (cfg Config) reused(ctx context.Context, c *Citizen) *flow {
 	return f
 }
 
-// RotatorOf returns the provider's key rotation, or nil when the provider cannot rotate.
+// RotatorOf returns the provider's key rotation (Provider.RotateKey) as Config.RotateKey.
 func RotatorOf(p *oidc.Provider) func(context.Context) error {
-	if r, ok := any(p).(interface{ RotateKey(context.Context) error }); ok {
-		return r.RotateKey
+	return func(ctx context.Context) error {
+		_, err := p.RotateKey(ctx)
+		return err
 	}
-	return nil
 }

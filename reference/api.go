@@ -211,56 +211,17 @@ type Settings struct {
 	// their first login rehashes them with Hash (see Service.Import).
 	DeferredPasswordHashes int    `json:"deferred_password_hashes"`
 	Policy                 Policy `json:"policy"`
-	Store                  string `json:"store"`
-	Citizens               int64  `json:"citizens"`
-	Accounts               int64  `json:"accounts"`
+	// HashWorkers is the number of password-hashing slots (Config.HashWorkers).
+	HashWorkers int    `json:"hash_workers"`
+	Store       string `json:"store"`
+	Citizens    int64  `json:"citizens"`
+	Accounts    int64  `json:"accounts"`
 }
 
 // HashSettings name a password hasher and its cost parameters.
 type HashSettings struct {
 	Algorithm string         `json:"algorithm"`
 	Params    map[string]any `json:"params"`
-}
-
-// Policy holds the configurable rules. DefaultPolicy gives the documented defaults.
-type Policy struct {
-	OTPLength         int           `json:"otp_length"`
-	OTPValidity       time.Duration `json:"otp_validity"`
-	OTPMaxAttempts    int           `json:"otp_max_attempts"`
-	ResendAfter       time.Duration `json:"resend_after"`
-	MaxResends        int           `json:"max_resends"`
-	SendsPerPhone     int           `json:"sends_per_phone"`
-	SendWindow        time.Duration `json:"send_window"`
-	PasswordMinLen    int           `json:"password_min_len"`
-	PasswordMaxLen    int           `json:"password_max_len"`
-	PasscodeLen       int           `json:"passcode_len"`
-	MaxFailedLogins   int           `json:"max_failed_logins"`
-	LockDuration      time.Duration `json:"lock_duration"`
-	TokenTTL          time.Duration `json:"token_ttl"`
-	BiometricMinScore float64       `json:"biometric_min_score"`
-}
-
-// DefaultPolicy returns the default rules: OTP of 6 digits valid 180 s, at most 5 wrong
-// entries, resend after 60 s and at most 3 times, at most 5 sends per phone per 10 minutes;
-// passwords of 8–20 characters with a digit, upper- and lower-case letters and a special
-// character; a 6-digit passcode; 5 wrong passwords lock the account for 30 minutes.
-func DefaultPolicy() Policy {
-	return Policy{
-		OTPLength:         6,
-		OTPValidity:       180 * time.Second,
-		OTPMaxAttempts:    5,
-		ResendAfter:       60 * time.Second,
-		MaxResends:        3,
-		SendsPerPhone:     5,
-		SendWindow:        10 * time.Minute,
-		PasswordMinLen:    8,
-		PasswordMaxLen:    20,
-		PasscodeLen:       6,
-		MaxFailedLogins:   5,
-		LockDuration:      30 * time.Minute,
-		TokenTTL:          time.Hour,
-		BiometricMinScore: 0.5,
-	}
 }
 
 // Gateway sends SMS. The default gateway is the telco simulator, which delivers each message

@@ -28,7 +28,13 @@ const (
 	EBiometricMismatch   = "biometric_mismatch"
 	ENotFound            = "not_found"
 	EUnavailable         = "unavailable"
-	EInternal            = "internal"
+	// EOverloaded: the service refused the request before doing any work because its hashing
+	// queue is full (see admission.go); retry_after says when to try again.
+	EOverloaded = "overloaded"
+	// EOTPChallengesExceeded: too many OTP challenges of this citizen ended in
+	// otp_attempts_exceeded (Policy.MaxFailedChallenges); retry_after says when one expires.
+	EOTPChallengesExceeded = "otp_challenges_exceeded"
+	EInternal              = "internal"
 )
 
 // Error is the domain's error: a stable code, a human message and optional extra fields that

@@ -13,80 +13,19 @@ import (
 // normal one.
 const maxPasswordBytes = 256
 
-// Login checks a password. The order of checks: a locked account answers account_locked
-// (with locked_until for a temporary lock) before the password is looked at; an unknown ID, an
-// account pending activation and a wrong password all answer invalid_credentials, and an
-// unknown ID costs one hash verification like a known one. The MaxFailedLogins-th consecutive
-// wrong password locks the account for LockDuration and answers account_locked. A right
-// password resets the count (writing only when it was not zero) and replaces a stored hash of
-// another algorithm or cost (an import hash beyond the import's hash budget) with the
-// service's hasher. On the bound device the
-// answer is a token, without any store write; on another device it is a challenge whose OTP
-// goes to the account's phone.
+// Login checks a password with authenticate and then finishes on the device: on the bound
+// device the answer is a token, without any store write; on another device it is a challenge
+// whose OTP goes to the account's phone.
 func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, error) {
 	if err := checkText("device_id", req.DeviceID, true); err != nil {
 		return nil, err
 	}
-	if req.Password == "" || len(req.Password) > maxPasswordBytes {
-		return nil, Errorf(EInvalidCredentials, "wrong citizen ID or password")
-	}
-	var acc *Account
-	if population.IsDigits(req.CitizenID, 12) {
-		err := s.store.View(ctx, func(tx Tx) error {
-			var err error
-			acc, err = tx.Account(req.CitizenID)
-			return err
-		})
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return nil, internal(err)
-		}
-	}
-	now := s.now()
-	if acc != nil {
-		if err := lockedErr(acc, now); err != nil {
-			return nil, err
-		}
-	}
-	if acc == nil || acc.Status != StatusActive || acc.PasswordHash == "" {
-		s.hasher.Verify(s.dummyHash, req.Password) //nolint:errcheck // timing only
-		return nil, Errorf(EInvalidCredentials, "wrong citizen ID or password")
-	}
-	ok, err := s.hasher.Verify(acc.PasswordHash, req.Password)
+	acc, err := s.authenticate(ctx, req.CitizenID, req.Password)
 	if err != nil {
-		return nil, internal(err)
-	}
-	if !ok {
-		return nil, s.failLogin(ctx, acc.CitizenID)
-	}
-	rehash := ""
-	if !strings.HasPrefix(acc.PasswordHash, s.hashPrefix) {
-		// An import hash or another hasher's: replace it with the service's own.
-		if rehash, err = s.hasher.Hash(req.Password); err != nil {
-			return nil, internal(err)
-		}
-	}
-	if acc.FailedLogins != 0 || rehash != "" {
-		err := s.store.Update(ctx, func(tx Tx) error {
-			a, err := tx.Account(acc.CitizenID)
-			if err != nil {
-				return err
-			}
-			if err := lockedErr(a, now); err != nil {
-				return err // a concurrent wrong password locked it meanwhile
-			}
-			a.FailedLogins = 0
-			if rehash != "" && a.PasswordHash == acc.PasswordHash {
-				a.PasswordHash = rehash
-			}
-			a.UpdatedAt = now
-			return tx.UpdateAccount(a)
-		})
-		if err != nil {
-			return nil, internal(err)
-		}
+		return nil, err
 	}
 	if acc.DeviceID == req.DeviceID {
-		tok, err := s.issueToken(acc, now)
+		tok, err := s.issueToken(acc, s.now())
 		if err != nil {
 			return nil, err
 		}
@@ -101,45 +40,72 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 	return &LoginResult{Challenge: t}, nil
 }
 
-// lockedErr returns account_locked when the account is locked at now.
-func lockedErr(a *Account, now time.Time) error {
-	if a.Status == StatusLocked {
-		return Errorf(EAccountLocked, "the account is locked; it can be unlocked at a police counter")
+// authenticate checks a citizen's password and applies the lockout (lockout.go); it is the
+// one password check of the service (Login and the OpenID Connect web login build on it) and
+// returns the active account whose password matched. In order:
+//
+//   - a hashing slot is taken (admission.go): a full queue answers overloaded, a client gone
+//     meanwhile costs nothing;
+//   - the attempt is counted as failed in one write transaction (a store that cannot write
+//     answers unavailable: fail closed) — unless the account is locked (account_locked, with
+//     locked_until for a temporary lock) or throttled (rate_limited with retry_after);
+//   - the password is verified; every refusal above, an unknown ID, an account pending
+//     activation and a malformed ID cost one dummy verification, so the answer takes one
+//     hash's time whatever it is;
+//   - a wrong password answers invalid_credentials, or account_locked when it was the
+//     MaxFailedLogins-th (Lockout "lock");
+//   - a right password refunds the attempt (count back to zero) and replaces a stored hash of
+//     another algorithm or cost (an import hash) with the service's hasher.
+//
+// Under Policy.LoginAnswers "uniform" every refusal answers invalid_credentials.
+func (s *Service) authenticate(ctx context.Context, citizenID, password string) (*Account, error) {
+	if password == "" || len(password) > maxPasswordBytes {
+		return nil, Errorf(EInvalidCredentials, "wrong citizen ID or password")
 	}
-	if now.Before(a.LockedUntil) {
-		return Errorf(EAccountLocked, "too many wrong passwords; the account is locked until %s",
-			a.LockedUntil.Format(time.RFC3339)).With("locked_until", a.LockedUntil)
-	}
-	return nil
-}
-
-// failLogin counts a wrong password and locks the account at the limit.
-func (s *Service) failLogin(ctx context.Context, citizenID string) error {
-	now := s.now()
-	var result error
-	err := s.store.Update(ctx, func(tx Tx) error {
-		a, err := tx.Account(citizenID)
-		if err != nil {
-			return err
-		}
-		if err := lockedErr(a, now); err != nil {
-			result = err
-			return nil
-		}
-		a.FailedLogins++
-		a.UpdatedAt = now
-		result = Errorf(EInvalidCredentials, "wrong citizen ID or password")
-		if a.FailedLogins >= s.policy.MaxFailedLogins {
-			a.FailedLogins = 0
-			a.LockedUntil = now.Add(s.policy.LockDuration)
-			result = lockedErr(a, now)
-		}
-		return tx.UpdateAccount(a)
-	})
+	release, err := s.hashq.acquire(ctx, hashClassLogin)
 	if err != nil {
-		return internal(err)
+		return nil, err
 	}
-	return result
+	defer release()
+	var at *attempt
+	refused := Errorf(EInvalidCredentials, "wrong citizen ID or password")
+	if population.IsDigits(citizenID, 12) {
+		var r *Error
+		if at, r, err = s.reserve(ctx, citizenID); err != nil {
+			return nil, err
+		}
+		if r != nil {
+			refused = r
+		}
+	}
+	if at == nil {
+		s.hasher.Verify(s.dummyHash, password) //nolint:errcheck // timing only
+		return nil, s.answer(refused)
+	}
+	ok, err := s.hasher.Verify(at.acc.PasswordHash, password)
+	if err != nil {
+		return nil, internal(err)
+	}
+	if !ok {
+		return nil, s.answer(s.wrong(at))
+	}
+	rehash := ""
+	if !strings.HasPrefix(at.acc.PasswordHash, s.hashPrefix) {
+		// An import hash or another hasher's: replace it with the service's own.
+		if rehash, err = s.hasher.Hash(password); err != nil {
+			return nil, internal(err)
+		}
+	}
+	release()
+	acc, err := s.settle(ctx, at, rehash)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Code != EUnavailable {
+			return nil, s.answer(e)
+		}
+		return nil, err
+	}
+	return acc, nil
 }
 
 // VerifyLogin checks a new-device OTP, binds the new device (tokens of the previous device
@@ -151,7 +117,7 @@ func (s *Service) VerifyLogin(ctx context.Context, id string, otp string) (*Toke
 		if err != nil {
 			return err
 		}
-		if err := lockedErr(a, now); err != nil {
+		if err := s.lockedErr(a, now); err != nil {
 			return err
 		}
 		if a.Status != StatusActive {

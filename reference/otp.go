@@ -44,25 +44,83 @@ func (s *Service) codeMAC(challengeID, code string) []byte {
 	return mac(s.otpKey, "otp", challengeID, code)
 }
 
-// allowSend enforces the per-phone send limit across all flows.
-func (s *Service) allowSend(tx Tx, phone string, now time.Time) error {
-	n, err := tx.CountSends(phone, now.Add(-s.policy.SendWindow))
+// allowSend enforces the per-phone send limit across all flows on budget (a phone, or a
+// phone's recovery budget): rate_limited with retry_after (the send window, the longest the
+// oldest send can take to leave it).
+func (s *Service) allowSend(tx Tx, budget string, now time.Time) error {
+	n, err := tx.CountSends(budget, now.Add(-s.policy.SendWindow))
 	if err != nil {
 		return err
 	}
 	if n >= s.policy.SendsPerPhone {
 		return Errorf(ERateLimited, "too many codes sent to this phone; at most %d per %v",
-			s.policy.SendsPerPhone, s.policy.SendWindow)
+			s.policy.SendsPerPhone, s.policy.SendWindow).With("retry_after", ceilSeconds(s.policy.SendWindow))
 	}
 	return nil
 }
 
+// recoveryBudget is the send-record key of a phone's recovery budget.
+func recoveryBudget(phone string) string { return "recovery:" + phone }
+
+// chargeSend enforces the send limits of a send for purpose to phone inside tx, records it,
+// and reports whether the code may go out. A recovery is charged to the phone's recovery
+// budget whatever its data, so its answer tells nothing, and to the phone's own budget only
+// when its code goes out, which it silently does not when that budget is spent: recoveries
+// with made-up data exhaust at most the phone's recovery budget, never silence its
+// registration, login or activation codes. Other flows are charged to the phone's budget.
+func (s *Service) chargeSend(tx Tx, purpose, phone, challengeID string, deliver bool, now time.Time) (bool, error) {
+	if purpose != PurposeRecovery {
+		if err := s.allowSend(tx, phone, now); err != nil {
+			return false, err
+		}
+		return deliver, tx.AddSend(phone, now, challengeID)
+	}
+	budget := recoveryBudget(phone)
+	if err := s.allowSend(tx, budget, now); err != nil {
+		return false, err
+	}
+	if err := tx.AddSend(budget, now, challengeID); err != nil || !deliver {
+		return false, err
+	}
+	n, err := tx.CountSends(phone, now.Add(-s.policy.SendWindow))
+	if err != nil || n >= s.policy.SendsPerPhone {
+		return false, err
+	}
+	return true, tx.AddSend(phone, now, challengeID)
+}
+
+// failedChallengesKey is the event key of a citizen's challenges that ended in
+// otp_attempts_exceeded.
+func failedChallengesKey(citizenID string) string { return "otp-failed:" + citizenID }
+
+// checkFailedChallenges refuses a new challenge for a citizen with MaxFailedChallenges failed
+// ones in the last FailedChallengeWindow: otp_challenges_exceeded with retry_after (the
+// window).
+func (s *Service) checkFailedChallenges(tx Tx, citizenID string, now time.Time) error {
+	n, err := tx.CountEvents(failedChallengesKey(citizenID), now.Add(-s.policy.FailedChallengeWindow))
+	if err != nil {
+		return err
+	}
+	if n >= s.policy.MaxFailedChallenges {
+		return Errorf(EOTPChallengesExceeded, "too many codes entered wrong for this citizen; at most %d failed codes per %v",
+			s.policy.MaxFailedChallenges, s.policy.FailedChallengeWindow).
+			With("retry_after", ceilSeconds(s.policy.FailedChallengeWindow))
+	}
+	return nil
+}
+
+// startAgain is the retry_after of a challenge that cannot go on (too many wrong codes, no
+// more resends): the least pause between two sends before starting again.
+func (s *Service) startAgain() int { return max(1, ceilSeconds(s.policy.ResendAfter)) }
+
 // openChallenge opens an OTP challenge for purpose. prepare runs inside the store
 // transaction: it checks the flow's preconditions (returning a domain error to refuse) and
-// says where the code goes. The send limit of that phone is enforced and the send recorded in
-// the same transaction; the SMS goes out after the commit, and if the gateway refuses it the
-// challenge, the send record and the flow's own changes (spec.undo) are removed again and the
-// caller gets unavailable.
+// says where the code goes. In the same transaction a citizen with too many failed challenges
+// is refused (otp_challenges_exceeded; a recovery silently sends no code instead, so that its
+// answer stays the same) and the send limits are enforced and the send recorded (chargeSend);
+// the SMS goes out after the commit, and if the gateway refuses it the challenge, the send
+// records and the flow's own changes (spec.undo) are removed again and the caller gets
+// unavailable.
 func (s *Service) openChallenge(ctx context.Context, purpose string, prepare func(tx Tx, now time.Time) (challengeSpec, error)) (*Ticket, error) {
 	id, err := s.newID()
 	if err != nil {
@@ -80,7 +138,15 @@ func (s *Service) openChallenge(ctx context.Context, purpose string, prepare fun
 		if spec, err = prepare(tx, now); err != nil {
 			return err
 		}
-		if err := s.allowSend(tx, spec.phone, now); err != nil {
+		if spec.deliver && spec.citizenID != "" {
+			if err := s.checkFailedChallenges(tx, spec.citizenID, now); err != nil {
+				if purpose != PurposeRecovery {
+					return err
+				}
+				spec.deliver = false
+			}
+		}
+		if spec.deliver, err = s.chargeSend(tx, purpose, spec.phone, id, spec.deliver, now); err != nil {
 			return err
 		}
 		ch = &Challenge{ID: id, Purpose: purpose, CitizenID: spec.citizenID, Phone: spec.phone,
@@ -88,10 +154,7 @@ func (s *Service) openChallenge(ctx context.Context, purpose string, prepare fun
 		if spec.deliver {
 			ch.CodeMAC = s.codeMAC(id, code)
 		}
-		if err := tx.CreateChallenge(ch); err != nil {
-			return err
-		}
-		return tx.AddSend(spec.phone, now, id)
+		return tx.CreateChallenge(ch)
 	})
 	if err != nil {
 		return nil, internal(err)
@@ -119,13 +182,16 @@ func (s *Service) openChallenge(ctx context.Context, purpose string, prepare fun
 	return &Ticket{ID: id, ExpiresAt: ch.ExpiresAt}, nil
 }
 
-// prune deletes challenges that expired more than a send window ago: none of their sends can
-// count any more.
+// prune deletes challenges that expired more than a send window ago (none of their sends can
+// count any more) and events older than the failed-challenge window.
 func (s *Service) prune(ctx context.Context, now time.Time) {
 	var n int64
 	err := s.store.Update(ctx, func(tx Tx) error {
 		var err error
-		n, err = tx.DeleteExpiredChallenges(now.Add(-s.policy.SendWindow))
+		if n, err = tx.DeleteExpiredChallenges(now.Add(-s.policy.SendWindow)); err != nil {
+			return err
+		}
+		_, err = tx.DeleteEvents("", now.Add(-s.policy.FailedChallengeWindow))
 		return err
 	})
 	if err != nil {
@@ -175,7 +241,7 @@ func (s *Service) challengeState(ch *Challenge, purpose string, now time.Time) e
 	case !ch.ConsumedAt.IsZero():
 		return Errorf(EOTPExpired, "the code was already used")
 	case ch.Attempts >= s.policy.OTPMaxAttempts:
-		return Errorf(EOTPAttemptsExceeded, "too many wrong codes; start again")
+		return Errorf(EOTPAttemptsExceeded, "too many wrong codes; start again").With("retry_after", s.startAgain())
 	case !now.Before(ch.ExpiresAt):
 		return Errorf(EOTPExpired, "the code has expired; ask for a new one")
 	}
@@ -221,7 +287,12 @@ func (s *Service) useOTP(tx Tx, id, purpose, code string, now time.Time) (ch *Ch
 		}
 		left := s.policy.OTPMaxAttempts - ch.Attempts
 		if left <= 0 {
-			return nil, Errorf(EOTPAttemptsExceeded, "too many wrong codes; start again"), nil
+			if ch.CodeMAC != nil && ch.CitizenID != "" { // a challenge no code could match counts for no one
+				if err := tx.AddEvent(failedChallengesKey(ch.CitizenID), now); err != nil {
+					return nil, nil, err
+				}
+			}
+			return nil, Errorf(EOTPAttemptsExceeded, "too many wrong codes; start again").With("retry_after", s.startAgain()), nil
 		}
 		return nil, Errorf(EOTPInvalid, "wrong code").With("attempts_left", left), nil
 	}
@@ -258,7 +329,8 @@ func (s *Service) verifyChallenge(ctx context.Context, id, purpose, code string,
 }
 
 // Resend sends a fresh code for a challenge: not before ResendAfter since the last send, at
-// most MaxResends times, within the phone's send limit. The challenge keeps its id and its
+// most MaxResends times, within the phone's send limit (chargeSend; a recovery whose phone's
+// own budget is spent keeps its previous code and sends nothing). The challenge keeps its id and its
 // count of wrong entries; the new code gets a new validity period.
 func (s *Service) Resend(ctx context.Context, id string) (time.Time, error) {
 	code, err := s.newCode()
@@ -267,6 +339,7 @@ func (s *Service) Resend(ctx context.Context, id string) (time.Time, error) {
 	}
 	now := s.now()
 	var prev, ch Challenge
+	var deliver bool
 	err = s.store.Update(ctx, func(tx Tx) error {
 		c, err := tx.Challenge(id)
 		if errors.Is(err, ErrNotFound) {
@@ -278,19 +351,19 @@ func (s *Service) Resend(ctx context.Context, id string) (time.Time, error) {
 		case !c.ConsumedAt.IsZero():
 			return Errorf(EOTPExpired, "the code was already used")
 		case c.Attempts >= s.policy.OTPMaxAttempts:
-			return Errorf(EOTPAttemptsExceeded, "too many wrong codes; start again")
+			return Errorf(EOTPAttemptsExceeded, "too many wrong codes; start again").With("retry_after", s.startAgain())
 		case c.Resends >= s.policy.MaxResends:
-			return Errorf(EResendLimit, "no more resends for this challenge; start again")
+			return Errorf(EResendLimit, "no more resends for this challenge; start again").With("retry_after", s.startAgain())
 		}
 		if next := c.SentAt.Add(s.policy.ResendAfter); now.Before(next) {
 			wait := int(math.Ceil(next.Sub(now).Seconds()))
 			return Errorf(EResendTooSoon, "wait %d s before asking for a new code", wait).With("retry_after", wait)
 		}
-		if err := s.allowSend(tx, c.Phone, now); err != nil {
+		if deliver, err = s.chargeSend(tx, c.Purpose, c.Phone, id, c.CodeMAC != nil, now); err != nil {
 			return err
 		}
 		prev = *c
-		if c.CodeMAC != nil {
+		if deliver {
 			c.CodeMAC = s.codeMAC(id, code)
 		}
 		c.Resends++
@@ -300,12 +373,12 @@ func (s *Service) Resend(ctx context.Context, id string) (time.Time, error) {
 			return err
 		}
 		ch = *c
-		return tx.AddSend(c.Phone, now, id)
+		return nil
 	})
 	if err != nil {
 		return time.Time{}, internal(err)
 	}
-	if prev.CodeMAC != nil {
+	if deliver {
 		if err := s.sendOTP(ctx, ch.Phone, ch.Purpose, code); err != nil {
 			uerr := s.store.Update(context.WithoutCancel(ctx), func(tx Tx) error {
 				cur, err := tx.Challenge(id)

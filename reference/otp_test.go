@@ -137,8 +137,10 @@ func TestSendLimitPerPhone(t *testing.T) {
 	_, err = e.svc.Login(bg, reference.LoginRequest{CitizenID: idAn, Password: pwAn, DeviceID: "dev-z"})
 	requireCode(t, err, reference.ERateLimited)
 	e.clock.Advance(time.Minute)
+	// A recovery answers by its own budget (so the answer does not tell whether its data
+	// matched): the resend is accepted, but no sixth code goes to the phone.
 	_, err = e.svc.Resend(bg, tk.ID)
-	requireCode(t, err, reference.ERateLimited)
+	require.NoError(t, err)
 	assert.Len(t, e.gw.to("0912345601"), 5)
 	// The first send leaves the window 10 minutes after it was made.
 	e.clock.Set(fixtureTime.Add(10*time.Minute + time.Second))

@@ -49,9 +49,9 @@ func (s *Service) VerifyRecovery(ctx context.Context, id string, req RecoveryVer
 	if err := s.peekChallenge(ctx, id, PurposeRecovery); err != nil {
 		return "", err
 	}
-	hash, err := s.hasher.Hash(req.NewPassword)
+	hash, err := s.hashPassword(ctx, hashClassFinish, req.NewPassword)
 	if err != nil {
-		return "", internal(err)
+		return "", err
 	}
 	var citizenID string
 	err = s.verifyChallenge(ctx, id, PurposeRecovery, req.OTP, func(tx Tx, ch *Challenge, now time.Time) error {
@@ -102,9 +102,9 @@ func (s *Service) VerifyActivation(ctx context.Context, id string, req VerifyReq
 	if err := s.peekChallenge(ctx, id, PurposeActivation); err != nil {
 		return nil, err
 	}
-	hash, err := s.hasher.Hash(req.Password)
+	hash, err := s.hashPassword(ctx, hashClassFinish, req.Password)
 	if err != nil {
-		return nil, internal(err)
+		return nil, err
 	}
 	var info *AccountInfo
 	err = s.verifyChallenge(ctx, id, PurposeActivation, req.OTP, func(tx Tx, ch *Challenge, now time.Time) error {

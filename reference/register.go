@@ -46,9 +46,9 @@ func (s *Service) VerifyRegistration(ctx context.Context, id string, req VerifyR
 	if err := s.peekChallenge(ctx, id, PurposeRegistration); err != nil {
 		return nil, err
 	}
-	hash, err := s.hasher.Hash(req.Password)
+	hash, err := s.hashPassword(ctx, hashClassFinish, req.Password)
 	if err != nil {
-		return nil, internal(err)
+		return nil, err
 	}
 	var info *AccountInfo
 	err = s.verifyChallenge(ctx, id, PurposeRegistration, req.OTP, func(tx Tx, ch *Challenge, now time.Time) error {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,6 +37,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Seed seeds the simulated scanner captures.
 	Seed uint64
+	// HashWorkers is the number of password-hashing slots of the admission queue (default
+	// GOMAXPROCS, one per core; see admission.go).
+	HashWorkers int
 }
 
 // Service implements API on a Store. It keeps no state of its own that other instances on
@@ -66,6 +70,9 @@ type Service struct {
 	hashPrefix string
 
 	opened atomic.Uint64 // challenges opened by this instance, for periodic pruning
+
+	hashq *hashQueue // admission control of password hashing
+	probe writeProbe // Ready's rate-limited write check
 }
 
 var _ API = (*Service)(nil)
@@ -112,6 +119,14 @@ func NewService(cfg Config) (*Service, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.HashWorkers < 0 {
+		return nil, fmt.Errorf("reference: Config.HashWorkers %d < 0", cfg.HashWorkers)
+	}
+	workers := cfg.HashWorkers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	s.hashq = newHashQueue(workers, s.policy.HashQueue, s.policy.HashQueueWait)
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}
@@ -137,25 +152,6 @@ func NewService(cfg Config) (*Service, error) {
 	}
 	s.hashPrefix = strings.Join(parts[:len(parts)-2], "$") + "$"
 	return s, nil
-}
-
-// Validate checks that every rule of p is usable.
-func (p Policy) Validate() error {
-	switch {
-	case p.OTPLength < 4 || p.OTPLength > 9:
-		return fmt.Errorf("policy: otp_length %d out of 4..9", p.OTPLength)
-	case p.OTPValidity <= 0, p.ResendAfter < 0, p.SendWindow <= 0, p.LockDuration <= 0, p.TokenTTL <= 0:
-		return errors.New("policy: durations must be positive")
-	case p.OTPMaxAttempts < 1, p.MaxResends < 0, p.SendsPerPhone < 1, p.MaxFailedLogins < 1:
-		return errors.New("policy: attempt and send limits must be positive")
-	case p.PasswordMinLen < 4 || p.PasswordMaxLen < p.PasswordMinLen:
-		return fmt.Errorf("policy: password length %d..%d", p.PasswordMinLen, p.PasswordMaxLen)
-	case p.PasscodeLen < 4:
-		return fmt.Errorf("policy: passcode_len %d < 4", p.PasscodeLen)
-	case p.BiometricMinScore < 0 || p.BiometricMinScore > 1:
-		return fmt.Errorf("policy: biometric_min_score %v out of [0,1]", p.BiometricMinScore)
-	}
-	return nil
 }
 
 // key returns the named key, creating it with 32 random bytes when the store has none.
@@ -237,7 +233,7 @@ func internal(err error) error {
 
 // Settings reports the hash settings, password pool size, policy, store and population size.
 func (s *Service) Settings(ctx context.Context) (*Settings, error) {
-	out := &Settings{Hash: s.hasher.Settings(), Policy: s.policy, Store: s.store.Name()}
+	out := &Settings{Hash: s.hasher.Settings(), Policy: s.policy, Store: s.store.Name(), HashWorkers: s.hashq.snapshot().Slots}
 	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		if out.Citizens, err = tx.CountCitizens(); err != nil {
@@ -257,14 +253,6 @@ func (s *Service) Settings(ctx context.Context) (*Settings, error) {
 		return nil, internal(err)
 	}
 	return out, nil
-}
-
-// Ready reports whether the store answers.
-func (s *Service) Ready(ctx context.Context) error {
-	if err := s.store.Ready(ctx); err != nil {
-		return &Error{Code: EUnavailable, Message: "store not ready", Err: err}
-	}
-	return nil
 }
 
 // Policy returns the service's rules.

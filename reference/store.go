@@ -24,8 +24,8 @@ var (
 
 // Store persists all state that must hold across several service instances: the registry of
 // citizens, the carriers' subscriber records, accounts with their lockout counters, OTP
-// challenges with their attempt counts, per-phone send records, secret keys and the record of
-// imported population files.
+// challenges with their attempt counts, per-phone send records, dated events for longer limits,
+// secret keys and the record of imported population files.
 //
 // Update runs fn in one read-write transaction: every change fn makes is committed atomically
 // when fn returns nil and discarded when it returns an error (which Update returns). Concurrent
@@ -102,6 +102,16 @@ type Tx interface {
 	// DeleteSend removes the send records of a challenge at exactly at (undoing AddSend when
 	// the gateway refused the message) and reports how many it removed.
 	DeleteSend(challengeID string, at time.Time) (int64, error)
+
+	// AddEvent records that something happened under key at a time (a failed OTP challenge of
+	// an account, the service's write probe), for limits over windows longer than a challenge
+	// lives.
+	AddEvent(key string, at time.Time) error
+	// CountEvents returns the number of events of key at or after since.
+	CountEvents(key string, since time.Time) (int, error)
+	// DeleteEvents removes the events of key before t (of every key when key is "") and
+	// returns how many it removed.
+	DeleteEvents(key string, before time.Time) (int64, error)
 
 	// Key returns a named secret key.
 	Key(name string) ([]byte, error)

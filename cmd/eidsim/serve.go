@@ -221,6 +221,9 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 	if err != nil {
 		return nil, err
 	}
+	if err := metrics.WatchAdmission(api.Admission); err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
 	world.api = api
 
 	start := time.Now()

@@ -34,6 +34,8 @@ func TestServe_VendorKit(t *testing.T) {
 		RedirectURL: "http://rp.invalid/callback", Scopes: []string{"openid", "profile"}}
 	pkce := oauth2.GenerateVerifier()
 
+	// The app's device id planted as the browser's cookie is not a browser binding: the
+	// login asks for the OTP (read from the simulated handset).
 	jar, _ := cookiejar.New(nil)
 	u, _ := url.Parse(rs.url + "/oidc/")
 	jar.SetCookies(u, []*http.Cookie{{Name: oidc.DeviceCookie, Value: "device-57", Path: "/oidc/"}})
@@ -50,6 +52,13 @@ func TestServe_VendorKit(t *testing.T) {
 	m := regexp.MustCompile(`name="id" value="([^"]+)"`).FindStringSubmatch(string(body))
 	require.NotNil(t, m, string(body))
 	res, err = browser.PostForm(rs.url+"/oidc/login", url.Values{"id": {m[1]}, "citizen_id": {"001090000057"}, "password": {"Matkhau@57"}})
+	require.NoError(t, err)
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	require.Contains(t, string(body), `id="otp"`, "a planted device id is a new browser")
+	var after int64
+	otp := (&client{tb: t, base: rs.url, http: http.DefaultClient}).otp("0961000057", &after)
+	res, err = browser.PostForm(rs.url+"/oidc/login/otp", url.Values{"id": {m[1]}, "otp": {otp}, "action": {"verify"}})
 	require.NoError(t, err)
 	res.Body.Close()
 	back, err := url.Parse(res.Header.Get("Location"))

@@ -104,3 +104,44 @@ func (g countingGateway) Send(ctx context.Context, msg reference.SMS) error {
 	g.sent.WithLabelValues(purpose).Inc()
 	return nil
 }
+
+// WatchAdmission exports the service's password-hashing queue (reference.Service.Admission):
+// eidsim_hash_queue_depth (requests waiting for a slot), eidsim_hash_slots{state="busy|all"}
+// and eidsim_hash_admissions_total{outcome="admitted|rejected|cancelled"}, rejected being the
+// overloaded (503) answers.
+func (m *Metrics) WatchAdmission(stats func() reference.AdmissionStats) error {
+	return m.Registry.Register(admissionCollector{stats: stats})
+}
+
+var (
+	descHashQueue = prometheus.NewDesc("eidsim_hash_queue_depth",
+		"Password-hashing requests waiting for a slot.", nil, nil)
+	descHashSlots = prometheus.NewDesc("eidsim_hash_slots",
+		"Password-hashing slots: busy, and all (one per core).", []string{"state"}, nil)
+	descHashAdmissions = prometheus.NewDesc("eidsim_hash_admissions_total",
+		"Password-hashing requests by outcome: admitted, rejected (overloaded, 503) or cancelled (client gone while waiting).",
+		[]string{"outcome"}, nil)
+)
+
+type admissionCollector struct {
+	stats func() reference.AdmissionStats
+}
+
+func (c admissionCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- descHashQueue
+	ch <- descHashSlots
+	ch <- descHashAdmissions
+}
+
+func (c admissionCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.stats()
+	ch <- prometheus.MustNewConstMetric(descHashQueue, prometheus.GaugeValue, float64(st.Queued))
+	ch <- prometheus.MustNewConstMetric(descHashSlots, prometheus.GaugeValue, float64(st.Running), "busy")
+	ch <- prometheus.MustNewConstMetric(descHashSlots, prometheus.GaugeValue, float64(st.Slots), "all")
+	for _, o := range []struct {
+		name string
+		n    uint64
+	}{{"admitted", st.Admitted}, {"rejected", st.Rejected}, {"cancelled", st.Cancelled}} {
+		ch <- prometheus.MustNewConstMetric(descHashAdmissions, prometheus.CounterValue, float64(o.n), o.name)
+	}
+}

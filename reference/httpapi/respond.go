@@ -47,11 +47,13 @@ func (w *recorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// writeError answers err: its status, the error body and, for 429 and 423, a Retry-After.
+// writeError answers err: its status, the error body and, for 429, 423 and 503, a
+// Retry-After from the error's retry_after or locked_until.
 func (s *Server) writeError(w *recorder, err error) {
 	status, body, code := errorResponse(err)
 	var e *reference.Error
-	if errors.As(err, &e) && (status == http.StatusTooManyRequests || status == http.StatusLocked) {
+	if errors.As(err, &e) && (status == http.StatusTooManyRequests || status == http.StatusLocked ||
+		status == http.StatusServiceUnavailable) {
 		if ra, ok := retryAfter(e.Fields, s.now()); ok {
 			w.Header().Set("Retry-After", ra)
 		}

@@ -229,6 +229,8 @@ func TestErrorFieldsAndRetryAfter(t *testing.T) {
 		{"duration", reference.Errorf(reference.EResendTooSoon, "x").With("retry_after", 42500*time.Millisecond), "43", map[string]any{"retry_after": 43.0}},
 		{"locked until", reference.Errorf(reference.EAccountLocked, "x").With("locked_until", "2026-07-01T08:30:00Z"), "1800", map[string]any{"locked_until": "2026-07-01T08:30:00Z"}},
 		{"no hint", reference.Errorf(reference.EResendLimit, "x"), "", nil},
+		{"overloaded", reference.Errorf(reference.EOverloaded, "x").With("retry_after", 1), "1", map[string]any{"retry_after": 1.0}},
+		{"unavailable", reference.Errorf(reference.EUnavailable, "x").With("retry_after", 5), "5", map[string]any{"retry_after": 5.0}},
 		{"attempts left", reference.Errorf(reference.EOTPInvalid, "x").With("attempts_left", 2), "", map[string]any{"attempts_left": 2.0}},
 		{"reserved keys kept", reference.Errorf(reference.EOTPInvalid, "real").With("code", "fake").With("message", "fake"), "", nil},
 	}
@@ -255,7 +257,8 @@ func TestStatusOf(t *testing.T) {
 		reference.EIdentityMismatch: 422, reference.EPhoneNotOwner: 422, reference.EOTPInvalid: 422,
 		reference.EWeakPassword: 422, reference.EBiometricMismatch: 422, reference.EAccountLocked: 423,
 		reference.ERateLimited: 429, reference.EOTPAttemptsExceeded: 429, reference.EResendTooSoon: 429,
-		reference.EResendLimit: 429, reference.EUnavailable: 503, reference.EInternal: 500,
+		reference.EResendLimit: 429, reference.EOTPChallengesExceeded: 429, reference.EUnavailable: 503,
+		reference.EOverloaded: 503, reference.EInternal: 500,
 		httpapi.CodeMethodNotAllowed: 405,
 	}
 	for code, status := range want {

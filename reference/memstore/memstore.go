@@ -31,8 +31,9 @@ type Store struct {
 	byPhone     map[string]string // account phone → citizen id
 	challenges  map[string]*reference.Challenge
 	expiry      expiryHeap
-	sends       map[string][]send    // phone → sends, in insertion order
-	sendsOf     map[string][]sendRef // challenge id → where its sends are
+	sends       map[string][]send      // phone → sends, in insertion order
+	sendsOf     map[string][]sendRef   // challenge id → where its sends are
+	events      map[string][]time.Time // key → event times, in insertion order
 	keys        map[string][]byte
 	provider    map[providerKey]*reference.ProviderRecord // see oidc.go
 	imports     map[string]*reference.ImportRecord
@@ -60,6 +61,7 @@ func New() *Store {
 		challenges:  map[string]*reference.Challenge{},
 		sends:       map[string][]send{},
 		sendsOf:     map[string][]sendRef{},
+		events:      map[string][]time.Time{},
 		keys:        map[string][]byte{},
 		imports:     map[string]*reference.ImportRecord{},
 	}
@@ -488,6 +490,63 @@ func (t *tx) DeleteSend(challengeID string, at time.Time) (int64, error) {
 			delete(s.sendsOf, challengeID)
 		} else {
 			s.sendsOf[challengeID] = kept
+		}
+	}
+	return n, nil
+}
+
+// --- events ---
+
+func (t *tx) AddEvent(key string, at time.Time) error {
+	if err := t.write(); err != nil {
+		return err
+	}
+	s := t.s
+	t.undo = append(t.undo, restoreSlice(s.events, key))
+	s.events[key] = append(slices.Clip(s.events[key]), at.UTC())
+	return nil
+}
+
+func (t *tx) CountEvents(key string, since time.Time) (int, error) {
+	n := 0
+	for _, at := range t.s.events[key] {
+		if !at.Before(since) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (t *tx) DeleteEvents(key string, before time.Time) (int64, error) {
+	if err := t.write(); err != nil {
+		return 0, err
+	}
+	s := t.s
+	keys := []string{key}
+	if key == "" {
+		keys = keys[:0]
+		for k := range s.events {
+			keys = append(keys, k)
+		}
+	}
+	var n int64
+	for _, k := range keys {
+		old := s.events[k]
+		kept := make([]time.Time, 0, len(old))
+		for _, at := range old {
+			if !at.Before(before) {
+				kept = append(kept, at)
+			}
+		}
+		if len(kept) == len(old) {
+			continue
+		}
+		n += int64(len(old) - len(kept))
+		t.undo = append(t.undo, restoreSlice(s.events, k))
+		if len(kept) == 0 {
+			delete(s.events, k)
+		} else {
+			s.events[k] = kept
 		}
 	}
 	return n, nil

@@ -37,11 +37,11 @@ type Discovery struct {
 }
 
 // ClaimsSupported are the claims of the ID token and of userinfo: the registered JWT claims,
-// the authentication's (auth_time, nonce, acr, amr, at_hash, c_hash, azp), and the citizen's
+// the authentication's (auth_time, nonce, acr, amr, at_hash, c_hash, azp, client_id), and the citizen's
 // (citizen_id and level with openid; name, birthdate and gender with profile).
 var ClaimsSupported = []string{
 	"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "at_hash", "c_hash",
-	"citizen_id", "level", "name", "birthdate", "gender",
+	"client_id", "citizen_id", "level", "name", "birthdate", "gender",
 }
 
 // discovery returns the metadata of the provider.

@@ -61,6 +61,7 @@ type env struct {
 	sms      *smsBox
 	store    *sqlite.Store
 	api      http.Handler
+	web      *http.Client // the browser of codeFor
 }
 
 func testClients() []oidc.ClientConfig {
@@ -78,11 +79,17 @@ func newEnv(t testing.TB, extra ...oidc.ClientConfig) *env {
 // newEnvWith is newEnv with the provider's Config changed by mod.
 func newEnvWith(t testing.TB, mod func(*oidc.Config), extra ...oidc.ClientConfig) *env {
 	t.Helper()
+	return newEnvHash(t, "fast", mod, extra...)
+}
+
+// newEnvHash is newEnvWith with a password hasher (fast or argon2id).
+func newEnvHash(t testing.TB, hash string, mod func(*oidc.Config), extra ...oidc.ClientConfig) *env {
+	t.Helper()
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "eidsim.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { store.Close() })
-	hasher, err := reference.NewHasher("fast")
+	hasher, err := reference.NewHasher(hash)
 	require.NoError(t, err)
 	sms := &smsBox{}
 	svc, err := reference.NewService(reference.Config{Store: store, Hasher: hasher, Gateway: sms, Seed: 1})

@@ -20,8 +20,9 @@ const (
 	otpPath       = "/oidc/login/otp"
 	loggedOutPath = "/oidc/logged-out"
 	callbackPath  = "/oidc/authorize/callback"
-	// DeviceCookie holds the browser's device id; the first login from a browser is a login
-	// on a new device (an OTP to the account's phone), later ones are on the bound device.
+	// DeviceCookie holds the browser's binding credential (reference.WebLogin): issued by the
+	// service after a login with the OTP, opaque, replaced at every login; a value the
+	// service did not issue is a new browser (an OTP to the account's phone).
 	DeviceCookie = "eidsim_device"
 )
 
@@ -73,7 +74,11 @@ func (lp *loginPages) password(w http.ResponseWriter, r *http.Request) {
 		lp.render(w, http.StatusBadRequest, passwordPage, d)
 		return
 	}
-	res, err := lp.p.storage.accounts.Login(r.Context(), reference.LoginRequest{CitizenID: cid, Password: pw, DeviceID: lp.device(w, r)})
+	browser := ""
+	if c, err := r.Cookie(DeviceCookie); err == nil {
+		browser = c.Value
+	}
+	res, err := lp.p.storage.accounts.WebLogin(r.Context(), cid, pw, browser)
 	if err != nil {
 		lp.domainError(w, passwordPage, d, err)
 		return
@@ -92,6 +97,7 @@ func (lp *loginPages) password(w http.ResponseWriter, r *http.Request) {
 		lp.render(w, http.StatusOK, otpPage, d)
 		return
 	}
+	http.SetCookie(w, lp.p.deviceCookie(res.Browser))
 	lp.complete(w, r, req, cid, []string{"pwd"})
 }
 
@@ -128,10 +134,12 @@ func (lp *loginPages) otp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code := r.PostForm.Get("otp")
-	if _, err := lp.p.storage.accounts.VerifyLogin(r.Context(), req.Challenge, code); err != nil {
+	res, err := lp.p.storage.accounts.VerifyWebLogin(r.Context(), req.Challenge, code)
+	if err != nil {
 		lp.domainError(w, otpPage, d, err)
 		return
 	}
+	http.SetCookie(w, lp.p.deviceCookie(res.Browser))
 	lp.complete(w, r, req, req.ChallengeCitizenID, []string{"pwd", "otp", "sms"})
 }
 
@@ -235,15 +243,10 @@ func (lp *loginPages) expired(w http.ResponseWriter) {
 	lp.message(w, http.StatusBadRequest, "Phiên đăng nhập đã hết hạn. This sign-in link is unknown or expired: go back to the service and start again.")
 }
 
-// device returns the browser's device id from its cookie, setting a new one when absent.
-func (lp *loginPages) device(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(DeviceCookie); err == nil && c.Value != "" && len(c.Value) <= 128 {
-		return c.Value
-	}
-	id := "browser-" + newID()
-	http.SetCookie(w, &http.Cookie{Name: DeviceCookie, Value: id, Path: "/oidc/", MaxAge: 400 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	return id
+// deviceCookie is the cookie of a browser binding credential.
+func (p *Provider) deviceCookie(v string) *http.Cookie {
+	return &http.Cookie{Name: DeviceCookie, Value: v, Path: "/oidc/", MaxAge: int(reference.BrowserBindingTTL / time.Second),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.secure}
 }
 
 func (lp *loginPages) data(req *AuthRequest, citizenID string) pageData {

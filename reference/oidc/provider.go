@@ -18,11 +18,13 @@ import (
 	"github.com/eidsim/eidsim/reference/memstore"
 )
 
-// Accounts is what the provider needs of the identity service: the app's login flows and the
-// identity behind an account. *reference.Service implements it.
+// Accounts is what the provider needs of the identity service: the web login (a browser is
+// its own binding, the app's device is left alone), OTP resends and the identity behind an
+// account. *reference.Service implements it.
 type Accounts interface {
-	Login(ctx context.Context, req reference.LoginRequest) (*reference.LoginResult, error)
-	VerifyLogin(ctx context.Context, id string, otp string) (*reference.Token, error)
+	WebLogin(ctx context.Context, citizenID, password, browser string) (*reference.WebLoginResult, error)
+	VerifyWebLogin(ctx context.Context, challengeID, otp string) (*reference.WebLoginResult, error)
+	TrustBrowser(ctx context.Context, citizenID string) (string, error)
 	Resend(ctx context.Context, id string) (time.Time, error)
 	Identity(ctx context.Context, citizenID string) (*reference.Identity, error)
 }
@@ -222,4 +224,15 @@ func (p *Provider) ClientName(id string) string {
 		return c.cfg.Name
 	}
 	return id
+}
+
+// TrustBrowser returns a device cookie of a browser bound to the citizen, as if it had signed
+// in before: for test harnesses (rp-check, benchmarks) that play a returning citizen. It is
+// not reachable over HTTP.
+func (p *Provider) TrustBrowser(ctx context.Context, citizenID string) (*http.Cookie, error) {
+	v, err := p.storage.accounts.TrustBrowser(ctx, citizenID)
+	if err != nil {
+		return nil, err
+	}
+	return p.deviceCookie(v), nil
 }

@@ -51,7 +51,7 @@ func TestRelyingPartyLibrary(t *testing.T) {
 		wantName          string
 	}{
 		{name: "LoA1, level-1 citizen on a new device (OTP)", acr: "LoA1", citizen: level1ID, password: level1Password, phone: level1Phone, wantLevel: 1, wantACR: "LoA1", wantName: "Trần Văn Minh"},
-		{name: "LoA2, level-2 citizen on the bound device", acr: "LoA2", citizen: level2ID, password: level2Password, phone: level2Phone, device: level2Device, wantLevel: 2, wantACR: "LoA2", wantName: "Trần Văn Sơn"},
+		{name: "LoA2, level-2 citizen on a bound browser", acr: "LoA2", citizen: level2ID, password: level2Password, phone: level2Phone, device: level2Device, wantLevel: 2, wantACR: "LoA2", wantName: "Trần Văn Sơn"},
 		{name: "LoA1 asked, level-2 citizen reports LoA2", acr: "LoA1", citizen: level2ID, password: level2Password, phone: level2Phone, device: level2Device, wantLevel: 2, wantACR: "LoA2", wantName: "Trần Văn Sơn"},
 	}
 	for _, tc := range tests {
@@ -63,9 +63,11 @@ func TestRelyingPartyLibrary(t *testing.T) {
 			authURL := conf.AuthCodeURL(state, oauth2.S256ChallengeOption(pkce), gooidc.Nonce(nonce),
 				oauth2.SetAuthURLParam("acr_values", tc.acr))
 			c := browser(t)
-			if tc.device != "" {
+			if tc.device != "" { // a browser the citizen signed in with before
 				u, _ := url.Parse(e.srv.URL + "/oidc/")
-				c.Jar.SetCookies(u, []*http.Cookie{{Name: oidc.DeviceCookie, Value: tc.device, Path: "/oidc/"}})
+				cookie, err := e.provider.TrustBrowser(ctx, tc.citizen)
+				require.NoError(t, err)
+				c.Jar.SetCookies(u, []*http.Cookie{cookie})
 			}
 			q := e.login(t, c, authURL, tc.citizen, tc.password, tc.phone)
 			require.Equal(t, state, q.Get("state"))

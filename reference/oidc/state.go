@@ -39,7 +39,6 @@ const (
 	kindAccess  = "oidc_access"
 	kindRefresh = "oidc_refresh"
 	kindKey     = "oidc_key"
-	kindBrowser = "oidc_browser"
 )
 
 var (
@@ -146,7 +145,7 @@ func owner(subject, clientID string) string { return subject + "|" + clientID }
 // tokens, and each read-modify-write (claiming a code, rotating a refresh token) has one
 // winner.
 type state struct {
-	store reference.Store
+	store  reference.Store
 	writes atomic.Int64
 }
 

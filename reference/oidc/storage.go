@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -28,7 +27,6 @@ type storage struct {
 	keys     *keyring
 	subKey   []byte
 	now      func() time.Time
-	subjects sync.Map // subject → citizen ID, a cache for SetUserinfoFromScopes
 }
 
 // ctxKey keys the request context values of the provider.
@@ -49,16 +47,7 @@ func (s *storage) subject(citizenID string) string {
 	m := hmac.New(sha256.New, s.subKey)
 	m.Write([]byte(citizenID))
 	sub := "vn" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(m.Sum(nil)[:20]))
-	s.subjects.Store(sub, citizenID)
 	return sub
-}
-
-func (s *storage) citizenOf(subject string) (string, bool) {
-	v, ok := s.subjects.Load(subject)
-	if !ok {
-		return "", false
-	}
-	return v.(string), true
 }
 
 // op.AuthRequest on *AuthRequest.
@@ -331,12 +320,11 @@ func (s *storage) setClaims(ctx context.Context, u *oidc.UserInfo, subject, citi
 	return nil
 }
 
+// SetUserinfoFromScopes does nothing: the library calls it for ID tokens only, always
+// followed by SetUserinfoFromRequest, which knows the citizen (a subject alone does not name
+// one: it is a keyed hash).
 func (s *storage) SetUserinfoFromScopes(ctx context.Context, u *oidc.UserInfo, userID, clientID string, scopes []string) error {
-	cid, ok := s.citizenOf(userID)
-	if !ok {
-		return oidc.ErrAccessDenied().WithDescription("unknown subject")
-	}
-	return s.setClaims(ctx, u, userID, cid, scopes)
+	return nil
 }
 
 func (s *storage) SetUserinfoFromRequest(ctx context.Context, u *oidc.UserInfo, req op.IDTokenRequest, scopes []string) error {
@@ -349,7 +337,7 @@ func (s *storage) SetUserinfoFromRequest(ctx context.Context, u *oidc.UserInfo, 
 		u.AppendClaims("acr", ACROfLevel(r.Level))
 		return s.setClaims(ctx, u, r.Subject, r.CitizenID, scopes)
 	}
-	return s.SetUserinfoFromScopes(ctx, u, req.GetSubject(), req.GetClientID(), scopes)
+	return fmt.Errorf("oidc: unsupported ID token request %T", req)
 }
 
 func (s *storage) SetUserinfoFromToken(ctx context.Context, u *oidc.UserInfo, tokenID, subject, origin string) error {

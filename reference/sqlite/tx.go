@@ -38,6 +38,10 @@ const (
 	sSendAdd
 	sSendCount
 	sSendDelete
+	sEventAdd
+	sEventCount
+	sEventDelete
+	sEventDeleteAll
 	sKeyGet
 	sKeyPut
 	sImportGet
@@ -95,6 +99,10 @@ var stmtSQL = [nStmts]string{
 	sSendAdd:         `INSERT INTO otp_sends (phone, at, challenge_id) VALUES (?, ?, ?)`,
 	sSendCount:       `SELECT count(*) FROM otp_sends WHERE phone = ? AND at >= ?`,
 	sSendDelete:      `DELETE FROM otp_sends WHERE challenge_id = ? AND at = ?`,
+	sEventAdd:        `INSERT INTO events (key, at) VALUES (?, ?)`,
+	sEventCount:      `SELECT count(*) FROM events WHERE key = ? AND at >= ?`,
+	sEventDelete:     `DELETE FROM events WHERE key = ? AND at < ?`,
+	sEventDeleteAll:  `DELETE FROM events WHERE at < ?`,
 	sKeyGet:          `SELECT value FROM keys WHERE name = ?`,
 	sKeyPut:          `INSERT INTO keys (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
 	sImportGet:       `SELECT sha256, path, imported_at, stats FROM imports WHERE sha256 = ?`,
@@ -377,6 +385,24 @@ func (t *tx) CountSends(phone string, since time.Time) (int, error) {
 
 func (t *tx) DeleteSend(challengeID string, at time.Time) (int64, error) {
 	return t.exec(sSendDelete, challengeID, nanos(at))
+}
+
+func (t *tx) AddEvent(key string, at time.Time) error {
+	_, err := t.exec(sEventAdd, key, nanos(at))
+	return err
+}
+
+func (t *tx) CountEvents(key string, since time.Time) (int, error) {
+	var n int
+	err := t.stmt(sEventCount).QueryRowContext(t.ctx, key, nanos(since)).Scan(&n)
+	return n, err
+}
+
+func (t *tx) DeleteEvents(key string, before time.Time) (int64, error) {
+	if key == "" {
+		return t.exec(sEventDeleteAll, nanos(before))
+	}
+	return t.exec(sEventDelete, key, nanos(before))
 }
 
 func (t *tx) Key(name string) ([]byte, error) {

@@ -38,6 +38,7 @@ func Run(t *testing.T, newStore func(t *testing.T) reference.Store) {
 		{"AccountUniqueness", testAccountUniqueness},
 		{"Challenges", testChallenges},
 		{"Sends", testSends},
+		{"Events", testEvents},
 		{"Keys", testKeys},
 		{"Imports", testImports},
 		{"ReadOnlyView", testReadOnlyView},
@@ -330,6 +331,55 @@ func testSends(t *testing.T, s reference.Store) {
 		k, err := tx.CountSends(phone, t0)
 		require.NoError(t, err)
 		assert.Equal(t, 4, k)
+		return nil
+	})
+}
+
+func testEvents(t *testing.T, s reference.Store) {
+	update(t, s, func(tx reference.Tx) error {
+		for i := range 4 {
+			require.NoError(t, tx.AddEvent("a", t0.Add(time.Duration(i)*time.Hour)))
+		}
+		return tx.AddEvent("b", t0)
+	})
+	tests := []struct {
+		key   string
+		since time.Time
+		want  int
+	}{
+		{"a", t0.Add(-time.Hour), 4},
+		{"a", t0, 4},
+		{"a", t0.Add(time.Nanosecond), 3},
+		{"a", t0.Add(3 * time.Hour), 1},
+		{"a", t0.Add(4 * time.Hour), 0},
+		{"b", t0, 1},
+		{"c", t0, 0},
+	}
+	for _, tt := range tests {
+		view(t, s, func(tx reference.Tx) error {
+			n, err := tx.CountEvents(tt.key, tt.since)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, n, "%s since %v", tt.key, tt.since)
+			return nil
+		})
+	}
+	view(t, s, func(tx reference.Tx) error {
+		require.ErrorIs(t, tx.AddEvent("a", t0), reference.ErrReadOnly)
+		return nil
+	})
+	update(t, s, func(tx reference.Tx) error {
+		n, err := tx.DeleteEvents("a", t0.Add(2*time.Hour))
+		require.NoError(t, err)
+		assert.EqualValues(t, 2, n)
+		k, err := tx.CountEvents("b", t0)
+		require.NoError(t, err)
+		assert.Equal(t, 1, k, "another key's events stay")
+		n, err = tx.DeleteEvents("", t0.Add(3*time.Hour))
+		require.NoError(t, err)
+		assert.EqualValues(t, 2, n, "one of a and the one of b")
+		k, err = tx.CountEvents("a", t0)
+		require.NoError(t, err)
+		assert.Equal(t, 1, k)
 		return nil
 	})
 }

@@ -343,8 +343,13 @@ func (cfg Config) newBrowser(c *Citizen) (*browser, error) {
 		return nil, err
 	}
 	jar, _ := cookiejar.New(nil)
-	if c != nil && c.DeviceID != "" {
-		jar.SetCookies(pu.ResolveReference(&url.URL{Path: "/oidc/"}), []*http.Cookie{{Name: oidc.DeviceCookie, Value: c.DeviceID, Path: "/oidc/"}})
+	if c != nil && c.DeviceID != "" && cfg.Provider != nil {
+		// A returning citizen: a browser the provider bound before (an app device id is not one).
+		cookie, err := cfg.Provider.TrustBrowser(context.Background(), c.CitizenID)
+		if err != nil {
+			return nil, err
+		}
+		jar.SetCookies(pu.ResolveReference(&url.URL{Path: "/oidc/"}), []*http.Cookie{cookie})
 	}
 	b := &browser{provider: pu}
 	b.c = &http.Client{Jar: jar, Timeout: cfg.Timeout + cfg.Slow, CheckRedirect: func(req *http.Request, via []*http.Request) error {

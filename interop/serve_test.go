@@ -25,9 +25,13 @@ import (
 // Matkhau@NN, device device-NN), 57–58 level-2 accounts.
 const populationFile = "../reference/httpapi/testdata/population.jsonl"
 
-// buildEidsim builds the eidsim command into a temporary directory.
+// buildEidsim builds the eidsim command into a temporary directory, or returns
+// $EIDSIM_INTEROP_BIN when set (to run the suites against another build of eidsim).
 func buildEidsim(t *testing.T) string {
 	t.Helper()
+	if bin := os.Getenv("EIDSIM_INTEROP_BIN"); bin != "" {
+		return bin
+	}
 	bin := filepath.Join(t.TempDir(), "eidsim")
 	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
 	out, err := exec.Command(goCmd, "build", "-o", bin, "../cmd/eidsim").CombinedOutput()

@@ -31,18 +31,18 @@ func init() {
 		name:    "rp-check",
 		summary: "act as the test identity provider for a vendor's relying party and report how it handles success and failures",
 		usage: "--population FILE (--clients FILE | --redirect-uri URL [--client-id ID --client-secret S])\n" +
-			"             [--rp-start URL] [--rp-start-loa2 URL] [--addr 127.0.0.1:8090] [--data DIR] [--hash fast|argon2id]\n" +
+			"             [--rp-start URL] [--rp-start-loa2 URL] [--addr 127.0.0.1:8090] [--issuer URL] [--data DIR] [--hash fast|argon2id]\n" +
 			"             [--slow 5s] [--timeout 30s] [--out FILE] [--log FILE] [--hold] [--allow-remote]",
 		run: runRPCheck,
 	})
 }
 
 type rpCheckConfig struct {
-	population, clients, redirectURI, clientID, clientSecret string
-	start, startLoA2, addr, data, hash, sms, out, log        string
-	slow, timeout                                            time.Duration
-	hold, allowRemote                                        bool
-	seed                                                     uint64
+	population, clients, redirectURI, clientID, clientSecret  string
+	start, startLoA2, addr, data, hash, sms, out, log, issuer string
+	slow, timeout                                             time.Duration
+	hold, allowRemote                                         bool
+	seed                                                      uint64
 }
 
 func parseRPCheck(c *command, e *env, args []string) (*rpCheckConfig, error) {
@@ -55,7 +55,8 @@ func parseRPCheck(c *command, e *env, args []string) (*rpCheckConfig, error) {
 	fs.StringVar(&cfg.clientSecret, "client-secret", "vendor-secret", "with --redirect-uri: the client secret")
 	fs.StringVar(&cfg.start, "rp-start", "", "the relying party's `URL` that starts a login (acr_values LoA1 or none); without it, only serve (use --hold)")
 	fs.StringVar(&cfg.startLoA2, "rp-start-loa2", "", "the relying party's `URL` that starts a login with acr_values=LoA2 (enables the LoA2 checks)")
-	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8090", "`HOST:PORT` the provider listens on; its issuer is http://HOST:PORT")
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8090", "`HOST:PORT` the provider listens on")
+	fs.StringVar(&cfg.issuer, "issuer", "", "the provider's issuer `URL` (default http://HOST:PORT of --addr, a wildcard address as 127.0.0.1)")
 	fs.StringVar(&cfg.data, "data", "", "`DIR` for the SQLite database (default: a temporary directory, removed at exit)")
 	fs.StringVar(&cfg.hash, "hash", "fast", "password hasher: fast (salted SHA-256) or argon2id")
 	fs.StringVar(&cfg.sms, "sms", "fast", "SMS latency of the simulated telco: fast or realistic")
@@ -91,6 +92,12 @@ func parseRPCheck(c *command, e *env, args []string) (*rpCheckConfig, error) {
 	if _, _, err := net.SplitHostPort(cfg.addr); err != nil {
 		return nil, usageErr("--addr: %q is not HOST:PORT", cfg.addr)
 	}
+	if cfg.issuer != "" {
+		var err error
+		if cfg.issuer, err = oidc.CheckIssuer(cfg.issuer); err != nil {
+			return nil, usageErr("--issuer: %v", err)
+		}
+	}
 	for _, f := range []struct{ flag, url string }{{"--rp-start", cfg.start}, {"--rp-start-loa2", cfg.startLoA2}} {
 		if f.url == "" {
 			continue
@@ -124,22 +131,6 @@ func checkRPStart(start string, remote bool) error {
 		return nil
 	}
 	return fmt.Errorf("%s is not a loopback address; rp-check's browser goes only to 127.0.0.1, ::1 or localhost unless --allow-remote is given (and you have the owner's permission)", host)
-}
-
-// issuerOf is the provider's issuer for a listener: its address, with 127.0.0.1 (or ::1)
-// for an unspecified host (0.0.0.0, ::), which is no address a browser can go to.
-func issuerOf(addr net.Addr) string {
-	host, port, err := net.SplitHostPort(addr.String())
-	if err != nil {
-		return "http://" + addr.String()
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
-		host = "127.0.0.1"
-		if ip.To4() == nil {
-			host = "::1"
-		}
-	}
-	return "http://" + net.JoinHostPort(host, port)
 }
 
 // clientsOf returns the registered clients from --clients or --redirect-uri.
@@ -242,7 +233,13 @@ func startRPService(ctx context.Context, e *env, cfg *rpCheckConfig, clients []o
 	if s.ln, err = net.Listen("tcp", cfg.addr); err != nil {
 		return nil, usageErr("--addr: %v", err)
 	}
-	s.issuer = issuerOf(s.ln.Addr())
+	s.issuer = cfg.issuer
+	if s.issuer == "" {
+		var note string
+		if s.issuer, note = defaultIssuer(s.ln.Addr().String()); note != "" {
+			fmt.Fprintln(e.stderr, note)
+		}
+	}
 	if err := metrics.Register(sim.Collectors()...); err != nil {
 		return nil, err
 	}

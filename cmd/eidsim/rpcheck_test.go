@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http/httptest"
 	"os"
@@ -114,16 +115,27 @@ func TestRPCheckAllowRemote(t *testing.T) {
 	assert.Regexp(t, `(?m)^0 passed, \d+ failed, \d+ skipped$`, stdout.String())
 }
 
-func TestRPCheckIssuerOfListener(t *testing.T) {
-	tests := []struct{ addr, want string }{
-		{"127.0.0.1:8090", "http://127.0.0.1:8090"},
-		{"0.0.0.0:8090", "http://127.0.0.1:8090"},
-		{"[::]:8090", "http://[::1]:8090"},
-		{"[::1]:8090", "http://[::1]:8090"},
+// TestRPCheckIssuer checks the provider's issuer: --issuer when given, else the listening
+// address (a wildcard host becomes 127.0.0.1: defaultIssuer, shared with serve).
+func TestRPCheckIssuer(t *testing.T) {
+	port := strings.TrimPrefix(freeAddr(t), "127.0.0.1:")
+	tests := []struct{ addr, issuer, want string }{
+		{"127.0.0.1:" + port, "", "http://127.0.0.1:" + port},
+		{"127.0.0.1:" + port, "http://localhost:" + port + "/", "http://localhost:" + port},
 	}
 	for _, tc := range tests {
-		addr, err := net.ResolveTCPAddr("tcp", tc.addr)
-		require.NoError(t, err)
-		assert.Equal(t, tc.want, issuerOf(addr), tc.addr)
+		var stdout, stderr bytes.Buffer
+		args := []string{"rp-check", "--population", servePopulation, "--redirect-uri", "http://127.0.0.1:9/callback",
+			"--rp-start", "http://127.0.0.1:9/start", "--addr", tc.addr, "--log", filepath.Join(t.TempDir(), "svc.log"), "--timeout", "2s"}
+		if tc.issuer != "" {
+			args = append(args, "--issuer", tc.issuer)
+		}
+		runEnv(context.Background(), &env{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}, args)
+		assert.Contains(t, stderr.String(), "provider listening: issuer "+tc.want+" ", tc.addr)
 	}
+	var stderr bytes.Buffer
+	code := runEnv(context.Background(), &env{stdout: io.Discard, stderr: &stderr, getenv: func(string) string { return "" }},
+		[]string{"rp-check", "--population", "x", "--redirect-uri", "http://rp/cb", "--hold", "--issuer", "ftp://x"})
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr.String(), "--issuer")
 }

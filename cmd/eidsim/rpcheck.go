@@ -61,7 +61,7 @@ func parseRPCheck(c *command, e *env, args []string) (*rpCheckConfig, error) {
 	fs.StringVar(&cfg.hash, "hash", "fast", "password hasher: fast (salted SHA-256) or argon2id")
 	fs.StringVar(&cfg.sms, "sms", "fast", "SMS latency of the simulated telco: fast or realistic")
 	fs.StringVar(&cfg.out, "out", "", "write the results as JSON to `FILE`")
-	fs.StringVar(&cfg.log, "log", "", "the service's log `FILE` (JSON lines; default: rp-check-service.log beside --out, else in the temporary directory)")
+	fs.StringVar(&cfg.log, "log", "", "the service's log `FILE` (JSON lines; default: rp-check-service.log beside --out, else in the system temporary directory)")
 	fs.BoolVar(&cfg.allowRemote, "allow-remote", false, "allow --rp-start URLs that are not on the loopback interface")
 	fs.DurationVar(&cfg.slow, "slow", 5*time.Second, "token endpoint delay in the slow-provider check")
 	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "how long the relying party may take to answer")

@@ -61,31 +61,21 @@ func sameBrowser(r *http.Request, req *AuthRequest) bool {
 	return subtle.ConstantTimeCompare([]byte(hashSecret(c.Value)), []byte(req.BrowserHash)) == 1
 }
 
-// errCallbackUsed: the callback of a request was called before.
+// errCallbackUsed: the request's code was minted before.
 var errCallbackUsed = errors.New("the callback was used already")
 
 // guardCallback wraps the library's callback (which mints the code): only the browser that
-// started the request, and only once.
+// started the request, and only once (saveCode refuses a second code, so of two concurrent
+// calls one mints it).
 func (p *Provider) guardCallback(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		lp := &loginPages{p: p}
-		id := r.URL.Query().Get("id")
-		if _, ok := lp.request(w, r, id); !ok {
+		req, ok := lp.request(w, r, r.URL.Query().Get("id"))
+		if !ok {
 			return
 		}
-		err := p.state.updateRequest(r.Context(), id, p.now(), func(a *AuthRequest) error {
-			if a.CallbackUsed {
-				return errCallbackUsed
-			}
-			a.CallbackUsed = a.LoggedIn
-			return nil
-		})
-		switch {
-		case errors.Is(err, errCallbackUsed):
+		if req.CallbackUsed {
 			lp.message(w, http.StatusBadRequest, "Liên kết đăng nhập đã được dùng. This sign-in was completed already: go back to the service and start again.")
-			return
-		case err != nil:
-			lp.expired(w)
 			return
 		}
 		next.ServeHTTP(w, r)

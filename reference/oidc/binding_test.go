@@ -67,3 +67,26 @@ func TestLoginBoundToBrowser(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, p.status, "a second callback from the right browser")
 	assert.NotContains(t, p.location, "code=")
 }
+
+// TestLoginCookieSecureUnderHTTPS: under an https issuer the login and device cookies are
+// Secure.
+func TestLoginCookieSecureUnderHTTPS(t *testing.T) {
+	e := newEnvWith(t, func(c *oidc.Config) { c.Issuer = "https://id.example" })
+	v := url.Values{"response_type": {"code"}, "client_id": {"bank"}, "redirect_uri": {rpCallback}, "scope": {"openid"}, "state": {"s"}}
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := noRedirect.Get(e.srv.URL + "/oidc/authorize?" + v.Encode())
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusFound, res.StatusCode)
+	var found bool
+	for _, c := range res.Cookies() {
+		if c.Name == oidc.LoginCookie {
+			found = true
+			assert.True(t, c.Secure)
+		}
+	}
+	assert.True(t, found)
+	cookie, err := e.provider.TrustBrowser(t.Context(), level1ID)
+	require.NoError(t, err)
+	assert.True(t, cookie.Secure)
+}

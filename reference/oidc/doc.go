@@ -1,26 +1,31 @@
 // Package oidc is the OpenID Connect provider of the reference service: "login with VNeID"
 // for relying parties (public-service portals, banks), built on zitadel/oidc's op package.
 //
-// Endpoints (issuer = the service's base URL):
+// Endpoints (issuer = Config.Issuer, fixed: never taken from the Host header):
 //
-//	GET  /.well-known/openid-configuration   discovery
-//	GET  /oidc/keys                          JWKS (RS256)
-//	GET  /oidc/authorize                     authorization code flow (PKCE S256 or plain)
+//	GET  /.well-known/openid-configuration   discovery, generated from what is served (Discovery)
+//	GET  /oidc/keys                          JWKS: the active RS256 and ES256 keys and, for
+//	                                         KeyOverlap, rotated-out ones (Provider.RotateKey)
+//	GET  /oidc/authorize                     authorization code flow (PKCE S256 only); sets the
+//	                                         LoginCookie that binds the login to the browser
 //	POST /oidc/token                         code and refresh_token grants
 //	GET  /oidc/userinfo                      claims of the access token's citizen
 //	GET  /oidc/end_session                   RP-initiated logout
 //	POST /oidc/revoke, /oidc/introspect      RFC 7009 / RFC 7662
-//	GET  /oidc/login?id=…                    the login page (HTML): citizen ID + password,
-//	                                         then the SMS OTP when the browser is a new device
+//	GET  /oidc/login?id=…                    the login page (HTML), only in the browser that
+//	                                         started the request: citizen ID + password, then
+//	                                         the SMS OTP when the browser is not bound yet
 //
-// Logins go through the same domain flows as the app (reference.API Login and VerifyLogin):
-// the same password hashing, lockout, device binding and OTP challenges. The browser is the
-// device: its id lives in the eidsim_device cookie, so the first login from a browser asks for
-// the OTP sent to the account's phone and binds that browser.
+// Logins go through the reference service's web login (reference.Service WebLogin and
+// VerifyWebLogin): the same password check and lockout as the app's Login, and the same SMS
+// OTP, but a browser is bound on its own record, never as the account's app device. Its
+// credential is the DeviceCookie the provider sets, issued by the service and replaced at
+// every login; a value it did not issue is a new browser.
 //
 // Levels of assurance: acr_values LoA1 and LoA2 name the account level a relying party
-// requires (see ACR). When several values are given the lowest listed level is required;
-// unknown values are ignored; none means LoA1. A citizen whose account level is below the
+// requires (see ACR). When several values are given the lowest known level is required;
+// unknown values beside a known one are ignored; only unknown values are refused at authorize
+// (checkACRValues); none means LoA1. A citizen whose account level is below the
 // requirement is sent back to the relying party with error=unmet_authentication_requirements
 // (OpenID Connect Core Error Code unmet_authentication_requirements 1.0) and an
 // error_description naming both levels, after a successful password (and OTP) check, so the
@@ -32,11 +37,13 @@
 // the ID token. citizen_id and level come with the openid scope, name, birthdate and gender
 // with profile.
 //
-// Provider state — pending authorization requests, codes, access and refresh tokens and the
-// signing key — lives in a State. MemoryState, the only implementation here, keeps it in the
-// process: it is lost on restart and is not shared between several service instances behind a
-// load balancer (citizens, accounts and OTP challenges are in the reference Store and are).
-// A code is valid for CodeTTL and for one exchange; a second exchange of a code is refused.
+// Provider state — pending authorization requests, codes, access and refresh tokens, the
+// signing keys — lives in the reference Store through reference.ProviderTx (Config.Store),
+// with the subject key and the access-token key among the store's keys: a restart keeps sub,
+// the JWKS and every issued token, and several providers on one store serve the same logins.
+// A code is valid for CodeTTL and for one exchange; a second exchange revokes the tokens
+// issued from it (RFC 6749 §4.1.2). A refresh token is good for one rotation; reusing a rotated
+// one revokes its family (RFC 9700 §4.14.2).
 //
 // Clients (relying parties) are registered from a YAML or JSON file (LoadClients).
 //

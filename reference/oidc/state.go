@@ -78,7 +78,7 @@ type AuthRequest struct {
 	// Challenge is the pending new-device OTP challenge of the login, if any.
 	Challenge          string
 	ChallengeCitizenID string
-	// CallbackUsed is set by the first call of the callback, which alone mints the code.
+	// CallbackUsed is set when the callback minted the request's code: it mints one.
 	CallbackUsed bool
 
 	// Tamper makes the provider misbehave on this request (relying-party checks).
@@ -237,10 +237,18 @@ func (s *state) updateRequest(ctx context.Context, id string, now time.Time, fn 
 	})
 }
 
+// saveCode records the code of a request; a request gets one code (errCallbackUsed after).
 func (s *state) saveCode(ctx context.Context, id, code string, now time.Time) error {
 	return s.update(ctx, now, func(tx reference.ProviderTx) error {
 		var r AuthRequest
 		if _, err := get(tx, kindRequest, id, now, &r); err != nil {
+			return err
+		}
+		if r.CallbackUsed {
+			return errCallbackUsed
+		}
+		r.CallbackUsed = true
+		if err := putRequest(tx, &r); err != nil {
 			return err
 		}
 		return put(tx, kindCode, code, id, "", now.Add(CodeTTL), codeRecord{RequestID: id})

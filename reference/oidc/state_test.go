@@ -18,25 +18,27 @@ func TestState(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC)
 	s := &state{store: memstore.New()}
-	require.NoError(t, s.putRequest(ctx, &AuthRequest{ID: "r1", Created: t0, ClientID: "bank"}, t0))
+	for _, id := range []string{"r0", "r1", "r2"} {
+		require.NoError(t, s.putRequest(ctx, &AuthRequest{ID: id, Created: t0, ClientID: "bank"}, t0))
+	}
 
-	// A code is live for CodeTTL; a tampered code is never live.
-	require.NoError(t, s.saveCode(ctx, "r1", "c0", t0))
+	// A code is live for CodeTTL; a request gets one code; a tampered code is never live.
+	require.NoError(t, s.saveCode(ctx, "r0", "c0", t0))
+	require.ErrorIs(t, s.saveCode(ctx, "r0", "c0b", t0), errCallbackUsed)
 	_, err := s.claimCode(ctx, "c0", t0.Add(CodeTTL+time.Second))
 	require.ErrorIs(t, err, errNotFound)
 	require.NoError(t, s.updateRequest(ctx, "r1", t0, func(r *AuthRequest) error { r.Tamper.ExpireCode = true; return nil }))
 	require.NoError(t, s.saveCode(ctx, "r1", "c1", t0))
 	_, err = s.claimCode(ctx, "c1", t0)
 	require.ErrorIs(t, err, errNotFound)
-	require.NoError(t, s.updateRequest(ctx, "r1", t0, func(r *AuthRequest) error { r.Tamper.ExpireCode = false; return nil }))
 
 	// The code is good once; tokens issued from it end when it is replayed.
-	require.NoError(t, s.saveCode(ctx, "r1", "c2", t0))
+	require.NoError(t, s.saveCode(ctx, "r2", "c2", t0))
 	r, err := s.claimCode(ctx, "c2", t0.Add(CodeTTL))
 	require.NoError(t, err)
-	assert.Equal(t, "r1", r.ID)
-	at := &accessToken{ID: "a1", ClientID: "bank", Subject: "s", Expires: t0.Add(time.Hour), Family: "r1"}
-	rt := &refreshToken{Token: "rt1", ClientID: "bank", Subject: "s", AccessID: "a1", Expires: t0.Add(time.Hour), Family: "r1"}
+	assert.Equal(t, "r2", r.ID)
+	at := &accessToken{ID: "a1", ClientID: "bank", Subject: "s", Expires: t0.Add(time.Hour), Family: "r2"}
+	rt := &refreshToken{Token: "rt1", ClientID: "bank", Subject: "s", AccessID: "a1", Expires: t0.Add(time.Hour), Family: "r2"}
 	require.NoError(t, s.putTokens(ctx, at, rt, t0))
 	_, err = s.claimCode(ctx, "c2", t0.Add(time.Second))
 	require.ErrorIs(t, err, errReplay)

@@ -187,16 +187,13 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(files)
-	last := 0
-	for _, f := range files {
+	for i, f := range files {
 		base := strings.TrimPrefix(f, "migrations/")
 		num, _, ok := strings.Cut(base, "_")
 		v, err := strconv.Atoi(num)
-		// Numbers increase; a gap is allowed (branches reserve numbers), a repeat is not.
-		if !ok || err != nil || v <= last {
-			return fmt.Errorf("migration %s: want a number above %04d", base, last)
+		if !ok || err != nil || v != i+1 {
+			return fmt.Errorf("migration %s: want number %04d", base, i+1)
 		}
-		last = v
 		body, err := migrations.ReadFile(f)
 		if err != nil {
 			return err

@@ -7,7 +7,7 @@ BIN     := bin
 EIDSIM  := $(BIN)/eidsim
 export K6_AUTO_EXTENSION_RESOLUTION := false
 
-.PHONY: all build run test test-short vet fmt bench k6 clean report-screenshot demo-test
+.PHONY: all build run test test-short vet fmt bench k6 clean report-screenshot demo-test node-deps
 
 all: build
 
@@ -27,12 +27,23 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 
 # test runs vet, gofmt and every test (with the race detector), including the seed corpus of
-# every fuzz test, then the quick demo end to end with k6 (the main job, without -race).
+# every fuzz test and the independent relying-party suite (interop: openid-client in Node
+# against eidsim serve), then the quick demo end to end with k6 (the main job, without -race).
 # gotestsum (pinned in go.mod) prints a line per package and, at the end, every skipped test
 # with its reason, so a skip is never hidden.
-test: vet
+test: vet node-deps
 	$(GO) tool gotestsum --format pkgname-and-test-fails --format-hide-empty-pkg -- -race -count=1 -timeout 30m ./...
 	$(MAKE) demo-test
+
+# node-deps installs the Node packages pinned in the lock files (npm ci) where they are
+# missing or older than the lock file. Without npm the Node tests skip (and fail under CI=true).
+NODE_DIRS := interop/node examples/rp-node
+node-deps:
+	@for d in $(NODE_DIRS); do \
+	  [ -f $$d/package-lock.json ] || continue; \
+	  if ! command -v npm >/dev/null 2>&1; then echo "npm not found: the Node tests in $$d will skip"; continue; fi; \
+	  [ $$d/node_modules/.package-lock.json -nt $$d/package-lock.json ] || (cd $$d && npm ci --no-audit --no-fund); \
+	done
 
 test-short:
 	$(GO) test -short -count=1 ./...

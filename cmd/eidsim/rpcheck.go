@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,18 +31,18 @@ func init() {
 		name:    "rp-check",
 		summary: "act as the test identity provider for a vendor's relying party and report how it handles success and failures",
 		usage: "--population FILE (--clients FILE | --redirect-uri URL [--client-id ID --client-secret S])\n" +
-			"             [--rp-start URL] [--rp-start-loa2 URL] [--addr 127.0.0.1:8090] [--data DIR] [--hash fast|argon2id]\n" +
-			"             [--slow 5s] [--timeout 30s] [--out FILE] [--hold]",
+			"             [--rp-start URL] [--rp-start-loa2 URL] [--addr 127.0.0.1:8090] [--issuer URL] [--data DIR] [--hash fast|argon2id]\n" +
+			"             [--slow 5s] [--timeout 30s] [--out FILE] [--log FILE] [--hold] [--allow-remote]",
 		run: runRPCheck,
 	})
 }
 
 type rpCheckConfig struct {
-	population, clients, redirectURI, clientID, clientSecret string
-	start, startLoA2, addr, data, hash, sms, out             string
-	slow, timeout                                            time.Duration
-	hold                                                     bool
-	seed                                                     uint64
+	population, clients, redirectURI, clientID, clientSecret  string
+	start, startLoA2, addr, data, hash, sms, out, log, issuer string
+	slow, timeout                                             time.Duration
+	hold, allowRemote                                         bool
+	seed                                                      uint64
 }
 
 func parseRPCheck(c *command, e *env, args []string) (*rpCheckConfig, error) {
@@ -53,11 +55,14 @@ func parseRPCheck(c *command, e *env, args []string) (*rpCheckConfig, error) {
 	fs.StringVar(&cfg.clientSecret, "client-secret", "vendor-secret", "with --redirect-uri: the client secret")
 	fs.StringVar(&cfg.start, "rp-start", "", "the relying party's `URL` that starts a login (acr_values LoA1 or none); without it, only serve (use --hold)")
 	fs.StringVar(&cfg.startLoA2, "rp-start-loa2", "", "the relying party's `URL` that starts a login with acr_values=LoA2 (enables the LoA2 checks)")
-	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8090", "`HOST:PORT` the provider listens on; its issuer is http://HOST:PORT")
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8090", "`HOST:PORT` the provider listens on")
+	fs.StringVar(&cfg.issuer, "issuer", "", "the provider's issuer `URL` (default http://HOST:PORT of --addr, a wildcard address as 127.0.0.1)")
 	fs.StringVar(&cfg.data, "data", "", "`DIR` for the SQLite database (default: a temporary directory, removed at exit)")
 	fs.StringVar(&cfg.hash, "hash", "fast", "password hasher: fast (salted SHA-256) or argon2id")
 	fs.StringVar(&cfg.sms, "sms", "fast", "SMS latency of the simulated telco: fast or realistic")
 	fs.StringVar(&cfg.out, "out", "", "write the results as JSON to `FILE`")
+	fs.StringVar(&cfg.log, "log", "", "the service's log `FILE` (JSON lines; default: rp-check-service.log beside --out, else in the system temporary directory)")
+	fs.BoolVar(&cfg.allowRemote, "allow-remote", false, "allow --rp-start URLs that are not on the loopback interface")
 	fs.DurationVar(&cfg.slow, "slow", 5*time.Second, "token endpoint delay in the slow-provider check")
 	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "how long the relying party may take to answer")
 	fs.BoolVar(&cfg.hold, "hold", false, "keep serving after the checks until interrupted (to try logins in a browser or run rp-login)")
@@ -87,7 +92,45 @@ func parseRPCheck(c *command, e *env, args []string) (*rpCheckConfig, error) {
 	if _, _, err := net.SplitHostPort(cfg.addr); err != nil {
 		return nil, usageErr("--addr: %q is not HOST:PORT", cfg.addr)
 	}
+	if cfg.issuer != "" {
+		var err error
+		if cfg.issuer, err = oidc.CheckIssuer(cfg.issuer); err != nil {
+			return nil, usageErr("--issuer: %v", err)
+		}
+	}
+	for _, f := range []struct{ flag, url string }{{"--rp-start", cfg.start}, {"--rp-start-loa2", cfg.startLoA2}} {
+		if f.url == "" {
+			continue
+		}
+		if err := checkRPStart(f.url, cfg.allowRemote); err != nil {
+			return nil, usageErr("%s: %v", f.flag, err)
+		}
+	}
+	if cfg.log == "" {
+		cfg.log = filepath.Join(os.TempDir(), "rp-check-service.log")
+		if cfg.out != "" {
+			cfg.log = filepath.Join(filepath.Dir(cfg.out), "rp-check-service.log")
+		}
+	}
 	return cfg, nil
+}
+
+// checkRPStart accepts an http(s) URL whose host is a loopback address or "localhost", any
+// host when remote is allowed: the checker's browser goes where the start URL says, so by
+// default it stays on this machine.
+func checkRPStart(start string, remote bool) error {
+	u, err := url.Parse(start)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q: want http://HOST[:PORT]/PATH or https://…", start)
+	}
+	if remote {
+		return nil
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		return nil
+	}
+	return fmt.Errorf("%s is not a loopback address; rp-check's browser goes only to 127.0.0.1, ::1 or localhost unless --allow-remote is given (and you have the owner's permission)", host)
 }
 
 // clientsOf returns the registered clients from --clients or --redirect-uri.
@@ -109,6 +152,9 @@ func (cfg *rpCheckConfig) clientsOf() ([]oidc.ClientConfig, error) {
 // rpService is a reference service with the provider and faults on one listener.
 type rpService struct {
 	kit     *vendorKit
+	tokens  *oidc.TestTokens
+	logFile *os.File
+	issuer  string
 	srv     *http.Server
 	ln      net.Listener
 	store   *sqlite.Store
@@ -187,14 +233,26 @@ func startRPService(ctx context.Context, e *env, cfg *rpCheckConfig, clients []o
 	if s.ln, err = net.Listen("tcp", cfg.addr); err != nil {
 		return nil, usageErr("--addr: %v", err)
 	}
-	issuer := "http://" + s.ln.Addr().String()
+	s.issuer = cfg.issuer
+	if s.issuer == "" {
+		var note string
+		if s.issuer, note = defaultIssuer(s.ln.Addr().String()); note != "" {
+			fmt.Fprintln(e.stderr, note)
+		}
+	}
 	if err := metrics.Register(sim.Collectors()...); err != nil {
 		return nil, err
 	}
-	if s.kit, err = newVendorKit(svc, clients, issuer, ctrl, metrics, nil); err != nil {
+	if s.logFile, err = os.Create(cfg.log); err != nil {
+		return nil, usageErr("--log: %v", err)
+	}
+	logger := slog.New(slog.NewJSONHandler(s.logFile, nil))
+	if s.kit, err = newVendorKit(svc, clients, s.issuer, ctrl, metrics, logger); err != nil {
 		return nil, err
 	}
-	s.srv = &http.Server{Handler: s.kit.wrap(true)(api), ReadHeaderTimeout: 10 * time.Second}
+	s.tokens = s.kit.provider.NewTestTokens()
+	s.srv = &http.Server{Handler: s.tokens.Wrap(s.kit.wrap(true)(api)), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	simCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopSim, s.simDone = stop, make(chan struct{})
 	go func() {
@@ -202,11 +260,12 @@ func startRPService(ctx context.Context, e *env, cfg *rpCheckConfig, clients []o
 		_ = sim.Run(simCtx)
 	}()
 	go func() { _ = s.srv.Serve(s.ln) }()
-	fmt.Fprintf(e.stderr, "provider listening: issuer %s (discovery %s/.well-known/openid-configuration, hash %s, sms %s)\n", issuer, issuer, cfg.hash, cfg.sms)
+	fmt.Fprintf(e.stderr, "provider listening: issuer %s (discovery %s/.well-known/openid-configuration, hash %s, sms %s); service log %s\n",
+		s.issuer, s.issuer, cfg.hash, cfg.sms, cfg.log)
 	return s, nil
 }
 
-func (s *rpService) url() string { return "http://" + s.ln.Addr().String() }
+func (s *rpService) url() string { return s.issuer }
 
 func (s *rpService) close() {
 	if s.srv != nil {
@@ -220,6 +279,9 @@ func (s *rpService) close() {
 	}
 	if s.store != nil {
 		s.store.Close()
+	}
+	if s.logFile != nil {
+		s.logFile.Close()
 	}
 	if s.tmp != "" {
 		os.RemoveAll(s.tmp)
@@ -271,13 +333,16 @@ func runRPCheck(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.close()
-	var failed int
+	var passed, failed, skipped int
 	if cfg.start != "" {
-		rs := rpcheck.Run(ctx, rpcheck.Config{Provider: s.kit.provider, ProviderURL: s.url(), Start: cfg.start, StartLoA2: cfg.startLoA2,
+		rs := rpcheck.Run(ctx, rpcheck.Config{Provider: s.kit.provider, ProviderURL: s.url(), Tokens: s.tokens,
+			RotateKey: rpcheck.RotatorOf(s.kit.provider), Start: cfg.start, StartLoA2: cfg.startLoA2,
 			Level1: l1, Level2: l2, Slow: cfg.slow, Timeout: cfg.timeout})
-		failed = printRPChecks(e.stdout, rs)
+		printRPChecks(e.stdout, rs)
+		passed, failed, skipped = rpcheck.Tally(rs)
 		if cfg.out != "" {
-			b, _ := json.MarshalIndent(map[string]any{"provider": s.url(), "rp_start": cfg.start, "rp_start_loa2": cfg.startLoA2, "results": rs}, "", "  ")
+			b, _ := json.MarshalIndent(map[string]any{"provider": s.url(), "rp_start": cfg.start, "rp_start_loa2": cfg.startLoA2,
+				"passed": passed, "failed": failed, "skipped": skipped, "results": rs}, "", "  ")
 			if err := os.WriteFile(cfg.out, append(b, '\n'), 0o644); err != nil {
 				return fmt.Errorf("--out: %w", err)
 			}
@@ -288,16 +353,16 @@ func runRPCheck(ctx context.Context, e *env, args []string) error {
 		<-ctx.Done()
 	}
 	if failed > 0 {
-		return exitErr(exitFailure, fmt.Errorf("%d of %d relying-party checks failed", failed, len(rpcheck.Checks)))
+		return exitErr(exitFailure, fmt.Errorf("%d of %d relying-party checks failed (%d passed, %d skipped)", failed, passed+failed+skipped, passed, skipped))
 	}
 	return nil
 }
 
-// printRPChecks writes the results table and returns how many checks failed.
+// printRPChecks writes the results table and the summary line ("N passed, N failed, N
+// skipped") and returns how many checks failed.
 func printRPChecks(w io.Writer, rs []rpcheck.Result) int {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CHECK\tRESULT\tRELYING PARTY DID\tEXPECTED")
-	failed := 0
 	for _, r := range rs {
 		verdict := "pass"
 		switch {
@@ -305,10 +370,11 @@ func printRPChecks(w io.Writer, rs []rpcheck.Result) int {
 			verdict = "skip"
 		case !r.Passed:
 			verdict = "FAIL"
-			failed++
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Check, verdict, r.Outcome, r.Expect)
 	}
 	tw.Flush()
+	passed, failed, skipped := rpcheck.Tally(rs)
+	fmt.Fprintf(w, "%d passed, %d failed, %d skipped\n", passed, failed, skipped)
 	return failed
 }

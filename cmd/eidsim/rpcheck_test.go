@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http/httptest"
 	"os"
@@ -42,7 +43,8 @@ func TestRPCheckCommand(t *testing.T) {
 				starts = append(starts, srv.URL+"/start")
 				uris = append(uris, rp.RedirectURL())
 			}
-			out := filepath.Join(t.TempDir(), "rp-check.json")
+			dir := t.TempDir()
+			out := filepath.Join(dir, "rp-check.json")
 			var stdout, stderr bytes.Buffer
 			code := runEnv(context.Background(), &env{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }},
 				[]string{"rp-check", "--population", servePopulation, "--redirect-uri", strings.Join(uris, ","),
@@ -53,13 +55,25 @@ func TestRPCheckCommand(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, json.Unmarshal(b, &report))
 			require.Len(t, report.Results, len(rpcheck.Checks))
+			// The provider's log records (zitadel's WARN and ERROR lines) go to the service
+			// log beside --out, not into the report.
+			for _, s := range []string{stdout.String(), stderr.String()} {
+				assert.NotContains(t, s, "WARN")
+				assert.NotContains(t, s, "oidc_error")
+			}
+			svcLog, err := os.ReadFile(filepath.Join(dir, "rp-check-service.log"))
+			require.NoError(t, err)
+			assert.Contains(t, string(svcLog), `"level":"WARN"`)
+			assert.Contains(t, string(svcLog), "access_denied")
 			if !careless {
 				require.Equal(t, 0, code, stderr.String())
 				assert.NotContains(t, stdout.String(), "FAIL")
+				assert.Regexp(t, `(?m)^\d+ passed, 0 failed, \d+ skipped$`, stdout.String())
 				return
 			}
 			require.Equal(t, 1, code)
-			assert.Contains(t, stderr.String(), "2 of 10 relying-party checks failed")
+			assert.Regexp(t, `2 of 19 relying-party checks failed \(\d+ passed, \d+ skipped\)`, stderr.String())
+			assert.Regexp(t, `(?m)^\d+ passed, 2 failed, \d+ skipped$`, stdout.String())
 			assert.Regexp(t, `wrong_state +FAIL +logged in`, stdout.String())
 			assert.Regexp(t, `wrong_nonce +FAIL +logged in`, stdout.String())
 		})
@@ -75,6 +89,11 @@ func TestRPCheckUsage(t *testing.T) {
 		{[]string{"rp-check", "--population", "x"}, "--clients FILE or --redirect-uri URL is required"},
 		{[]string{"rp-check", "--population", "x", "--redirect-uri", "http://rp/cb"}, "--rp-start URL is required"},
 		{[]string{"rp-check", "--population", "x", "--redirect-uri", "http://rp/cb", "--hold", "--hash", "md5"}, "--hash"},
+		{[]string{"rp-check", "--population", "x", "--redirect-uri", "http://rp/cb", "--rp-start", "http://rp.invalid/start"},
+			"--rp-start: rp.invalid is not a loopback address"},
+		{[]string{"rp-check", "--population", "x", "--redirect-uri", "http://rp/cb", "--rp-start", "http://127.0.0.1:9/start",
+			"--rp-start-loa2", "https://rp.invalid/start?acr=LoA2"}, "--rp-start-loa2: rp.invalid is not a loopback address"},
+		{[]string{"rp-check", "--population", "x", "--redirect-uri", "http://rp/cb", "--rp-start", "ftp://127.0.0.1/start"}, "--rp-start"},
 	}
 	for _, tc := range tests {
 		var stdout, stderr bytes.Buffer
@@ -82,4 +101,41 @@ func TestRPCheckUsage(t *testing.T) {
 		assert.Equal(t, 2, code, tc.args)
 		assert.Contains(t, stderr.String(), tc.want)
 	}
+}
+
+// TestRPCheckAllowRemote checks that --allow-remote lifts the loopback guard: the browser then
+// tries the remote start URL (a name under .invalid, which resolves nowhere).
+func TestRPCheckAllowRemote(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := runEnv(context.Background(), &env{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }},
+		[]string{"rp-check", "--population", servePopulation, "--redirect-uri", "http://rp.invalid/callback", "--allow-remote",
+			"--rp-start", "http://rp.invalid/start", "--addr", "127.0.0.1:0", "--log", filepath.Join(t.TempDir(), "svc.log"), "--timeout", "3s"})
+	require.Equal(t, 1, code, stderr.String())
+	assert.Regexp(t, `success_loa1 +FAIL +opening the relying party's start URL`, stdout.String())
+	assert.Regexp(t, `(?m)^0 passed, \d+ failed, \d+ skipped$`, stdout.String())
+}
+
+// TestRPCheckIssuer checks the provider's issuer: --issuer when given, else the listening
+// address (a wildcard host becomes 127.0.0.1: defaultIssuer, shared with serve).
+func TestRPCheckIssuer(t *testing.T) {
+	port := strings.TrimPrefix(freeAddr(t), "127.0.0.1:")
+	tests := []struct{ addr, issuer, want string }{
+		{"127.0.0.1:" + port, "", "http://127.0.0.1:" + port},
+		{"127.0.0.1:" + port, "http://localhost:" + port + "/", "http://localhost:" + port},
+	}
+	for _, tc := range tests {
+		var stdout, stderr bytes.Buffer
+		args := []string{"rp-check", "--population", servePopulation, "--redirect-uri", "http://127.0.0.1:9/callback",
+			"--rp-start", "http://127.0.0.1:9/start", "--addr", tc.addr, "--log", filepath.Join(t.TempDir(), "svc.log"), "--timeout", "2s"}
+		if tc.issuer != "" {
+			args = append(args, "--issuer", tc.issuer)
+		}
+		runEnv(context.Background(), &env{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}, args)
+		assert.Contains(t, stderr.String(), "provider listening: issuer "+tc.want+" ", tc.addr)
+	}
+	var stderr bytes.Buffer
+	code := runEnv(context.Background(), &env{stdout: io.Discard, stderr: &stderr, getenv: func(string) string { return "" }},
+		[]string{"rp-check", "--population", "x", "--redirect-uri", "http://rp/cb", "--hold", "--issuer", "ftp://x"})
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr.String(), "--issuer")
 }

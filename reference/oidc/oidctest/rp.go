@@ -1,10 +1,11 @@
 // Package oidctest is a small relying party — a web application's back end using
 // coreos/go-oidc and golang.org/x/oauth2 — for tests and for trying the provider: GET /start
 // sends the browser to the provider (authorization code with PKCE S256, state, nonce and
-// acr_values), GET /callback checks the state, exchanges the code, verifies the ID token and
-// its nonce and greets the citizen: <p id="welcome">NAME CITIZEN_ID ACR</p> with 200. Every
-// refusal is a page <p id="refused">…</p> with 401. Its checks can be switched off to play
-// a careless relying party.
+// acr_values), GET /callback checks the state, exchanges the code, verifies the ID token, its
+// nonce and that its acr meets the acr_values asked, and greets the citizen:
+// <p id="welcome">NAME CITIZEN_ID ACR</p> with 200. Every refusal is a page
+// <p id="refused">…</p> with 401. Its checks can be switched off to play a careless relying
+// party.
 package oidctest
 
 import (
@@ -174,6 +175,10 @@ func (rp *RP) callback(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := idt.Claims(&c); err != nil {
 		refuse(w, http.StatusUnauthorized, "ID token claims: "+err.Error())
+		return
+	}
+	if rp.cfg.ACR != "" && c.ACR < rp.cfg.ACR { // LoA1 < LoA2
+		refuse(w, http.StatusUnauthorized, "ID token rejected: acr "+c.ACR+" is below the requested "+rp.cfg.ACR)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -1,10 +1,10 @@
 // Package rpcheck checks how a vendor's relying party handles "login with VNeID" when things
 // go right and wrong. The provider runs in process; the checker plays the citizen's browser:
 // it opens the relying party's login-start URL, follows it to the provider's login page,
-// makes the provider misbehave on that one authorization request (Provider.Tamper) or
-// misbehaves itself (cancels, alters the state, replays a code), signs in as a synthetic
-// citizen on the citizen's bound device (no OTP), and follows the answer back into the
-// relying party.
+// makes the provider misbehave on that one authorization request (Provider.Tamper), spoils
+// the ID token of the code's token answer (oidc.TestTokens, test mode), or misbehaves itself
+// (cancels, alters the state, replays a code), signs in as a synthetic citizen on the
+// citizen's bound device (no OTP), and follows the answer back into the relying party.
 //
 // Judgement of the relying party's final page: it "logged in" when the status is 2xx and the
 // page shows the citizen's ID or full name (relying parties under test must show one of them
@@ -43,6 +43,12 @@ type Config struct {
 	Provider *oidc.Provider
 	// ProviderURL is the provider's base URL (its issuer).
 	ProviderURL string
+	// Tokens, when set, is the test-mode ID-token rewriter mounted in front of the provider
+	// (oidc.TestTokens.Wrap); without it the ID-token checks are skipped.
+	Tokens *oidc.TestTokens
+	// RotateKey, when set, makes the provider sign with a new key from now on (the old one
+	// stays in the JWKS for the overlap); without it key_rotation is skipped.
+	RotateKey func(context.Context) error
 	// Start is the relying party's URL that starts a login asking for LoA1 (or none).
 	Start string
 	// StartLoA2, optional, starts a login asking for acr_values=LoA2.
@@ -70,8 +76,25 @@ type Result struct {
 }
 
 // Check names, in the order Run runs them.
-var Checks = []string{"success_loa1", "success_loa2", "insufficient_level", "user_cancel", "expired_code",
-	"reused_code", "wrong_state", "wrong_nonce", "provider_error", "slow_provider"}
+var Checks = []string{"success_loa1", "success_loa2", "step_up_loa2", "uses_pkce", "insufficient_level", "acr_checked",
+	"user_cancel", "expired_code", "reused_code", "wrong_state", "wrong_nonce",
+	"wrong_iss", "wrong_aud", "alg_none", "expired_id_token", "bad_signature", "key_rotation",
+	"provider_error", "slow_provider"}
+
+// Tally counts results by verdict.
+func Tally(rs []Result) (passed, failed, skipped int) {
+	for _, r := range rs {
+		switch {
+		case r.Skipped:
+			skipped++
+		case r.Passed:
+			passed++
+		default:
+			failed++
+		}
+	}
+	return passed, failed, skipped
+}
 
 // Run runs every check and returns the results in the order of Checks.
 func Run(ctx context.Context, cfg Config) []Result {
@@ -100,11 +123,24 @@ func skip(expect, why string) Result {
 	return Result{Expect: expect, Skipped: true, Passed: true, Outcome: "skipped: " + why}
 }
 
+// idTokenChecks are the checks that spoil the ID token, with what is spoiled.
+var idTokenChecks = map[string]struct {
+	kind oidc.IDTokenTamper
+	what string
+}{
+	"wrong_iss":        {oidc.TamperIssuer, "the ID token's iss is another issuer"},
+	"wrong_aud":        {oidc.TamperAudience, "the ID token's aud is another client"},
+	"alg_none":         {oidc.TamperAlgNone, "the ID token is unsigned (alg none)"},
+	"expired_id_token": {oidc.TamperExpired, "the ID token's exp has passed"},
+	"bad_signature":    {oidc.TamperSignature, "the ID token's signature is wrong"},
+}
+
+const (
+	wantLogin  = "logged in, showing the citizen"
+	wantRefuse = "no login; an error page (status < 500)"
+)
+
 func (cfg Config) run(ctx context.Context, name string, c *Citizen) Result {
-	const (
-		wantLogin  = "logged in, showing the citizen"
-		wantRefuse = "no login; an error page (status < 500)"
-	)
 	switch name {
 	case "success_loa1":
 		if c == nil {
@@ -116,6 +152,11 @@ func (cfg Config) run(ctx context.Context, name string, c *Citizen) Result {
 			return skip(wantLogin, "needs --rp-start-loa2 and a level-2 citizen")
 		}
 		return cfg.flow(ctx, cfg.StartLoA2, cfg.Level2, flow{}).judge(true, wantLogin)
+	case "step_up_loa2":
+		if cfg.StartLoA2 == "" || cfg.Level2 == nil {
+			return skip(wantLogin+" at LoA2 after an LoA1 login", "needs --rp-start-loa2 and a level-2 citizen")
+		}
+		return cfg.stepUp(ctx)
 	case "insufficient_level":
 		if cfg.StartLoA2 == "" || cfg.Level1 == nil {
 			return skip(wantRefuse, "needs --rp-start-loa2 and a level-1 citizen")
@@ -126,11 +167,31 @@ func (cfg Config) run(ctx context.Context, name string, c *Citizen) Result {
 			r.Passed, r.Outcome = false, "the provider did not refuse: does --rp-start-loa2 send acr_values=LoA2? "+r.Outcome
 		}
 		return r
+	case "acr_checked":
+		const expect = wantRefuse + " when it asked for LoA2 and the ID token says acr=LoA1"
+		switch {
+		case cfg.StartLoA2 == "" || cfg.Level2 == nil:
+			return skip(expect, "needs --rp-start-loa2 and a level-2 citizen")
+		case cfg.Tokens == nil:
+			return skip(expect, "the provider is not in test mode (no ID-token rewriting)")
+		}
+		return cfg.flow(ctx, cfg.StartLoA2, cfg.Level2, flow{idToken: oidc.TamperACRLoA1}).judge(false, expect)
 	}
 	if c == nil {
 		return skip(wantRefuse, "no citizen with an active account in the population")
 	}
+	if t, ok := idTokenChecks[name]; ok {
+		expect := wantRefuse + " when " + t.what
+		if cfg.Tokens == nil {
+			return skip(expect, "the provider is not in test mode (no ID-token rewriting)")
+		}
+		return cfg.flow(ctx, cfg.Start, c, flow{idToken: t.kind}).judge(false, expect)
+	}
 	switch name {
+	case "uses_pkce":
+		return cfg.pkce(ctx, c)
+	case "key_rotation":
+		return cfg.rotation(ctx, c)
 	case "user_cancel":
 		return cfg.flow(ctx, cfg.Start, c, flow{cancel: true}).judge(false, wantRefuse+" after error=access_denied")
 	case "expired_code":
@@ -154,9 +215,70 @@ func (cfg Config) run(ctx context.Context, name string, c *Citizen) Result {
 	return Result{Outcome: "unknown check"}
 }
 
+// pkce starts a login and reads the authorization request the relying party sent: it must
+// carry a code_challenge with method S256 (RFC 7636; RFC 9700 §2.1.1).
+func (cfg Config) pkce(ctx context.Context, c *Citizen) Result {
+	const expect = "an authorization request with code_challenge_method=S256"
+	b, err := cfg.newBrowser(c)
+	if err != nil {
+		return Result{Expect: expect, Outcome: err.Error()}
+	}
+	if _, err := b.toLoginPage(ctx, cfg.Start); err != nil {
+		return Result{Expect: expect, Outcome: err.Error()}
+	}
+	q := b.authorize.Query()
+	switch ch, m := q.Get("code_challenge"), q.Get("code_challenge_method"); {
+	case ch == "":
+		return Result{Expect: expect, Outcome: "no code_challenge: the relying party does not use PKCE"}
+	case m != "S256":
+		return Result{Expect: expect, Outcome: fmt.Sprintf("code_challenge_method=%q: only S256 protects the code", m)}
+	}
+	return Result{Expect: expect, Passed: true, Outcome: "code_challenge_method=S256"}
+}
+
+// stepUp logs the level-2 citizen in at LoA1, then, in the same browser, at LoA2.
+func (cfg Config) stepUp(ctx context.Context) Result {
+	const expect = wantLogin + " at LoA2 after an LoA1 login in the same browser"
+	b, err := cfg.newBrowser(cfg.Level2)
+	if err != nil {
+		return Result{Expect: expect, Outcome: err.Error()}
+	}
+	first := cfg.flowIn(ctx, b, cfg.Start, cfg.Level2, flow{})
+	if r := first.judge(true, expect); !r.Passed {
+		r.Outcome = "the LoA1 login before the step-up: " + r.Outcome
+		return r
+	}
+	f := cfg.flowIn(ctx, b, cfg.StartLoA2, cfg.Level2, flow{})
+	r := f.judge(true, expect)
+	if r.Passed && !strings.Contains(html.UnescapeString(f.body), "LoA2") {
+		r.Outcome += "; note: the page does not show LoA2"
+	}
+	return r
+}
+
+// rotation logs in (the relying party fetches the JWKS), makes the provider rotate its
+// signing key, and logs in again: the relying party must fetch the JWKS again for the new
+// key.
+func (cfg Config) rotation(ctx context.Context, c *Citizen) Result {
+	const expect = wantLogin + " with an ID token signed by a key the provider rotated in after the previous login"
+	if cfg.RotateKey == nil {
+		return skip(expect, "the provider cannot rotate its signing key")
+	}
+	first := cfg.flow(ctx, cfg.Start, c, flow{})
+	if r := first.judge(true, expect); !r.Passed {
+		r.Outcome = "the login before the rotation: " + r.Outcome
+		return r
+	}
+	if err := cfg.RotateKey(ctx); err != nil {
+		return Result{Expect: expect, Outcome: "rotating the provider's key: " + err.Error()}
+	}
+	return cfg.flow(ctx, cfg.Start, c, flow{}).judge(true, expect)
+}
+
 // flow is what the browser does differently in a check.
 type flow struct {
 	tamper     oidc.Tamper
+	idToken    oidc.IDTokenTamper // spoils the ID token of the code's token answer
 	cancel     bool
 	wrongState bool
 
@@ -211,6 +333,8 @@ func snippet(body string) string {
 type browser struct {
 	c        *http.Client
 	provider *url.URL
+	// authorize is the last authorization request the relying party sent the browser to.
+	authorize *url.URL
 }
 
 func (cfg Config) newBrowser(c *Citizen) (*browser, error) {
@@ -231,6 +355,9 @@ func (cfg Config) newBrowser(c *Citizen) (*browser, error) {
 	b.c = &http.Client{Jar: jar, Timeout: cfg.Timeout + cfg.Slow, CheckRedirect: func(req *http.Request, via []*http.Request) error {
 		if len(via) >= 20 {
 			return errors.New("stopped after 20 redirects")
+		}
+		if req.URL.Host == pu.Host && req.URL.Path == "/oidc/authorize" {
+			b.authorize = req.URL
 		}
 		if via[len(via)-1].URL.Host == pu.Host && req.URL.Host != pu.Host {
 			return http.ErrUseLastResponse
@@ -296,14 +423,20 @@ func (b *browser) toLoginPage(ctx context.Context, start string) (string, error)
 	return m[1], nil
 }
 
-// flow runs one login with the flow's variations.
+// flow runs one login with the flow's variations in a new browser.
 func (cfg Config) flow(ctx context.Context, start string, c *Citizen, f flow) *flow {
-	f.citizen = c
 	b, err := cfg.newBrowser(c)
 	if err != nil {
 		f.err = err
+		f.citizen = c
 		return &f
 	}
+	return cfg.flowIn(ctx, b, start, c, f)
+}
+
+// flowIn runs one login with the flow's variations in browser b.
+func (cfg Config) flowIn(ctx context.Context, b *browser, start string, c *Citizen, f flow) *flow {
+	f.citizen = c
 	id, err := b.toLoginPage(ctx, start)
 	if err != nil {
 		f.err = err
@@ -342,6 +475,16 @@ func (cfg Config) flow(ctx context.Context, start string, c *Citizen, f flow) *f
 		}
 	}
 	f.providerAnswer = shown.Encode()
+	if f.idToken != "" {
+		if q.Get("code") == "" {
+			f.err = fmt.Errorf("the provider sent no code (%s)", f.providerAnswer)
+			return &f
+		}
+		if err := cfg.Tokens.Mark(q.Get("code"), f.idToken); err != nil {
+			f.err = err
+			return &f
+		}
+	}
 	if f.wrongState {
 		q.Set("state", "altered-"+q.Get("state"))
 		loc.RawQuery = q.Encode()
@@ -387,4 +530,12 @@ func (cfg Config) reused(ctx context.Context, c *Citizen) *flow {
 	}
 	f.deliver(ctx, b, first.callback)
 	return f
+}
+
+// RotatorOf returns the provider's key rotation (Provider.RotateKey) as Config.RotateKey.
+func RotatorOf(p *oidc.Provider) func(context.Context) error {
+	return func(ctx context.Context) error {
+		_, err := p.RotateKey(ctx)
+		return err
+	}
 }

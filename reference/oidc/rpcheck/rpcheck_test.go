@@ -53,12 +53,13 @@ func setup(t *testing.T, careless bool) rpcheck.Config {
 	t.Cleanup(srv.Close)
 	p, err = oidc.New(oidc.Config{Accounts: svc, Issuer: srv.URL, Clients: []oidc.ClientConfig{{ID: "vendor", Secret: "s3cret", RedirectURIs: uris}}})
 	require.NoError(t, err)
-	mux.Handle("/", p)
+	tokens := p.NewTestTokens()
+	mux.Handle("/", tokens.Wrap(p))
 	for _, rp := range rps {
 		rp.SetIssuer(srv.URL)
 	}
 	return rpcheck.Config{
-		Provider: p, ProviderURL: srv.URL,
+		Provider: p, ProviderURL: srv.URL, Tokens: tokens, RotateKey: rpcheck.RotatorOf(p),
 		Start: rps["LoA1"].Base + "/start", StartLoA2: rps["LoA2"].Base + "/start",
 		Level1:  &rpcheck.Citizen{CitizenID: "001090000041", FullName: "Trần Văn Minh", Password: "Matkhau@41", DeviceID: "device-41", Level: 1},
 		Level2:  &rpcheck.Citizen{CitizenID: "001090000057", FullName: "Trần Văn Sơn", Password: "Matkhau@57", DeviceID: "device-57", Level: 2},
@@ -76,17 +77,25 @@ func byName(rs []rpcheck.Result) map[string]rpcheck.Result {
 }
 
 func TestCarefulRelyingPartyPassesEveryCheck(t *testing.T) {
-	rs := rpcheck.Run(context.Background(), setup(t, false))
+	cfg := setup(t, false)
+	rs := rpcheck.Run(context.Background(), cfg)
 	require.Len(t, rs, len(rpcheck.Checks))
 	for _, r := range rs {
 		assert.True(t, r.Passed, "%s: %s (expected %s)", r.Check, r.Outcome, r.Expect)
-		assert.False(t, r.Skipped, r.Check)
+		if r.Check == "key_rotation" && cfg.RotateKey == nil {
+			continue
+		}
+		assert.False(t, r.Skipped, "%s: %s", r.Check, r.Outcome)
 	}
 	m := byName(rs)
 	assert.Contains(t, m["insufficient_level"].Provider, oidc.ErrUnmetAuthenticationRequirements)
 	assert.Contains(t, m["user_cancel"].Provider, "access_denied")
 	assert.Contains(t, m["provider_error"].Provider, "server_error")
 	assert.Contains(t, m["success_loa2"].Outcome, "logged in")
+	assert.Equal(t, "code_challenge_method=S256", m["uses_pkce"].Outcome)
+	for _, name := range []string{"wrong_iss", "wrong_aud", "alg_none", "expired_id_token", "bad_signature", "acr_checked"} {
+		assert.Contains(t, m[name].Outcome, "ID token rejected", name)
+	}
 }
 
 func TestCarelessRelyingPartyIsCaught(t *testing.T) {
@@ -95,16 +104,23 @@ func TestCarelessRelyingPartyIsCaught(t *testing.T) {
 		assert.False(t, m[name].Passed, "%s: %s", name, m[name].Outcome)
 		assert.Contains(t, m[name].Outcome, "logged in", name)
 	}
-	for _, name := range []string{"success_loa1", "success_loa2", "insufficient_level", "user_cancel", "expired_code", "reused_code", "provider_error", "slow_provider"} {
-		assert.True(t, m[name].Passed, "%s: %s", name, m[name].Outcome)
+	for _, name := range rpcheck.Checks {
+		if name != "wrong_state" && name != "wrong_nonce" {
+			assert.True(t, m[name].Passed, "%s: %s", name, m[name].Outcome)
+		}
 	}
 }
 
-func TestSkipsWithoutLoA2Start(t *testing.T) {
+func TestSkipsWithoutLoA2StartOrTestMode(t *testing.T) {
 	cfg := setup(t, false)
-	cfg.StartLoA2 = ""
-	m := byName(rpcheck.Run(context.Background(), cfg))
-	assert.True(t, m["success_loa2"].Skipped)
-	assert.True(t, m["insufficient_level"].Skipped)
+	cfg.StartLoA2, cfg.Tokens, cfg.RotateKey = "", nil, nil
+	rs := rpcheck.Run(context.Background(), cfg)
+	m := byName(rs)
+	for _, name := range []string{"success_loa2", "step_up_loa2", "insufficient_level", "acr_checked",
+		"wrong_iss", "wrong_aud", "alg_none", "expired_id_token", "bad_signature", "key_rotation"} {
+		assert.True(t, m[name].Skipped, name)
+	}
 	assert.True(t, m["success_loa1"].Passed, m["success_loa1"].Outcome)
+	passed, failed, skipped := rpcheck.Tally(rs)
+	assert.Equal(t, []int{9, 0, 10}, []int{passed, failed, skipped})
 }

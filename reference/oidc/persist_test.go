@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -179,4 +180,19 @@ func TestES256Client(t *testing.T) {
 			require.NoError(t, err)
 		})
 	}
+	// RFC 6749 §2.3.1: a client id sent form-urlencoded in Basic ("ec%2Dbank", as
+	// openid-client sends it) is the same client, and gets its own algorithm.
+	t.Run("form-urlencoded Basic", func(t *testing.T) {
+		f := e.codeFor(t, "ec-bank", "ec-secret")
+		res := postToken(t, e.srv.URL, url.Values{"grant_type": {"authorization_code"}, "code": {f.code},
+			"redirect_uri": {rpCallback}, "code_verifier": {f.verifier}}, "ec%2Dbank", "ec%2Dsecret")
+		defer res.Body.Close()
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		var body struct {
+			IDToken string `json:"id_token"`
+		}
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&body))
+		h, _ := jwtParts(t, body.IDToken)
+		assert.Equal(t, "ES256", h["alg"])
+	})
 }

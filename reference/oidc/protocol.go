@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 )
@@ -39,7 +40,14 @@ func (p *Provider) guardToken(next http.Handler) http.Handler {
 		}
 		used, clientID := "none", r.PostForm.Get("client_id")
 		if u, _, ok := r.BasicAuth(); ok {
-			used, clientID = "client_secret_basic", u
+			// RFC 6749 §2.3.1: the client id is form-urlencoded inside the Basic credentials
+			// (openid-client sends "rp%2Des256" for "rp-es256").
+			id, err := url.QueryUnescape(u)
+			if err != nil {
+				oauthError(ww, http.StatusUnauthorized, "invalid_client", "client authentication failed: the Basic user name is not form-urlencoded")
+				return
+			}
+			used, clientID = "client_secret_basic", id
 		} else if r.PostForm.Get("client_secret") != "" {
 			used = "client_secret_post"
 		}

@@ -50,6 +50,9 @@ func TestTokenEndpointChecks(t *testing.T) {
 	}{
 		{"basic client sends its secret in the form", "bank", url.Values{"client_id": {"bank"}, "client_secret": {"bank-secret"}}, [2]string{}, http.StatusUnauthorized, "invalid_client"},
 		{"post client sends Basic", "post-bank", url.Values{}, [2]string{"post-bank", "post-secret"}, http.StatusUnauthorized, "invalid_client"},
+		// RFC 6749 §2.3.1: the id is form-urlencoded in Basic ("-" as %2D, as openid-client
+		// sends it); the client must still be recognised and its method enforced.
+		{"post client sends Basic, form-urlencoded", "post-bank", url.Values{}, [2]string{"post%2Dbank", "post%2Dsecret"}, http.StatusUnauthorized, "invalid_client"},
 		{"public client sends a secret", "portal-spa", url.Values{"client_id": {"portal-spa"}, "client_secret": {"x"}}, [2]string{}, http.StatusUnauthorized, "invalid_client"},
 		{"3-character verifier", "bank", url.Values{"code_verifier": {"abc"}}, [2]string{"bank", "bank-secret"}, http.StatusBadRequest, "invalid_request"},
 		{"129-character verifier", "bank", url.Values{"code_verifier": {string(make([]byte, 0)) + longVerifier(129)}}, [2]string{"bank", "bank-secret"}, http.StatusBadRequest, "invalid_request"},

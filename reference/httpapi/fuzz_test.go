@@ -20,6 +20,7 @@ func fuzzRoute(f *testing.F, method, path string, header []string, seeds ...stri
 	s := mustServer(f, &fakeAPI{}, nil)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req := httptest.NewRequest(method, path, strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
 		for i := 0; i+1 < len(header); i += 2 {
 			req.Header.Set(header[i], header[i+1])
 		}
@@ -97,5 +98,5 @@ func FuzzDecodeCounter(f *testing.F) {
 }
 
 func FuzzDecodeCapture(f *testing.F) {
-	fuzzRoute(f, "POST", "/sim/captures", nil, calls[14].body)
+	fuzzRoute(f, "POST", "/sim/captures", auth, calls[14].body)
 }

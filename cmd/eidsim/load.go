@@ -188,8 +188,8 @@ func checkTarget(target string, remote bool) error {
 
 // probeTarget checks GET /healthz and asks the target for its settings (GET /sim/settings,
 // with the operator token). A target that refuses the token is an error: every scenario
-// reads the handsets under /sim/ with it. It returns the hash settings to record (or a note that the target did not report them)
-// and the whole settings document when there was one.
+// reads the handsets under /sim/ with it. It returns the hash settings to record (or a note
+// that the target did not report them) and the whole settings document when there was one.
 func probeTarget(ctx context.Context, target, token string) (hash any, settings json.RawMessage, err error) {
 	client := &http.Client{Timeout: 5 * time.Second}
 	base := strings.TrimRight(target, "/")

@@ -207,7 +207,7 @@ func TestLoad_PresampleSlicesDisjointSteps(t *testing.T) {
 	c := commands["load"]
 	e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, getenv: func(string) string { return "" }}
 	cfg, err := parseLoad(c, e, []string{"login-throughput", "--population", servePopulation, "--find-max", "--rate", "0.1",
-		"--find-max-increment", "0.05", "--find-max-steps", "3", "--step-duration", "10s"})
+		"--find-max-increment", "0.05", "--find-max-steps", "3", "--step-duration", "10s", "--operator-token", "x"})
 	require.NoError(t, err)
 	r := &loadRunner{cfg: cfg, e: e}
 	require.NoError(t, r.presample())

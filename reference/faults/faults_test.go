@@ -134,6 +134,8 @@ func TestSpecBounds(t *testing.T) {
 		{"routes at the bound", `{"routes": ` + many(faults.MaxRoutes, `{"prefix": "/v1/me"}`) + `}`, ""},
 		{"carriers", `{"sms": {"carriers": ` + carriers + `}}`, "sms.carriers"},
 		{"outages", `{"sms": {"outages": ` + many(faults.MaxOutages+1, `{"carrier": "Viettel", "from": "2026-07-01T08:00:00Z", "until": "2026-07-01T09:00:00Z"}`) + `}}`, "sms.outages"},
+		{"long carrier name", `{"sms": {"carriers": {"` + strings.Repeat("V", 33) + `": {"loss": 0.1}}}}`, "sms.carriers"},
+		{"long outage carrier", `{"sms": {"outages": [{"carrier": "` + strings.Repeat("V", 33) + `", "from": "2026-07-01T08:00:00Z", "until": "2026-07-01T09:00:00Z"}]}}`, "sms.outages[0].carrier"},
 		{"long prefix", `{"routes": [{"prefix": "/` + strings.Repeat("x", 256) + `"}]}`, "routes[0].prefix"},
 		{"latency overflow", `{"routes": [{"prefix": "/v1", "latency": "2562047h", "jitter": "2562047h"}]}`, "routes[0]"},
 		{"skew ahead", `{"clock_skew": "24h1s"}`, "clock_skew"},

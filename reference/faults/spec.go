@@ -40,8 +40,9 @@ type RouteFault struct {
 	Status int `json:"status,omitempty" yaml:"status"`
 }
 
-// Bounds of one setting. They keep a journaled setting small (MaxJournal of them are kept)
-// and the service's clock within a day of the real one.
+// Bounds of one setting. They keep a journaled setting small (MaxJournal of them are kept:
+// about 21 MiB at most, measured with 64 maximal route faults each) and the service's clock
+// within a day of the real one.
 const (
 	// MaxLatency bounds the injected latency of one request (Latency + Jitter).
 	MaxLatency = 2 * time.Minute
@@ -51,6 +52,8 @@ const (
 	MaxRoutes   = 64
 	MaxCarriers = 32
 	MaxOutages  = 64
+	// MaxName bounds a carrier's name.
+	MaxName = 32
 	// MaxSpecBytes is the largest setting PUT /sim/faults accepts (YAML or JSON).
 	MaxSpecBytes = 64 << 10
 )
@@ -64,6 +67,16 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("sms.carriers: %d carriers, at most %d", len(s.SMS.Carriers), MaxCarriers)
 	case len(s.SMS.Outages) > MaxOutages:
 		return fmt.Errorf("sms.outages: %d outages, at most %d", len(s.SMS.Outages), MaxOutages)
+	}
+	for name := range s.SMS.Carriers {
+		if len(name) > MaxName {
+			return fmt.Errorf("sms.carriers: %.40q… is longer than %d bytes", name, MaxName)
+		}
+	}
+	for i, o := range s.SMS.Outages {
+		if len(o.Carrier) > MaxName {
+			return fmt.Errorf("sms.outages[%d].carrier: longer than %d bytes", i, MaxName)
+		}
 	}
 	if err := s.SMS.Validate(); err != nil {
 		return fmt.Errorf("sms.%w", err)

@@ -31,7 +31,7 @@ func runServeOnce(t *testing.T, args ...string) (int, string) {
 // loopback unless --allow-remote is given; every other address, the wildcard ones and any
 // host name but localhost, is a usage error naming the flag.
 func TestServe_RemoteAddrNeedsAllowRemote(t *testing.T) {
-	for _, addr := range []string{"0.0.0.0:0", "[::]:0", ":0", "eidsim.invalid:0", "192.0.2.1:8080"} {
+	for _, addr := range []string{"0.0.0.0:0", "[::]:0", ":0", "eidsim.invalid:0", "localhost.invalid:8080"} {
 		code, stderr := runServeOnce(t, "--data", t.TempDir(), "--addr", addr)
 		assert.Equal(t, exitUsage, code, addr)
 		assert.Contains(t, stderr, "--allow-remote", addr)

@@ -39,7 +39,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...
 
 # fuzz runs every Fuzz* target of the repository for FUZZTIME each, one after another (not in
-# CI: 27 targets × 30 s ≈ 14 min). Inputs that fail are written by Go to the package's
+# CI: 29 targets × 30 s ≈ 15 min). Inputs that fail are written by Go to the package's
 # testdata/fuzz/FuzzName/ (then part of every `make test`); with FUZZKEEP=1 the interesting
 # inputs found (Go keeps them in its build cache) are copied there too. It stops at the
 # first target that fails. FUZZPKG narrows the packages (e.g. FUZZPKG=./reference/...).

@@ -48,12 +48,15 @@ func TestServe_RemoteAddrNeedsAllowRemote(t *testing.T) {
 }
 
 // TestServe_DataDirSecured checks finding 9: a group/world-accessible --data is narrowed to
-// 0700 with a warning, and the database, its -wal and -shm, the operator token and the lock
-// are 0600 once serve runs.
+// 0700 with a warning, and the database, its -wal and -shm, the operator token (an existing
+// one narrowed) and the lock are 0600 once serve runs.
 func TestServe_DataDirSecured(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
 	require.NoError(t, os.Mkdir(data, 0o755))
 	require.NoError(t, os.Chmod(data, 0o755))
+	// A token file left readable by others is narrowed too (and still used).
+	require.NoError(t, os.WriteFile(filepath.Join(data, tokenFile), []byte("old-T0K\n"), 0o644))
+	require.NoError(t, os.Chmod(filepath.Join(data, tokenFile), 0o644))
 	srv := startServeInProcess(t, "--population", servePopulation, "--data", data, "--hash", "fast", "--sms", "fast", "--access-log=false")
 	assert.Contains(t, srv.stderr.String(), "warning: --data "+data+" was accessible to other users (-rwxr-xr-x); changed to 0700")
 	st, err := os.Stat(data)
@@ -64,6 +67,8 @@ func TestServe_DataDirSecured(t *testing.T) {
 		require.NoError(t, err, f)
 		assert.Equal(t, os.FileMode(0o600), st.Mode().Perm(), f)
 	}
+	c := &client{tb: t, base: srv.url, http: http.DefaultClient, op: "old-T0K"}
+	assert.Equal(t, 200, c.do("GET", "/sim/settings", nil, "").status, "the existing token is the one in force")
 	require.Equal(t, exitOK, srv.stop())
 }
 

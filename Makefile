@@ -7,7 +7,7 @@ BIN     := bin
 EIDSIM  := $(BIN)/eidsim
 export K6_AUTO_EXTENSION_RESOLUTION := false
 
-.PHONY: all build run test test-short vet fmt bench k6 clean report-screenshot demo-test node-deps
+.PHONY: all build run test test-short vet fmt bench fuzz k6 clean report-screenshot demo-test node-deps
 
 all: build
 
@@ -50,6 +50,27 @@ test-short:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...
+
+# fuzz runs every Fuzz* target of the repository for FUZZTIME each, one after another (not in
+# CI: 29 targets × 30 s ≈ 15 min). Inputs that fail are written by Go to the package's
+# testdata/fuzz/FuzzName/ (then part of every `make test`); with FUZZKEEP=1 the interesting
+# inputs found (Go keeps them in its build cache) are copied there too. It stops at the
+# first target that fails. FUZZPKG narrows the packages (e.g. FUZZPKG=./reference/...).
+FUZZTIME ?= 30s
+FUZZKEEP ?=
+FUZZPKG  ?= ./...
+fuzz:
+	@mkdir -p $(BIN)
+	@$(GO) test -list '^Fuzz' $(FUZZPKG) | awk '/^Fuzz/ { n[++k] = $$1; next } /^ok/ { for (i = 1; i <= k; i++) print $$2, n[i]; k = 0 }' > $(BIN)/.fuzz-targets
+	@echo "fuzzing $$(wc -l < $(BIN)/.fuzz-targets) targets for $(FUZZTIME) each"
+	@cache=$$($(GO) env GOCACHE)/fuzz; while read -r pkg name; do \
+		echo "== $$pkg $$name"; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg < /dev/null || exit 1; \
+		if [ -n "$(FUZZKEEP)" ] && [ -d "$$cache/$$pkg/$$name" ]; then \
+			dir=$$($(GO) list -f '{{.Dir}}' $$pkg)/testdata/fuzz/$$name; mkdir -p "$$dir"; cp -n "$$cache/$$pkg/$$name"/* "$$dir"/; \
+			echo "   corpus kept in $$dir ($$(ls "$$dir" | wc -l) inputs)"; \
+		fi; \
+	done < $(BIN)/.fuzz-targets
 
 # report-screenshot opens a report in headless Chromium (installed with apt-get when missing),
 # saves bin/report-screenshot.png and checks that its plots were drawn.

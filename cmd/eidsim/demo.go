@@ -247,7 +247,7 @@ func (d *demoRun) steps(ctx context.Context, token string) (err error) {
 	}()
 	target := svc.http.URL()
 	d.run.Manifest.Target = target
-	if hash, settings, perr := probeTarget(ctx, target); perr == nil && settings != nil {
+	if hash, settings, perr := probeTarget(ctx, target, token); perr == nil && settings != nil {
 		d.run.Manifest.Hash, d.run.Manifest.TargetSettings = hash, settings
 	} else if h, herr := reference.NewHasher(d.cfg.hash); herr == nil {
 		// The service does not report its settings over HTTP; the demo started it with

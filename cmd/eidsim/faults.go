@@ -18,7 +18,7 @@ func init() {
 	register(&command{
 		name:    "faults",
 		summary: "show, set, reset or play (from a scenario file) the injected faults of a running service",
-		usage: "show|set SPEC_FILE|play TIMELINE_FILE|reset [--target URL]\n\n" +
+		usage: "show|set SPEC_FILE|play TIMELINE_FILE|reset [--target URL] [--operator-token T | --data DIR]\n\n" +
 			"  show            print the current faults and the journal of every change (JSON)\n" +
 			"  set FILE        replace the faults with the setting in FILE (YAML or JSON)\n" +
 			"  play FILE       apply a timeline (faults: [{at: 0s, set: {...}}, ...]) step by step\n" +
@@ -31,6 +31,8 @@ func runFaults(ctx context.Context, e *env, args []string) error {
 	c := commands["faults"]
 	fs := newFlagSet(c, e)
 	target := fs.String("target", "http://127.0.0.1:8080", "base `URL` of the service (loopback only)")
+	token := fs.String("operator-token", "", "the service's operator `TOKEN` (default $EIDSIM_OPERATOR_TOKEN, else DIR/operator-token of --data)")
+	data := fs.String("data", defaultData, "`DIR` of the local eidsim serve whose operator-token file to read when no token is given")
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -52,9 +54,18 @@ func runFaults(ctx context.Context, e *env, args []string) error {
 	if len(rest) != n {
 		return usageErr("%s takes %d argument(s), got %d", action, n, len(rest))
 	}
+	tok, err := clientToken(e, *token, *data, *target)
+	if err != nil {
+		return err
+	}
+	authorized := func(method string) *http.Request {
+		req, _ := http.NewRequestWithContext(ctx, method, base+faults.Path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		return req
+	}
 	switch action {
 	case "show":
-		res, err := client.Get(base + faults.Path)
+		res, err := client.Do(authorized(http.MethodGet))
 		if err != nil {
 			return err
 		}
@@ -69,8 +80,7 @@ func runFaults(ctx context.Context, e *env, args []string) error {
 		b, _ := json.MarshalIndent(st, "", "  ")
 		fmt.Fprintln(e.stdout, string(b))
 	case "reset":
-		req, _ := http.NewRequestWithContext(ctx, http.MethodDelete, base+faults.Path, nil)
-		res, err := client.Do(req)
+		res, err := client.Do(authorized(http.MethodDelete))
 		if err != nil {
 			return err
 		}
@@ -89,7 +99,7 @@ func runFaults(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return usageErr("%s: %v", rest[0], err)
 		}
-		if err := (faults.Remote{Target: base, Client: client}).Set(spec, "eidsim faults set "+filepath.Base(rest[0])); err != nil {
+		if err := (faults.Remote{Target: base, Token: tok, Client: client}).Set(spec, "eidsim faults set "+filepath.Base(rest[0])); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stderr, "faults set from %s\n", rest[0])
@@ -98,7 +108,7 @@ func runFaults(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return usageErr("%v", err)
 		}
-		r := faults.Remote{Target: base, Client: client}
+		r := faults.Remote{Target: base, Token: tok, Client: client}
 		logged := loggingSetter{r, e.stderr}
 		if err := faults.Play(ctx, logged, tl, filepath.Base(rest[0])); err != nil {
 			return err

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -28,7 +27,7 @@ func init() {
 		name:    "load",
 		summary: "run a k6 load scenario against the reference service or any base URL implementing reference/openapi.yaml",
 		usage: "SCENARIO --target URL --population FILE [--rate R] [--duration D] [--vus N] [--otp-wait D]\n" +
-			"             [--seed S] [--find-max] [--segment i/n] [--out DIR] [--operator-token T] [--allow-remote]\n\n" +
+			"             [--seed S] [--find-max] [--segment i/n] [--out DIR] [--operator-token T | --data DIR] [--allow-remote]\n\n" +
 			"scenarios: " + strings.Join(load.Names(), ", "),
 		run: runLoad,
 	})
@@ -47,6 +46,7 @@ type loadConfig struct {
 	segment     load.Segment
 	out         string
 	token       string
+	data        string
 	allowRemote bool
 	k6          string
 	args        []string
@@ -71,7 +71,8 @@ func parseLoad(c *command, e *env, args []string) (*loadConfig, error) {
 	fs.DurationVar(&cfg.stepLen, "step-duration", 20*time.Second, "find-max: duration of each step")
 	seg := fs.String("segment", "", "run only k6 execution segment `i/n` (1 ≤ i ≤ n); merge the parts with eidsim report --merge")
 	fs.StringVar(&cfg.out, "out", "results", "`DIR` under which the run directory is created")
-	fs.StringVar(&cfg.token, "operator-token", "", "bearer `TOKEN` of the police-counter calls (default $EIDSIM_OPERATOR_TOKEN)")
+	fs.StringVar(&cfg.token, "operator-token", "", "the service's operator `TOKEN`, sent on every /sim/ and counter call (default $EIDSIM_OPERATOR_TOKEN, else DIR/operator-token of --data for a loopback target)")
+	fs.StringVar(&cfg.data, "data", defaultData, "`DIR` of the local eidsim serve whose operator-token file to read when no token is given")
 	fs.BoolVar(&cfg.allowRemote, "allow-remote", false, "allow a target that is not on the loopback interface")
 	fs.StringVar(&cfg.k6, "k6", "", "k6 `BINARY` (default $EIDSIM_K6, else k6 beside eidsim, else bin/k6, else PATH)")
 	rest, err := parseInterspersed(fs, args)
@@ -152,12 +153,6 @@ func parseLoad(c *command, e *env, args []string) (*loadConfig, error) {
 			return nil, usageErr("--step-duration %v: want 10s…10m", cfg.stepLen)
 		}
 	}
-	if cfg.token == "" {
-		cfg.token = e.getenv("EIDSIM_OPERATOR_TOKEN")
-	}
-	if sc.NeedsOperator && cfg.token == "" {
-		return nil, usageErr("scenario %s calls the police counter: give --operator-token or set EIDSIM_OPERATOR_TOKEN", sc.Name)
-	}
 	if cfg.k6 == "" {
 		cfg.k6 = e.getenv("EIDSIM_K6")
 	}
@@ -176,6 +171,10 @@ func parseLoad(c *command, e *env, args []string) (*loadConfig, error) {
 		if _, err := load.FindK6(cfg.k6); err != nil {
 			return nil, usageErr("--k6: %v", err)
 		}
+	}
+	// Every scenario reads the handsets (/sim/); counter scenarios call the counter too.
+	if cfg.token, err = clientToken(e, cfg.token, cfg.data, cfg.target); err != nil {
+		return nil, err
 	}
 	return cfg, nil
 }
@@ -219,19 +218,17 @@ func checkTarget(target string, remote bool) error {
 		return nil
 	}
 	host := u.Hostname()
-	if host == "localhost" {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+	if loopbackHost(host) {
 		return nil
 	}
 	return fmt.Errorf("%s is not a loopback address; load goes only to 127.0.0.1 or ::1 unless --allow-remote is given (and you have the owner's permission)", host)
 }
 
-// probeTarget checks GET /healthz and asks the target for its settings (GET /sim/settings).
-// It returns the hash settings to record (or a note that the target did not report them)
-// and the whole settings document when there was one.
-func probeTarget(ctx context.Context, target string) (hash any, settings json.RawMessage, err error) {
+// probeTarget checks GET /healthz and asks the target for its settings (GET /sim/settings,
+// with the operator token). A target that refuses the token is an error: every scenario
+// reads the handsets under /sim/ with it. It returns the hash settings to record (or a note
+// that the target did not report them) and the whole settings document when there was one.
+func probeTarget(ctx context.Context, target, token string) (hash any, settings json.RawMessage, err error) {
 	client := &http.Client{Timeout: 5 * time.Second}
 	base := strings.TrimRight(target, "/")
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
@@ -246,11 +243,15 @@ func probeTarget(ctx context.Context, target string) (hash any, settings json.Ra
 	}
 	hash = "unknown (target did not report)"
 	req, _ = http.NewRequestWithContext(ctx, http.MethodGet, base+"/sim/settings", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err = client.Do(req)
 	if err != nil {
 		return hash, nil, nil
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusUnauthorized {
+		return nil, nil, fmt.Errorf("target %s refused the operator token (GET /sim/settings answered %s); give the token the service was started with", target, resp.Status)
+	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil || resp.StatusCode != http.StatusOK || !json.Valid(b) {
 		return hash, nil, nil
@@ -286,7 +287,7 @@ func runLoad(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return exitErr(exitFailure, err)
 	}
-	hash, settings, err := probeTarget(ctx, cfg.target)
+	hash, settings, err := probeTarget(ctx, cfg.target, cfg.token)
 	if err != nil {
 		return exitErr(exitFailure, err)
 	}
@@ -471,7 +472,7 @@ func (r *loadRunner) finish(run *results.Run, step load.Step, err error) error {
 	if err == nil {
 		run.Manifest.Result = step
 	}
-	if f := faultJournal(context.Background(), r.cfg.target, run.Manifest.Started); f != nil {
+	if f := faultJournal(context.Background(), r.cfg.target, r.cfg.token, run.Manifest.Started); f != nil {
 		run.Manifest.Faults = f
 	}
 	if ferr := run.Finish(status, time.Now(), err); ferr != nil && err == nil {
@@ -537,7 +538,7 @@ func (r *loadRunner) findMax(ctx context.Context, run *results.Run) error {
 			status = results.StatusFailed
 		}
 		sr.Manifest.Result = st
-		if f := faultJournal(context.Background(), r.cfg.target, sr.Manifest.Started); f != nil {
+		if f := faultJournal(context.Background(), r.cfg.target, r.cfg.token, sr.Manifest.Started); f != nil {
 			sr.Manifest.Faults = f
 		}
 		if ferr := sr.Finish(status, time.Now(), err); ferr != nil && err == nil {
@@ -560,7 +561,7 @@ func (r *loadRunner) findMax(ctx context.Context, run *results.Run) error {
 	if err != nil {
 		status = results.StatusFailed
 	}
-	if f := faultJournal(context.Background(), r.cfg.target, run.Manifest.Started); f != nil {
+	if f := faultJournal(context.Background(), r.cfg.target, r.cfg.token, run.Manifest.Started); f != nil {
 		run.Manifest.Faults = f
 	}
 	if ferr := run.Finish(status, time.Now(), err); ferr != nil && err == nil {

@@ -55,9 +55,11 @@ func TestLoad_Usage(t *testing.T) {
 		{"remote target", []string{"login-throughput", "--population", pop, "--target", "http://load-target.invalid:8080"}, exitUsage, "load-target.invalid is not a loopback address"},
 		{"bad target", []string{"login-throughput", "--population", pop, "--target", "ftp://127.0.0.1"}, exitUsage, "want http://HOST:PORT"},
 		{"no population flag", []string{"login-throughput"}, exitUsage, "missing --population FILE"},
-		{"missing population file", []string{"login-throughput", "--population", filepath.Join(out, "nope.jsonl"), "--target", dead}, exitUsage, "nope.jsonl: no such file"},
-		{"unreachable target", []string{"login-throughput", "--population", pop, "--target", dead, "--k6", os.Args[0]}, exitFailure, "unreachable: dial tcp"},
-		{"operator token needed", []string{"smoke", "--population", pop}, exitUsage, "give --operator-token or set EIDSIM_OPERATOR_TOKEN"},
+		{"missing population file", []string{"login-throughput", "--population", filepath.Join(out, "nope.jsonl"), "--target", dead, "--operator-token", "x"}, exitUsage, "nope.jsonl: no such file"},
+		{"unreachable target", []string{"login-throughput", "--population", pop, "--target", dead, "--k6", os.Args[0], "--operator-token", "x"}, exitFailure, "unreachable: dial tcp"},
+		{"operator token needed", []string{"smoke", "--population", pop, "--data", out}, exitUsage, "give --operator-token, set EIDSIM_OPERATOR_TOKEN, or --data DIR of the running eidsim serve (no " + filepath.Join(out, "operator-token") + ")"},
+		{"operator token needed by every scenario", []string{"login-throughput", "--population", pop, "--data", out}, exitUsage, "need the operator token"},
+		{"no local token file for a remote target", []string{"login-throughput", "--population", pop, "--target", "http://eidsim.invalid:8080", "--allow-remote", "--data", out}, exitUsage, "give --operator-token or set EIDSIM_OPERATOR_TOKEN (DIR/operator-token is read only for a loopback target)"},
 		{"bad segment", []string{"login-throughput", "--population", pop, "--segment", "3/2"}, exitUsage, "--segment: segment \"3/2\": want 1 ≤ i ≤ n"},
 		{"find-max needs one rate", []string{"deadline-surge", "--population", pop, "--find-max"}, exitUsage, "--find-max: scenario deadline-surge has no single arrival rate"},
 		{"find-max with segment", []string{"login-throughput", "--population", pop, "--find-max", "--segment", "1/2"}, exitUsage, "cannot be combined"},
@@ -90,6 +92,17 @@ func TestLoad_TokenFromEnvAndRedaction(t *testing.T) {
 	assert.Equal(t, 3.0, cfg.opts.Rate)
 	assert.Equal(t, "12s", cfg.opts.Duration.String())
 	assert.Equal(t, 300, cfg.opts.VUs, "scenario default")
+
+	// Without flag or environment, a loopback target's token comes from --data DIR/operator-token.
+	data := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(data, "operator-token"), []byte("from-file\n"), 0o600))
+	e.getenv = func(string) string { return "" }
+	cfg, err = parseLoad(c, e, []string{"smoke", "--population", "p.jsonl", "--data", data})
+	require.NoError(t, err)
+	assert.Equal(t, "from-file", cfg.token)
+	cfg, err = parseLoad(c, e, []string{"smoke", "--population", "p.jsonl", "--data", data, "--operator-token", "from-flag"})
+	require.NoError(t, err)
+	assert.Equal(t, "from-flag", cfg.token)
 
 	assert.Equal(t, []string{"smoke", "--operator-token", "REDACTED", "--operator-token=REDACTED"},
 		redactTokenArgs([]string{"smoke", "--operator-token", "s3cret", "--operator-token=s3cret"}))
@@ -148,9 +161,11 @@ func TestLoad_SmokeAndSegmentsAgainstServe(t *testing.T) {
 	// two requests in both runs. The rate keeps the last planned iteration off the end of the
 	// run (5.5/s: 46.75 iterations planned): an iteration due exactly at the end is started
 	// or not by the timing of each k6 instance.
-	srv = startServeInProcess(t, "--population", servePopulation, "--data", t.TempDir(), "--hash", "fast", "--sms", "fast", "--access-log=false")
+	// This service generates its operator token; load reads it from the same --data.
+	data := t.TempDir()
+	srv = startServeInProcess(t, "--population", servePopulation, "--data", data, "--hash", "fast", "--sms", "fast", "--access-log=false")
 	args := []string{"load", "login-throughput", "--target", srv.url, "--population", servePopulation, "--rate", "5.5", "--duration", "10s",
-		"--mix", "new_device=0,wrong_password=0", "--seed", "5", "--k6", k6}
+		"--mix", "new_device=0,wrong_password=0", "--seed", "5", "--k6", k6, "--data", data}
 	code, stdout, stderr = runCmd(t, nil, append(args, "--out", filepath.Join(out, "whole"))...)
 	require.Equal(t, exitOK, code, "%s\n%s", stdout, stderr)
 	var wg sync.WaitGroup
@@ -193,7 +208,7 @@ func TestLoad_PresampleSlicesDisjointSteps(t *testing.T) {
 	c := commands["load"]
 	e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, getenv: func(string) string { return "" }}
 	cfg, err := parseLoad(c, e, []string{"login-throughput", "--population", servePopulation, "--find-max", "--rate", "0.1",
-		"--find-max-increment", "0.05", "--find-max-steps", "3", "--step-duration", "10s"})
+		"--find-max-increment", "0.05", "--find-max-steps", "3", "--step-duration", "10s", "--operator-token", "x"})
 	require.NoError(t, err)
 	r := &loadRunner{cfg: cfg, e: e}
 	require.NoError(t, r.presample())

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -161,6 +163,8 @@ type rpService struct {
 	stopSim context.CancelFunc
 	simDone chan struct{}
 	tmp     string
+	// tokenPath holds the operator token (0600), which /sim/ (faults, handsets) needs.
+	tokenPath string
 }
 
 // simInbox adapts the telco's inboxes to the HTTP API.
@@ -225,8 +229,17 @@ func startRPService(ctx context.Context, e *env, cfg *rpCheckConfig, clients []o
 	if _, err := svc.Import(ctx, cfg.population, reference.ImportOptions{}); err != nil {
 		return nil, fmt.Errorf("import %s: %w", cfg.population, err)
 	}
-	api, err := httpapi.New(httpapi.Config{API: svc, OperatorToken: "rp-check-" + fmt.Sprint(time.Now().UnixNano()), Sim: true,
-		Inbox: simInbox{sim}, Metrics: metrics})
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, err
+	}
+	token := hex.EncodeToString(raw)
+	s.tokenPath = filepath.Join(dir, tokenFile)
+	if err := os.WriteFile(s.tokenPath, []byte(token+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("operator token: %w", err)
+	}
+	api, err := httpapi.New(httpapi.Config{API: svc, OperatorToken: token, Sim: true,
+		Inbox: simInbox{sim}, Faults: ctrl, Metrics: metrics})
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +264,7 @@ func startRPService(ctx context.Context, e *env, cfg *rpCheckConfig, clients []o
 		return nil, err
 	}
 	s.tokens = s.kit.provider.NewTestTokens()
-	s.srv = &http.Server{Handler: s.tokens.Wrap(s.kit.wrap(true)(api)), ReadHeaderTimeout: 10 * time.Second,
+	s.srv = &http.Server{Handler: s.tokens.Wrap(s.kit.wrap()(api)), ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	simCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopSim, s.simDone = stop, make(chan struct{})
@@ -349,7 +362,7 @@ func runRPCheck(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if cfg.hold {
-		fmt.Fprintf(e.stderr, "serving until interrupted (faults: %s%s)\n", s.url(), faults.Path)
+		fmt.Fprintf(e.stderr, "serving until interrupted (faults: %s%s; /sim/ needs the operator token in %s)\n", s.url(), faults.Path, s.tokenPath)
 		<-ctx.Done()
 	}
 	if failed > 0 {

@@ -28,7 +28,7 @@ func init() {
 	register(&command{
 		name:    "serve",
 		summary: "run the reference identity service over HTTP on a population",
-		usage: "--population FILE [--addr 127.0.0.1:8080] [--data DIR] [--hash argon2id|fast]\n" +
+		usage: "--population FILE [--addr 127.0.0.1:8080] [--allow-remote] [--data DIR] [--hash argon2id|fast]\n" +
 			"             [--operator-token TOKEN] [--sim=true|false] [--sms realistic|fast] [--clients FILE] [--issuer URL]",
 		run: runServe,
 	})
@@ -38,6 +38,7 @@ func init() {
 type serveConfig struct {
 	population string
 	addr       string
+	remote     bool
 	data       string
 	db         string
 	hash       string
@@ -61,12 +62,13 @@ func parseServe(c *command, e *env, args []string) (*serveConfig, error) {
 	cfg := &serveConfig{}
 	fs := newFlagSet(c, e)
 	fs.StringVar(&cfg.population, "population", "", "population `FILE` (JSON Lines) to import; imported once per data directory")
-	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "`HOST:PORT` to listen on (port 0 picks a free port)")
-	fs.StringVar(&cfg.data, "data", "./eidsim-data", "`DIR` for the SQLite database and the generated operator token")
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "`HOST:PORT` to listen on (port 0 picks a free port); a host that is not loopback needs --allow-remote")
+	fs.BoolVar(&cfg.remote, "allow-remote", false, "allow --addr on a non-loopback interface (0.0.0.0, [::], a host name): /v1/ is then open to the network")
+	fs.StringVar(&cfg.data, "data", defaultData, "`DIR` (0700, locked by one serve at a time) for the SQLite database and the generated operator token")
 	fs.StringVar(&cfg.db, "db", "", "external database URL (postgres://…); not available in this build")
 	fs.StringVar(&cfg.hash, "hash", "argon2id", "password hasher: argon2id (m=19 MiB, t=2, p=1) or fast (salted SHA-256, for load tests only)")
-	fs.StringVar(&cfg.token, "operator-token", "", "bearer `TOKEN` of the police-counter calls (default $EIDSIM_OPERATOR_TOKEN, else generated into DIR/operator-token)")
-	fs.BoolVar(&cfg.sim, "sim", true, "serve the simulated world under /sim/ (handset inboxes, station scanner)")
+	fs.StringVar(&cfg.token, "operator-token", "", "bearer `TOKEN` of the counter calls, every /sim/ call and /metrics (default $EIDSIM_OPERATOR_TOKEN, else generated into DIR/operator-token)")
+	fs.BoolVar(&cfg.sim, "sim", true, "serve the simulated world under /sim/ (handset inboxes, station scanner, faults), behind the operator token")
 	fs.StringVar(&cfg.sms, "sms", "realistic", "SMS latency of the simulated telco: realistic (P50 2.5–5 s) or fast (P50 50 ms)")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the service's and the telco's random draws")
 	fs.DurationVar(&cfg.drain, "drain", 10*time.Second, "on SIGINT/SIGTERM, how long to let in-flight requests finish")
@@ -95,8 +97,8 @@ func parseServe(c *command, e *env, args []string) (*serveConfig, error) {
 	case cfg.drain <= 0:
 		return nil, usageErr("--drain: must be positive")
 	}
-	if _, _, err := net.SplitHostPort(cfg.addr); err != nil {
-		return nil, usageErr("--addr: %q is not HOST:PORT", cfg.addr)
+	if err := checkServeAddr(cfg.addr, cfg.remote); err != nil {
+		return nil, usageErr("--addr: %v", err)
 	}
 	if cfg.issuer != "" {
 		if cfg.issuer, err = oidc.CheckIssuer(cfg.issuer); err != nil {
@@ -128,6 +130,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 type service struct {
 	http     *httpapi.Server
 	store    *sqlite.Store
+	unlock   func() // releases DATA/serve.lock
 	stopSim  context.CancelFunc
 	simDone  chan struct{}
 	drain    time.Duration
@@ -164,9 +167,18 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 	if _, err := os.Stat(cfg.population); err != nil {
 		return nil, fmt.Errorf("--population: %w", err)
 	}
-	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
-		return nil, fmt.Errorf("--data: %w", err)
+	if err := secureDataDir(e, cfg.data); err != nil {
+		return nil, err
 	}
+	unlock, err := lockData(cfg.data)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			unlock()
+		}
+	}()
 	token, err := operatorToken(e, cfg)
 	if err != nil {
 		return nil, err
@@ -245,8 +257,8 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 		return nil, err
 	}
 	srv, err := httpapi.New(httpapi.Config{
-		Middleware: kit.wrap(cfg.sim),
-		API:        api, OperatorToken: token, Sim: cfg.sim, Inbox: inbox{sim}, Logger: accessLog, Metrics: metrics,
+		Middleware: kit.wrap(),
+		API:        api, OperatorToken: token, Sim: cfg.sim, Inbox: inbox{sim}, Faults: ctrl, Logger: accessLog, Metrics: metrics,
 	})
 	if err != nil {
 		return nil, err
@@ -268,11 +280,14 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 		fmt.Fprintf(e.stderr, "OpenID Connect issuer %s\n", kit.provider.Issuer())
 	}
 	simCtx, stopSim := context.WithCancel(context.WithoutCancel(ctx))
-	svc = &service{http: srv, store: store, stopSim: stopSim, simDone: make(chan struct{}), drain: cfg.drain}
+	svc = &service{http: srv, store: store, unlock: unlock, stopSim: stopSim, simDone: make(chan struct{}), drain: cfg.drain}
 	go func() {
 		defer close(svc.simDone)
 		_ = sim.Run(simCtx)
 	}()
+	if host, _, _ := net.SplitHostPort(cfg.addr); !loopbackHost(host) {
+		fmt.Fprintf(e.stderr, "warning: --allow-remote: listening beyond loopback on %s; /v1/ is open to the network, /sim/, /metrics and the counter need the operator token\n", cfg.addr)
+	}
 	fmt.Fprintf(e.stderr, "listening on %s (hash %s, sim %v, sms %s)\n", srv.URL(), cfg.hash, cfg.sim, cfg.sms)
 	return svc, nil
 }
@@ -292,6 +307,7 @@ func (s *service) close() error {
 		if err := s.store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close store: %w", err))
 		}
+		s.unlock()
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
@@ -310,7 +326,8 @@ func jsonLogger(w io.Writer) *slog.Logger {
 }
 
 // operatorToken returns the counter's bearer token: --operator-token, $EIDSIM_OPERATOR_TOKEN,
-// the one generated earlier into DIR/operator-token, or a new random one written there (0600).
+// the one generated earlier into DIR/operator-token (narrowed to 0600), or a new random one
+// written there (0600).
 // A generated token is never printed, only the file's path.
 func operatorToken(e *env, cfg *serveConfig) (string, error) {
 	if cfg.token != "" {
@@ -320,6 +337,9 @@ func operatorToken(e *env, cfg *serveConfig) (string, error) {
 	b, err := os.ReadFile(path)
 	switch {
 	case err == nil && strings.TrimSpace(string(b)) != "":
+		if err := os.Chmod(path, 0o600); err != nil {
+			return "", fmt.Errorf("operator token: %w", err)
+		}
 		fmt.Fprintf(e.stderr, "operator token: %s\n", path)
 		return strings.TrimSpace(string(b)), nil
 	case err != nil && !errors.Is(err, fs.ErrNotExist):

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -62,6 +63,10 @@ func startEidsim(t *testing.T, bin string, args ...string) (*exec.Cmd, string) {
 
 // call is one JSON request that reports failures instead of failing the test, for use in
 // goroutines that race a killed server.
+// crashToken is the operator token of the crash test's service (the handsets need it).
+const crashToken = "crash-T0K"
+
+// call sends body as JSON, with the operator token on /sim/ calls.
 func call(ctx context.Context, hc *http.Client, method, url string, body any) (int, map[string]any, error) {
 	var rd io.Reader
 	if body != nil {
@@ -71,6 +76,10 @@ func call(ctx context.Context, hc *http.Client, method, url string, body any) (i
 	req, err := http.NewRequestWithContext(ctx, method, url, rd)
 	if err != nil {
 		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if strings.Contains(url, "/sim/") {
+		req.Header.Set("Authorization", "Bearer "+crashToken)
 	}
 	res, err := hc.Do(req)
 	if err != nil {
@@ -116,7 +125,7 @@ func TestServe_CrashKeepsAcknowledged(t *testing.T) {
 	}
 	bin := buildEidsim(t)
 	data := t.TempDir()
-	args := []string{"--population", servePopulation, "--data", data, "--hash", "fast", "--sms", "fast", "--access-log=false"}
+	args := []string{"--population", servePopulation, "--data", data, "--hash", "fast", "--sms", "fast", "--access-log=false", "--operator-token", crashToken}
 	cmd, url := startEidsim(t, bin, args...)
 
 	hc := &http.Client{Timeout: 30 * time.Second}

@@ -140,11 +140,12 @@ func startServeInProcess(tb testing.TB, args ...string) *runningServe {
 	}
 }
 
-// client talks JSON to a running server.
+// client talks JSON to a running server; /sim/ calls carry op, the operator token.
 type client struct {
 	tb   testing.TB
 	base string
 	http *http.Client
+	op   string
 }
 
 type reply struct {
@@ -175,6 +176,9 @@ func (c *client) do(method, path string, body any, bearer string) reply {
 	req, err := http.NewRequest(method, c.base+path, rd)
 	require.NoError(c.tb, err)
 	req.Header.Set("Content-Type", "application/json")
+	if bearer == "" && strings.HasPrefix(path, "/sim/") {
+		bearer = c.op
+	}
 	if bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+bearer)
 	}
@@ -227,6 +231,7 @@ func TestServe_Journey(t *testing.T) {
 	tokBytes, err := os.ReadFile(filepath.Join(data, "operator-token"))
 	require.NoError(t, err)
 	opToken := strings.TrimSpace(string(tokBytes))
+	c.op = opToken
 	st, err := os.Stat(filepath.Join(data, "operator-token"))
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
@@ -346,8 +351,15 @@ func TestServe_Journey(t *testing.T) {
 	require.Equal(t, 201, r.status, "%v", r.body)
 	secrets = append(secrets, r.str("access_token"))
 
-	// Metrics: request counts by route pattern, logins, OTPs sent and the telco's deliveries.
+	// Metrics (behind the operator token): request counts by route pattern, logins, OTPs sent
+	// and the telco's deliveries.
 	res, err := c.http.Get(srv.url + "/metrics")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "/metrics needs the operator token")
+	req, _ := http.NewRequest("GET", srv.url+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+opToken)
+	res, err = c.http.Do(req)
 	require.NoError(t, err)
 	metrics, _ := io.ReadAll(res.Body)
 	res.Body.Close()
@@ -408,7 +420,7 @@ func scanLines(r io.Reader, fn func(string) bool) {
 func TestServe_Errors(t *testing.T) {
 	srv := startServeInProcess(t, "--population", servePopulation, "--data", t.TempDir(), "--hash", "fast", "--sms", "fast",
 		"--access-log=false", "--operator-token", "op")
-	c := &client{tb: t, base: srv.url, http: &http.Client{Timeout: time.Minute}}
+	c := &client{tb: t, base: srv.url, http: &http.Client{Timeout: time.Minute}, op: "op"}
 
 	// Unknown citizen and a SIM in someone else's name.
 	r := c.do("POST", "/v1/registrations", map[string]string{"citizen_id": "001090999999", "full_name": "Không Có",

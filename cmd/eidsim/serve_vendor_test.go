@@ -78,24 +78,33 @@ func TestServe_VendorKit(t *testing.T) {
 	assert.Equal(t, "LoA2", cl.ACR)
 
 	// Faults: the provider made unavailable, then healed; both in the journal.
-	r := faults.Remote{Target: rs.url}
+	r := faults.Remote{Target: rs.url, Token: "T0K"}
 	require.NoError(t, r.Set(faults.Spec{ProviderUnavailable: true}, "test"))
 	res, err = http.Get(rs.url + "/.well-known/openid-configuration")
 	require.NoError(t, err)
 	res.Body.Close()
 	assert.Equal(t, http.StatusServiceUnavailable, res.StatusCode)
 	require.NoError(t, r.Set(faults.Spec{}, "heal"))
-	res, err = http.Get(rs.url + "/sim/faults")
+	res, err = http.DefaultClient.Do(bearerGet(t, rs.url+"/sim/faults", "T0K"))
 	require.NoError(t, err)
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	assert.Equal(t, 2, strings.Count(string(b), `"source"`), string(b))
-	metrics, err := http.Get(rs.url + "/metrics")
+	metrics, err := http.DefaultClient.Do(bearerGet(t, rs.url+"/metrics", "T0K"))
 	require.NoError(t, err)
 	mb, _ := io.ReadAll(metrics.Body)
 	metrics.Body.Close()
 	assert.Contains(t, string(mb), `eidsim_oidc_logins_total{outcome="code"} 1`)
 	assert.Contains(t, string(mb), `eidsim_faults_injected_total{kind="provider_unavailable"} 1`)
+}
+
+// bearerGet is a GET of url with token as the bearer token.
+func bearerGet(t *testing.T, url, token string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	return req
 }
 
 func TestServe_BadClientsFile(t *testing.T) {

@@ -76,10 +76,10 @@ func (k *vendorKit) startProvider(issuer string) error {
 	return nil
 }
 
-// wrap returns the middleware that serves the provider's paths, applies the injected faults
-// and, when sim is set, serves the control plane at /sim/faults; everything else goes to the
-// HTTP API.
-func (k *vendorKit) wrap(sim bool) func(http.Handler) http.Handler {
+// wrap returns the middleware that serves the provider's paths and applies the injected
+// faults; everything else goes to the HTTP API, which serves the control plane at /sim/faults
+// (behind the operator token) when it is given the controller.
+func (k *vendorKit) wrap() func(http.Handler) http.Handler {
 	return func(api http.Handler) http.Handler {
 		h := api
 		if k.provider != nil || k.deferred != nil {
@@ -98,9 +98,6 @@ func (k *vendorKit) wrap(sim bool) func(http.Handler) http.Handler {
 			mux.Handle("/", api)
 			h = mux
 		}
-		if sim {
-			return k.faults.Mount(h)
-		}
 		return k.faults.Wrap(h)
 	}
 }
@@ -113,17 +110,18 @@ type manifestFaults struct {
 	Changes []faults.Entry `json:"changes"`
 }
 
-// faultJournal fetches the target's fault journal (GET /sim/faults) for the manifest of a run
-// that started at since: the setting in force then and every change after. It returns nil
-// when the target has no fault control plane (another implementation of reference/openapi.yaml, or --sim
-// off).
-func faultJournal(ctx context.Context, target string, since time.Time) *manifestFaults {
+// faultJournal fetches the target's fault journal (GET /sim/faults, with the operator token)
+// for the manifest of a run that started at since: the setting in force then and every
+// change after. It returns nil when the target has no fault control plane (another
+// implementation of reference/openapi.yaml, or --sim off) or refuses the token.
+func faultJournal(ctx context.Context, target, token string, since time.Time) *manifestFaults {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(target, "/")+faults.Path, nil)
 	if err != nil {
 		return nil
 	}
+	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -29,8 +28,9 @@ type Entry struct {
 	Spec   Spec      `json:"spec"`
 }
 
-// MaxJournal bounds the journal; older entries are dropped (and counted) beyond it.
-const MaxJournal = 10_000
+// MaxJournal bounds the journal: the last MaxJournal changes are kept, older ones are dropped
+// (and counted). With the bounds of a Spec, the journal holds at most a few MiB.
+const MaxJournal = 1000
 
 // Controller holds the current fault setting and its journal and applies it. It is safe for
 // concurrent use.
@@ -208,59 +208,12 @@ type State struct {
 	Dropped int `json:"dropped,omitempty"`
 }
 
-// Handler serves the control plane at /sim/faults: GET the current setting and the journal,
-// PUT a new setting (YAML or JSON body; the whole setting, not a patch), DELETE to heal.
-func (c *Controller) Handler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.Method {
-		case http.MethodGet, http.MethodHead:
-			j, dropped := c.Journal()
-			if j == nil {
-				j = []Entry{}
-			}
-			w.Header().Set("Content-Type", "application/json")
-			_ = json.NewEncoder(w).Encode(State{Current: c.Current(), Journal: j, Dropped: dropped})
-		case http.MethodPut:
-			b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-			if err != nil {
-				writeError(w, http.StatusBadRequest, reference.EInvalidInput, "body: "+err.Error())
-				return
-			}
-			spec, err := ParseSpec(b)
-			if err == nil {
-				src := "control-plane"
-				if s := r.URL.Query().Get("source"); s != "" && len(s) <= 200 {
-					src = "control-plane: " + s
-				}
-				err = c.Set(spec, src)
-			}
-			if err != nil {
-				writeError(w, http.StatusBadRequest, reference.EInvalidInput, err.Error())
-				return
-			}
-			w.Header().Set("Content-Type", "application/json")
-			_ = json.NewEncoder(w).Encode(c.Current())
-		case http.MethodDelete:
-			if err := c.Set(Spec{}, "control-plane: reset"); err != nil {
-				writeError(w, http.StatusInternalServerError, reference.EInternal, err.Error())
-				return
-			}
-			w.WriteHeader(http.StatusNoContent)
-		default:
-			w.Header().Set("Allow", "DELETE, GET, HEAD, PUT")
-			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "method "+r.Method+" not allowed")
-		}
-	})
+// State returns the current setting and the journal (never nil).
+func (c *Controller) State() State {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return State{Current: c.spec, Journal: append([]Entry{}, c.journal...), Dropped: c.dropped}
 }
 
-// Path is where Handler is mounted.
+// Path is where the control plane is served (by the HTTP API, behind the operator token).
 const Path = "/sim/faults"
-
-// Mount returns a handler serving the control plane at Path and everything else through
-// Wrap(next).
-func (c *Controller) Mount(next http.Handler) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle(Path, c.Handler())
-	mux.Handle("/", c.Wrap(next))
-	return mux
-}

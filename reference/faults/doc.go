@@ -1,6 +1,7 @@
 // Package faults injects failures into a running reference service, switchable at run time
-// through the simulated world's control plane (GET/PUT/DELETE /sim/faults) and from scenario
-// files (a timeline of fault settings, see Timeline):
+// through the simulated world's control plane (GET/PUT/DELETE /sim/faults, served by the HTTP
+// API behind the operator token) and from scenario files (a timeline of fault settings, see
+// Timeline):
 //
 //   - SMS: per-carrier extra delay (a lognormal by P50/P95), loss probability and submit rate,
 //     and outage windows — handed to the telco simulator (telco.Faults);
@@ -12,6 +13,7 @@
 //
 // Every change is appended to a journal — when, from where (control plane, scenario file,
 // reset) and the full setting — which GET /sim/faults returns and which run manifests record,
-// so that every injected fault of a run is on file. The control plane itself (/sim/) is never
-// impaired.
+// so that every injected fault of a run is on file; the last MaxJournal changes are kept. A
+// setting is bounded (MaxSpecBytes, MaxRoutes, MaxCarriers, MaxOutages, MaxLatency,
+// MaxClockSkew). The control plane itself (/sim/) is never impaired.
 package faults

@@ -2,7 +2,8 @@ package faults_test
 
 import (
 	"context"
-	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -79,34 +80,19 @@ func FuzzParseSpec(f *testing.F) {
 	})
 }
 
-func TestControlPlaneAndJournal(t *testing.T) {
+func TestJournal(t *testing.T) {
 	tel := &fakeTelco{}
 	now := time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC)
 	c := faults.New(tel, func() time.Time { return now }, 1)
-	srv := httptest.NewServer(c.Mount(http.NotFoundHandler()))
-	defer srv.Close()
-
-	put := func(body string) *http.Response {
-		req, _ := http.NewRequest(http.MethodPut, srv.URL+"/sim/faults?source=test", strings.NewReader(body))
-		res, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		res.Body.Close()
-		return res
-	}
-	assert.Equal(t, http.StatusOK, put(`{"sms": {"carriers": {"Viettel": {"loss": 0.3}}}, "clock_skew": "90s"}`).StatusCode)
-	assert.Equal(t, http.StatusBadRequest, put(`{"sms": {"carriers": {"Viettel": {"loss": 3}}}}`).StatusCode)
+	spec, err := faults.ParseSpec([]byte(`{"sms": {"carriers": {"Viettel": {"loss": 0.3}}}, "clock_skew": "90s"}`))
+	require.NoError(t, err)
+	require.NoError(t, c.Set(spec, "control-plane: test"))
+	require.Error(t, c.Set(faults.Spec{SMS: telco.Faults{Carriers: map[string]telco.CarrierFaults{"Viettel": {Loss: 3}}}}, "bad"))
 	assert.Equal(t, 90*time.Second, c.Skew())
 	assert.Equal(t, now.Add(90*time.Second), faults.Clock{Base: reference.NewManualClock(now), C: c}.Now())
-	req, _ := http.NewRequest(http.MethodDelete, srv.URL+"/sim/faults", nil)
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusNoContent, res.StatusCode)
+	require.NoError(t, c.Set(faults.Spec{}, "control-plane: reset"))
 
-	res, err = http.Get(srv.URL + "/sim/faults")
-	require.NoError(t, err)
-	defer res.Body.Close()
-	var st faults.State
-	require.NoError(t, json.NewDecoder(res.Body).Decode(&st))
+	st := c.State()
 	require.Len(t, st.Journal, 2, "the refused setting is not journaled")
 	assert.Equal(t, "control-plane: test", st.Journal[0].Source)
 	assert.Equal(t, 0.3, st.Journal[0].Spec.SMS.Carriers["Viettel"].Loss)
@@ -116,10 +102,63 @@ func TestControlPlaneAndJournal(t *testing.T) {
 	assert.Equal(t, 0.3, tel.got[0].Carriers["Viettel"].Loss)
 }
 
+// TestJournal_Bounded checks that the journal keeps the last MaxJournal changes and counts
+// the dropped ones, so that a stream of changes cannot grow the service's memory.
+func TestJournal_Bounded(t *testing.T) {
+	c := faults.New(nil, nil, 1)
+	for i := range faults.MaxJournal + 5 {
+		require.NoError(t, c.Set(faults.Spec{ClockSkew: time.Duration(i) * time.Second}, "n"))
+	}
+	st := c.State()
+	assert.Len(t, st.Journal, faults.MaxJournal)
+	assert.Equal(t, 5, st.Dropped)
+	assert.Equal(t, 5*time.Second, st.Journal[0].Spec.ClockSkew, "the oldest kept is the 6th change")
+}
+
+// TestSpecBounds checks that one setting is bounded in every list and value, so a journaled
+// setting stays small and the clock within a day.
+func TestSpecBounds(t *testing.T) {
+	many := func(n int, item string) string {
+		return "[" + strings.TrimSuffix(strings.Repeat(item+",", n), ",") + "]"
+	}
+	carriers := "{"
+	for i := range faults.MaxCarriers + 1 {
+		if i > 0 {
+			carriers += ","
+		}
+		carriers += fmt.Sprintf(`"c%d": {"loss": 0.1}`, i)
+	}
+	carriers += "}"
+	tests := []struct{ name, in, err string }{
+		{"routes", `{"routes": ` + many(faults.MaxRoutes+1, `{"prefix": "/v1/me"}`) + `}`, "routes: 65 route faults"},
+		{"routes at the bound", `{"routes": ` + many(faults.MaxRoutes, `{"prefix": "/v1/me"}`) + `}`, ""},
+		{"carriers", `{"sms": {"carriers": ` + carriers + `}}`, "sms.carriers"},
+		{"outages", `{"sms": {"outages": ` + many(faults.MaxOutages+1, `{"carrier": "Viettel", "from": "2026-07-01T08:00:00Z", "until": "2026-07-01T09:00:00Z"}`) + `}}`, "sms.outages"},
+		{"long carrier name", `{"sms": {"carriers": {"` + strings.Repeat("V", 33) + `": {"loss": 0.1}}}}`, "sms.carriers"},
+		{"long outage carrier", `{"sms": {"outages": [{"carrier": "` + strings.Repeat("V", 33) + `", "from": "2026-07-01T08:00:00Z", "until": "2026-07-01T09:00:00Z"}]}}`, "sms.outages[0].carrier"},
+		{"long prefix", `{"routes": [{"prefix": "/` + strings.Repeat("x", 256) + `"}]}`, "routes[0].prefix"},
+		{"latency overflow", `{"routes": [{"prefix": "/v1", "latency": "2562047h", "jitter": "2562047h"}]}`, "routes[0]"},
+		{"skew ahead", `{"clock_skew": "24h1s"}`, "clock_skew"},
+		{"skew behind", `{"clock_skew": "-24h1s"}`, "clock_skew"},
+		{"skew at the bound", `{"clock_skew": "-24h"}`, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := faults.ParseSpec([]byte(tc.in))
+			if tc.err == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.err)
+		})
+	}
+}
+
 func TestWrap(t *testing.T) {
 	c := faults.New(nil, nil, 7)
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
-	h := c.Mount(ok)
+	h := c.Wrap(ok)
 	status := func(method, path string) int {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
@@ -171,13 +210,38 @@ func TestTimeline(t *testing.T) {
 	// Played against a running service through the control plane, with offsets compressed.
 	tel := &fakeTelco{}
 	c := faults.New(tel, nil, 1)
-	srv := httptest.NewServer(c.Mount(http.NotFoundHandler()))
+	srv := httptest.NewServer(controlPlane(c, "T0K"))
 	defer srv.Close()
 	tl.Steps[1].At = time.Millisecond
-	require.NoError(t, faults.Play(context.Background(), faults.Remote{Target: srv.URL}, tl, "sms-loss.yaml"))
+	require.ErrorContains(t, faults.Play(context.Background(), faults.Remote{Target: srv.URL}, tl, "sms-loss.yaml"), "401",
+		"without the token nothing is set")
+	require.NoError(t, faults.Play(context.Background(), faults.Remote{Target: srv.URL, Token: "T0K"}, tl, "sms-loss.yaml"))
 	j, _ := c.Journal()
 	require.Len(t, j, 2)
 	assert.Contains(t, j[0].Source, "scenario sms-loss.yaml step 0")
 	assert.Equal(t, 0.3, j[0].Spec.SMS.Carriers["Viettel"].Loss)
 	assert.True(t, j[1].Spec.Healthy())
+}
+
+// controlPlane stands in for the HTTP API's PUT /sim/faults: it checks the bearer token and
+// the YAML media type Remote sends, then sets the body.
+func controlPlane(c *faults.Controller, token string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPut || r.URL.Path != faults.Path || r.Header.Get("Content-Type") != "application/yaml" {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		if r.Header.Get("Authorization") != "Bearer "+token {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		spec, err := faults.ParseSpec(b)
+		if err == nil {
+			err = c.Set(spec, r.URL.Query().Get("source"))
+		}
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+		}
+	})
 }

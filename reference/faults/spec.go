@@ -40,24 +40,59 @@ type RouteFault struct {
 	Status int `json:"status,omitempty" yaml:"status"`
 }
 
-// MaxLatency bounds the injected latency of one request (Latency + Jitter).
-const MaxLatency = 2 * time.Minute
+// Bounds of one setting. They keep a journaled setting small (MaxJournal of them are kept:
+// about 21 MiB at most, measured with 64 maximal route faults each) and the service's clock
+// within a day of the real one.
+const (
+	// MaxLatency bounds the injected latency of one request (Latency + Jitter).
+	MaxLatency = 2 * time.Minute
+	// MaxClockSkew bounds ClockSkew either way.
+	MaxClockSkew = 24 * time.Hour
+	// MaxRoutes, MaxCarriers and MaxOutages bound the lists of a setting.
+	MaxRoutes   = 64
+	MaxCarriers = 32
+	MaxOutages  = 64
+	// MaxName bounds a carrier's name.
+	MaxName = 32
+	// MaxSpecBytes is the largest setting PUT /sim/faults accepts (YAML or JSON).
+	MaxSpecBytes = 64 << 10
+)
 
 // Validate reports the first invalid field, named by its path in the spec.
 func (s Spec) Validate() error {
+	switch {
+	case len(s.Routes) > MaxRoutes:
+		return fmt.Errorf("routes: %d route faults, at most %d", len(s.Routes), MaxRoutes)
+	case len(s.SMS.Carriers) > MaxCarriers:
+		return fmt.Errorf("sms.carriers: %d carriers, at most %d", len(s.SMS.Carriers), MaxCarriers)
+	case len(s.SMS.Outages) > MaxOutages:
+		return fmt.Errorf("sms.outages: %d outages, at most %d", len(s.SMS.Outages), MaxOutages)
+	}
+	for name := range s.SMS.Carriers {
+		if len(name) > MaxName {
+			return fmt.Errorf("sms.carriers: %.40q… is longer than %d bytes", name, MaxName)
+		}
+	}
+	for i, o := range s.SMS.Outages {
+		if len(o.Carrier) > MaxName {
+			return fmt.Errorf("sms.outages[%d].carrier: longer than %d bytes", i, MaxName)
+		}
+	}
 	if err := s.SMS.Validate(); err != nil {
 		return fmt.Errorf("sms.%w", err)
 	}
 	for i, r := range s.Routes {
 		f := fmt.Sprintf("routes[%d]", i)
 		switch {
-		case !strings.HasPrefix(r.Prefix, "/"):
-			return fmt.Errorf("%s.prefix: %q must start with /", f, r.Prefix)
+		case !strings.HasPrefix(r.Prefix, "/") || len(r.Prefix) > 256:
+			return fmt.Errorf("%s.prefix: %q must start with / and be at most 256 bytes", f, r.Prefix)
+		case r.Method != "" && len(r.Method) > 16:
+			return fmt.Errorf("%s.method: %q is not an HTTP method", f, r.Method)
 		case strings.HasPrefix(r.Prefix, "/sim/") || r.Prefix == "/sim" || r.Prefix == "/":
 			return fmt.Errorf("%s.prefix: %q would impair the control plane (/sim/)", f, r.Prefix)
 		case r.Method != "" && strings.ToUpper(r.Method) != r.Method:
 			return fmt.Errorf("%s.method: %q must be upper case", f, r.Method)
-		case r.Latency < 0 || r.Jitter < 0 || r.Latency+r.Jitter > MaxLatency:
+		case r.Latency < 0 || r.Jitter < 0 || r.Latency > MaxLatency || r.Jitter > MaxLatency-r.Latency:
 			return fmt.Errorf("%s: latency + jitter must be between 0 and %v", f, MaxLatency)
 		case r.ErrorRate < 0 || r.ErrorRate > 1 || math.IsNaN(r.ErrorRate):
 			return fmt.Errorf("%s.error_rate: %v is not a probability", f, r.ErrorRate)
@@ -65,8 +100,8 @@ func (s Spec) Validate() error {
 			return fmt.Errorf("%s.status: %d is not an HTTP error status", f, r.Status)
 		}
 	}
-	if s.ClockSkew.Abs() > 24*time.Hour {
-		return fmt.Errorf("clock_skew: %v is more than a day", s.ClockSkew)
+	if s.ClockSkew.Abs() > MaxClockSkew {
+		return fmt.Errorf("clock_skew: %v is more than %v either way", s.ClockSkew, MaxClockSkew)
 	}
 	return nil
 }

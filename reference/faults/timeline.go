@@ -99,6 +99,9 @@ func Play(ctx context.Context, s Setter, tl Timeline, name string) error {
 // Remote sets faults on a running service through PUT /sim/faults.
 type Remote struct {
 	Target string // base URL
+	// Token is the service's operator token, sent as a bearer token (the control plane
+	// refuses requests without it).
+	Token  string
 	Client *http.Client
 }
 
@@ -117,6 +120,9 @@ func (r Remote) Set(spec Spec, source string) error {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/yaml")
+	if r.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.Token)
+	}
 	res, err := c.Do(req)
 	if err != nil {
 		return err

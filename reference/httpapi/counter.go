@@ -8,15 +8,17 @@ import (
 	"github.com/eidsim/eidsim/reference"
 )
 
-// operator admits only requests that carry the operator token as a bearer token. The tokens
-// are compared as SHA-256 digests in constant time, so neither content nor length leaks.
+// operator admits only requests that carry the operator token as a bearer token: the counter
+// routes, the simulated world (/sim/) and /metrics. The tokens are compared as SHA-256
+// digests in constant time, so neither content nor length leaks. A refusal is 401
+// unauthorized with WWW-Authenticate: Bearer.
 func (s *Server) operator(h handlerFunc) handlerFunc {
 	want := sha256.Sum256([]byte(s.token))
 	return func(w http.ResponseWriter, r *http.Request) error {
 		tok, ok := bearer(r)
 		got := sha256.Sum256([]byte(tok))
 		if !ok || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="eidsim-counter"`)
+			w.Header().Set("WWW-Authenticate", `Bearer realm="eidsim-operator"`)
 			return errorf(reference.EUnauthorized, "operator token required")
 		}
 		return h(w, r)

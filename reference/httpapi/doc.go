@@ -1,7 +1,9 @@
 // Package httpapi is the HTTP API of the reference identity service: the citizen's app calls
-// under /v1/, the police counter under /v1/counter/ (operator bearer token), the simulated
-// world under /sim/ (handset inboxes and the station scanner; can be switched off), and
-// operations (/healthz, /readyz, /metrics).
+// under /v1/, the police counter under /v1/counter/, the simulated world under /sim/ (handset
+// inboxes, the station scanner, the settings and the fault control plane; can be switched
+// off), and operations (/healthz, /readyz, /metrics). The counter, every /sim/ route and
+// /metrics need the operator bearer token (401 with WWW-Authenticate: Bearer otherwise); a
+// request body anywhere must be application/json (/sim/faults also YAML), else 415.
 //
 // The package translates HTTP to calls of reference.API and back and knows nothing about how
 // the service is built: the domain, the store and the telco simulator are wired together in

@@ -4,14 +4,19 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/eidsim/eidsim/reference/faults"
 )
 
 // Route is one registered endpoint: an HTTP method and a net/http.ServeMux path pattern.
 type Route struct {
 	Method string
 	Path   string
-	// Sim is set for the simulated-world routes, which are served only when Config.Sim is.
+	// Sim is set for the simulated-world routes, which are served only when Config.Sim is,
+	// and only to requests carrying the operator token.
 	Sim bool
+	// Faults is set for the fault control plane, served only when Config.Faults is too.
+	Faults bool
 }
 
 // handlerFunc is a handler that returns its error instead of writing it; the wrapper writes
@@ -23,13 +28,33 @@ type route struct {
 	h handlerFunc
 }
 
-// routes is the whole API in one table.
+// routes is the whole API in one table. Every POST and PUT reads its body only when the
+// Content-Type is application/json (415 otherwise); every /sim/ route and /metrics need the
+// operator token (401 otherwise), as the counter routes do.
 func (s *Server) routes() []route {
 	r := func(method, path string, h handlerFunc) route {
+		if method == http.MethodPost || method == http.MethodPut {
+			h = accepts(h, mediaJSON)
+		}
 		return route{Route{Method: method, Path: path}, h}
 	}
+	// op checks the token before anything else, so a caller without it learns nothing more.
+	op := func(method, path string, h handlerFunc) route {
+		rt := r(method, path, h)
+		rt.h = s.operator(rt.h)
+		return rt
+	}
 	sim := func(method, path string, h handlerFunc) route {
-		return route{Route{Method: method, Path: path, Sim: true}, h}
+		rt := op(method, path, h)
+		rt.Sim = true
+		return rt
+	}
+	fault := func(method string, h handlerFunc) route {
+		rt := route{Route{Method: method, Path: faults.Path, Sim: true, Faults: true}, s.operator(h)}
+		if method == http.MethodPut {
+			rt.h = s.operator(accepts(h, faultMedia...))
+		}
+		return rt
 	}
 	return []route{
 		// Citizen (app).
@@ -45,20 +70,24 @@ func (s *Server) routes() []route {
 		r("GET", "/v1/me", s.me),
 
 		// Counter (police officer, operator token).
-		r("POST", "/v1/counter/enrollments", s.operator(s.enroll)),
-		r("POST", "/v1/counter/phone-changes", s.operator(s.changePhone)),
-		r("POST", "/v1/counter/password-resets", s.operator(s.counterPasswordReset)),
-		r("POST", "/v1/counter/unlocks", s.operator(s.unlock)),
+		op("POST", "/v1/counter/enrollments", s.enroll),
+		op("POST", "/v1/counter/phone-changes", s.changePhone),
+		op("POST", "/v1/counter/password-resets", s.counterPasswordReset),
+		op("POST", "/v1/counter/unlocks", s.unlock),
 
-		// Simulated world.
+		// Simulated world (operator token).
 		sim("GET", "/sim/handsets/{phone}/messages", s.messages),
 		sim("POST", "/sim/captures", s.capture),
 		sim("GET", "/sim/settings", s.settings),
+		fault("GET", s.getFaults),
+		fault("PUT", s.putFaults),
+		fault("DELETE", s.deleteFaults),
 
-		// Operations.
+		// Operations; /metrics needs the operator token (its counters would otherwise tell
+		// what the API hides, e.g. that a recovery matched an account).
 		r("GET", "/healthz", s.healthz),
 		r("GET", "/readyz", s.readyz),
-		r("GET", "/metrics", s.serveMetrics),
+		op("GET", "/metrics", s.serveMetrics),
 	}
 }
 
@@ -80,7 +109,7 @@ func (s *Server) buildMux() *http.ServeMux {
 	allow := map[string][]string{}
 	var paths []string
 	for _, rt := range s.routes() {
-		if rt.Sim && !s.sim {
+		if (rt.Sim && !s.sim) || (rt.Faults && s.faults == nil) {
 			continue
 		}
 		mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt.Path, rt.h))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/faults"
 )
 
 // DefaultMaxWait caps the long-poll of GET /sim/handsets/{phone}/messages.
@@ -42,6 +43,9 @@ type Config struct {
 	Sim bool
 	// Inbox backs GET /sim/handsets/{phone}/messages; required when Sim is set.
 	Inbox Inbox
+	// Faults, when set with Sim, is the fault controller that GET, PUT and DELETE /sim/faults
+	// drive. Applying its faults to requests is the caller's (Faults.Wrap as Middleware).
+	Faults *faults.Controller
 	// Logger receives one access-log record per request (never a secret); nil discards.
 	Logger *slog.Logger
 	// Metrics is where request metrics go and what /metrics shows; nil makes a fresh one.
@@ -61,6 +65,7 @@ type Server struct {
 	token   string
 	sim     bool
 	inbox   Inbox
+	faults  *faults.Controller
 	log     *slog.Logger
 	metrics *Metrics
 	maxWait time.Duration
@@ -89,7 +94,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("httpapi: Config.Inbox is required when Sim is set")
 	}
 	s := &Server{
-		api: cfg.API, token: cfg.OperatorToken, sim: cfg.Sim, inbox: cfg.Inbox,
+		api: cfg.API, token: cfg.OperatorToken, sim: cfg.Sim, inbox: cfg.Inbox, faults: cfg.Faults,
 		log: cfg.Logger, metrics: cfg.Metrics, maxWait: cfg.MaxWait, now: cfg.Now,
 	}
 	if s.log == nil {

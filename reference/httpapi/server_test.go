@@ -41,10 +41,14 @@ type response struct {
 	raw    string
 }
 
-// do sends one request to h and decodes a JSON object answer.
+// do sends one request to h and decodes a JSON object answer. A body goes as
+// application/json unless header sets another Content-Type.
 func do(tb testing.TB, h http.Handler, method, path, body string, header ...string) response {
 	tb.Helper()
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
@@ -92,7 +96,7 @@ var calls = []call{
 	{"phone change", "POST", "/v1/counter/phone-changes", `{"citizen_id":"001090000001","new_phone":"0987654321","capture":"cap"}`, auth, "ChangePhone"},
 	{"counter password reset", "POST", "/v1/counter/password-resets", `{"citizen_id":"001090000001","capture":"cap"}`, auth, "CounterPasswordReset"},
 	{"unlock", "POST", "/v1/counter/unlocks", `{"citizen_id":"001090000001","capture":"cap"}`, auth, "Unlock"},
-	{"capture", "POST", "/sim/captures", `{"citizen_id":"001090000001"}`, nil, "Capture"},
+	{"capture", "POST", "/sim/captures", `{"citizen_id":"001090000001"}`, auth, "Capture"},
 	{"readyz", "GET", "/readyz", ``, nil, "Ready"},
 }
 
@@ -259,7 +263,7 @@ func TestStatusOf(t *testing.T) {
 		reference.ERateLimited: 429, reference.EOTPAttemptsExceeded: 429, reference.EResendTooSoon: 429,
 		reference.EResendLimit: 429, reference.EOTPChallengesExceeded: 429, reference.EUnavailable: 503,
 		reference.EOverloaded: 503, reference.EInternal: 500,
-		httpapi.CodeMethodNotAllowed: 405,
+		httpapi.CodeMethodNotAllowed: 405, httpapi.CodeUnsupportedMediaType: 415, httpapi.CodePayloadTooLarge: 413,
 	}
 	for code, status := range want {
 		assert.Equal(t, status, httpapi.StatusOf(code), code)
@@ -361,32 +365,32 @@ func TestMessages(t *testing.T) {
 	}}
 	s := mustServer(t, &fakeAPI{}, inbox)
 
-	res := do(t, s, "GET", "/sim/handsets/0912345678/messages", "")
+	res := do(t, s, "GET", "/sim/handsets/0912345678/messages", "", auth...)
 	require.Equal(t, 200, res.status, res.raw)
 	msgs := res.body["messages"].([]any)
 	require.Len(t, msgs, 2)
 	assert.Equal(t, map[string]any{"id": 1.0, "sender": "VNeID", "body": "Ma OTP 111111", "otp": "111111",
 		"delivered_at": "2026-07-01T08:00:05Z"}, msgs[0])
 
-	res = do(t, s, "GET", "/sim/handsets/0912345678/messages?after=2&wait=1.5", "")
+	res = do(t, s, "GET", "/sim/handsets/0912345678/messages?after=2&wait=1.5", "", auth...)
 	require.Equal(t, 200, res.status)
 	assert.Equal(t, []any{}, res.body["messages"], "an empty inbox is an empty list, not null")
 	assert.Equal(t, 1500*time.Millisecond, inbox.lastWait)
 
-	res = do(t, s, "GET", "/sim/handsets/0912345678/messages?wait=3600", "")
+	res = do(t, s, "GET", "/sim/handsets/0912345678/messages?wait=3600", "", auth...)
 	require.Equal(t, 200, res.status)
 	assert.Equal(t, 2*time.Second, inbox.lastWait, "wait is capped at MaxWait")
 
 	for _, q := range []struct{ query, field string }{
 		{"after=-1", "after"}, {"after=x", "after"}, {"wait=-2", "wait"}, {"wait=NaN", "wait"}, {"wait=Inf", "wait"}, {"wait=1e400", "wait"},
 	} {
-		res := do(t, s, "GET", "/sim/handsets/0912345678/messages?"+q.query, "")
+		res := do(t, s, "GET", "/sim/handsets/0912345678/messages?"+q.query, "", auth...)
 		assert.Equal(t, 400, res.status, q.query)
 		assert.Equal(t, q.field, errField(res, "field"), q.query)
 	}
 
 	inbox.err = reference.Errorf(reference.ENotFound, "no such handset")
-	res = do(t, s, "GET", "/sim/handsets/0000000000/messages", "")
+	res = do(t, s, "GET", "/sim/handsets/0000000000/messages", "", auth...)
 	assert.Equal(t, 404, res.status)
 }
 
@@ -399,7 +403,9 @@ func TestShutdownEndsLongPoll(t *testing.T) {
 	require.NoError(t, s.Open("127.0.0.1:0"))
 	done := make(chan int, 1)
 	go func() {
-		res, err := http.Get(s.URL() + "/sim/handsets/0912345678/messages?wait=3600")
+		req, _ := http.NewRequest("GET", s.URL()+"/sim/handsets/0912345678/messages?wait=3600", nil)
+		req.Header.Set("Authorization", "Bearer "+opToken)
+		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			done <- -1
 			return
@@ -435,7 +441,7 @@ func TestMetrics(t *testing.T) {
 	require.NoError(t, gw.Send(context.Background(), reference.SMS{To: "0912345678", Purpose: "notice"}))
 	require.Error(t, gw.Send(context.Background(), reference.SMS{To: "0000000000", Purpose: "registration", OTP: "1"}))
 
-	res := do(t, s, "GET", "/metrics", "")
+	res := do(t, s, "GET", "/metrics", "", auth...)
 	require.Equal(t, 200, res.status)
 	for _, want := range []string{
 		`eidsim_http_requests_total{code="201",method="POST",outcome="ok",route="/v1/registrations/{id}/verify"} 1`,

@@ -11,7 +11,7 @@ import (
 
 func TestSettings(t *testing.T) {
 	api := &fakeAPI{}
-	res := do(t, mustServer(t, api, nil), "GET", "/sim/settings", "")
+	res := do(t, mustServer(t, api, nil), "GET", "/sim/settings", "", auth...)
 	require.Equal(t, 200, res.status, res.raw)
 	assert.Equal(t, "Settings", api.lastCall)
 	hash, ok := res.body["hash"].(map[string]any)
@@ -20,6 +20,6 @@ func TestSettings(t *testing.T) {
 	assert.Equal(t, 64.0, res.body["password_pool_size"])
 
 	api = &fakeAPI{err: reference.Errorf(reference.EUnavailable, "store down")}
-	res = do(t, mustServer(t, api, nil), "GET", "/sim/settings", "")
+	res = do(t, mustServer(t, api, nil), "GET", "/sim/settings", "", auth...)
 	assert.Equal(t, 503, res.status, res.raw)
 }

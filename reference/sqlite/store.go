@@ -55,7 +55,9 @@ type Store struct {
 var _ reference.Store = (*Store)(nil)
 
 // Open opens (creating if needed) the database at path and migrates it to the current schema.
-// Path ":memory:" gives a private in-memory database on a single connection (reads then wait
+// The database file and its -wal and -shm files are readable and writable by the owner only
+// (0600, whatever the umask; an existing file is narrowed): they hold password hashes and
+// the keys that sign tokens, OTPs and captures. Path ":memory:" gives a private in-memory database on a single connection (reads then wait
 // for writes), meant for tests.
 func Open(ctx context.Context, path string) (*Store, error) {
 	s := &Store{path: path}
@@ -73,6 +75,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.SetConnMaxIdleTime(0)
 		s.w, s.r = w, w
 	} else {
+		if err := createPrivate(path); err != nil {
+			return nil, fmt.Errorf("sqlite %s: %w", path, err)
+		}
 		wq := url.Values{}
 		for k, v := range common {
 			wq[k] = append([]string(nil), v...)
@@ -93,6 +98,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.w = w
 		// The writer creates the file and switches it to WAL before any reader opens it.
 		if err := w.PingContext(ctx); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("sqlite %s: %w", path, err)
+		}
+		if err := narrowSidecars(path); err != nil {
 			w.Close()
 			return nil, fmt.Errorf("sqlite %s: %w", path, err)
 		}

@@ -37,6 +37,7 @@ import { pool, draw } from './lib/citizens.js';
 import { reuse, record, noOTPCause, causeOfCode, CAUSE } from './lib/outcomes.js';
 import { rng, pick, digits } from './lib/rand.js';
 import { cursor, waitOTP } from './lib/inbox.js';
+import { simHeaders } from './lib/api.js';
 import * as flows from './lib/flows.js';
 import { handleSummary as baseSummary } from './lib/summary.js';
 
@@ -96,7 +97,7 @@ export const options = {
 
 export function setup() {
   if (__ENV.EIDSIM_FAULTS) {
-    const res = http.put(`${cfg.target}/sim/faults?source=k6%20rp-login`, __ENV.EIDSIM_FAULTS, { headers: { 'Content-Type': 'application/yaml' } });
+    const res = http.put(`${cfg.target}/sim/faults?source=k6%20rp-login`, __ENV.EIDSIM_FAULTS, { headers: Object.assign({ 'Content-Type': 'application/yaml' }, simHeaders()) });
     if (res.status !== 200) throw new Error(`EIDSIM_FAULTS refused by /sim/faults: ${res.status} ${res.body}`);
   }
   const d = http.get(`${cfg.target}/.well-known/openid-configuration`);
@@ -120,7 +121,7 @@ export function setup() {
 }
 
 export function teardown() {
-  if (__ENV.EIDSIM_FAULTS) http.del(`${cfg.target}/sim/faults`);
+  if (__ENV.EIDSIM_FAULTS) http.del(`${cfg.target}/sim/faults`, null, { headers: simHeaders() });
 }
 
 function tags(step) {

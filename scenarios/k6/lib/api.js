@@ -26,8 +26,11 @@ export const SIM_STEP = { inboxCursor: 'S01_Inbox_01_Cursor', inboxWait: 'S01_In
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
-function params(step, expect, extra) {
-  const p = { tags: Object.assign({ step, name: step }, extra && extra.tags), headers: Object.assign({}, JSON_HEADERS, extra && extra.headers) };
+// params builds a request's parameters. Every /sim/ call (the simulated world: handsets,
+// scanner, settings, faults) carries the operator token, which the service requires there.
+function params(path, step, expect, extra) {
+  const sim = path.startsWith('/sim/') ? simHeaders() : {};
+  const p = { tags: Object.assign({ step, name: step }, extra && extra.tags), headers: Object.assign({}, JSON_HEADERS, sim, extra && extra.headers) };
   if (expect) p.responseCallback = http.expectedStatuses(...expect);
   if (extra && extra.timeout) p.timeout = extra.timeout;
   return p;
@@ -35,12 +38,12 @@ function params(step, expect, extra) {
 
 // post sends a JSON body and returns {status, body (parsed or null), code (API error code)}.
 export function post(path, payload, step, expect, extra) {
-  const res = http.post(cfg.target + path, payload === undefined ? null : JSON.stringify(payload), params(step, expect, extra));
+  const res = http.post(cfg.target + path, payload === undefined ? null : JSON.stringify(payload), params(path, step, expect, extra));
   return parse(res);
 }
 
 export function get(path, step, expect, extra) {
-  return parse(http.get(cfg.target + path, params(step, expect, extra)));
+  return parse(http.get(cfg.target + path, params(path, step, expect, extra)));
 }
 
 function parse(res) {
@@ -56,4 +59,9 @@ function parse(res) {
 
 export function bearer(token) {
   return { Authorization: `Bearer ${token}` };
+}
+
+// simHeaders are the headers of a call to the simulated world: the operator token.
+export function simHeaders() {
+  return cfg.operatorToken ? bearer(cfg.operatorToken) : {};
 }

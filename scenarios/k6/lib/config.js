@@ -9,7 +9,7 @@
 // EIDSIM_DURATION      duration in seconds
 // EIDSIM_VUS           maxVUs per scenario
 // EIDSIM_OTP_WAIT      seconds a citizen watches the handset for an OTP before giving up
-// EIDSIM_OPERATOR_TOKEN bearer token of the police counter
+// EIDSIM_OPERATOR_TOKEN the service's operator token: the police counter and every /sim/ call
 // EIDSIM_SUMMARY_FILE  where handleSummary writes k6's end-of-test summary as JSON
 // EIDSIM_FIND_MAX      "1" when the run is a step of --find-max (constant rate, short ramp)
 // EIDSIM_MIX           JSON object of flow shares overriding a scenario's defaults

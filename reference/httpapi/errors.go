@@ -15,6 +15,13 @@ const (
 	// CodeMethodNotAllowed is a known path called with a method it does not serve (405, with
 	// an Allow header).
 	CodeMethodNotAllowed = "method_not_allowed"
+	// CodeUnsupportedMediaType is a request body whose Content-Type is not one the route
+	// reads (415). Requiring application/json means a web page cannot make a browser post to
+	// the service without a CORS preflight, which the service never answers.
+	CodeUnsupportedMediaType = "unsupported_media_type"
+	// CodePayloadTooLarge is a body longer than the route accepts (413); only PUT /sim/faults
+	// answers it (the API's JSON bodies answer invalid_input, see MaxBodyBytes).
+	CodePayloadTooLarge = "payload_too_large"
 )
 
 // statuses maps every error code to its HTTP status. It is the only place where codes meet
@@ -27,6 +34,8 @@ var statuses = map[string]int{
 	reference.EAccountNotActive:      http.StatusForbidden,
 	reference.ENotFound:              http.StatusNotFound,
 	CodeMethodNotAllowed:             http.StatusMethodNotAllowed,
+	CodeUnsupportedMediaType:         http.StatusUnsupportedMediaType,
+	CodePayloadTooLarge:              http.StatusRequestEntityTooLarge,
 	reference.EAccountExists:         http.StatusConflict,
 	reference.EPhoneInUse:            http.StatusConflict,
 	reference.EOTPExpired:            http.StatusGone,

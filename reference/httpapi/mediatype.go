@@ -6,23 +6,6 @@ import (
 	"strings"
 )
 
-// Codes of the HTTP layer for requests refused before they reach a handler's decoding.
-const (
-	// CodeUnsupportedMediaType is a request body whose Content-Type is not one the route
-	// reads (415). Requiring application/json means a web page cannot make a browser post to
-	// the service without a CORS preflight, which the service never answers.
-	CodeUnsupportedMediaType = "unsupported_media_type"
-	// CodePayloadTooLarge is a body longer than the route accepts (413); only PUT /sim/faults
-	// answers it (the API's JSON bodies answer invalid_input, see MaxBodyBytes).
-	CodePayloadTooLarge = "payload_too_large"
-)
-
-// The codes join the status table so that StatusOf, Codes and errorResponse know them.
-func init() {
-	statuses[CodeUnsupportedMediaType] = http.StatusUnsupportedMediaType
-	statuses[CodePayloadTooLarge] = http.StatusRequestEntityTooLarge
-}
-
 // mediaJSON is the media type of every request body of /v1/ and /sim/ (but /sim/faults).
 const mediaJSON = "application/json"
 

@@ -97,10 +97,10 @@ func TestLoad_TokenFromEnvAndRedaction(t *testing.T) {
 	data := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(data, "operator-token"), []byte("from-file\n"), 0o600))
 	e.getenv = func(string) string { return "" }
-	cfg, err = parseLoad(c, e, []string{"smoke", "--population", "p.jsonl", "--data", data})
+	cfg, err = parseLoad(c, e, []string{"smoke", "--population", servePopulation, "--data", data})
 	require.NoError(t, err)
 	assert.Equal(t, "from-file", cfg.token)
-	cfg, err = parseLoad(c, e, []string{"smoke", "--population", "p.jsonl", "--data", data, "--operator-token", "from-flag"})
+	cfg, err = parseLoad(c, e, []string{"smoke", "--population", servePopulation, "--data", data, "--operator-token", "from-flag"})
 	require.NoError(t, err)
 	assert.Equal(t, "from-flag", cfg.token)
 

@@ -175,11 +175,7 @@ func (i simInbox) Messages(ctx context.Context, phone string, after int64, wait 
 	if err != nil {
 		return nil, err
 	}
-	out := make([]httpapi.Message, len(msgs))
-	for k, m := range msgs {
-		out[k] = httpapi.Message{ID: m.ID, Sender: m.Sender, Body: m.Body, OTP: m.OTP, DeliveredAt: m.DeliveredAt}
-	}
-	return out, nil
+	return httpMessages(msgs), nil
 }
 
 // simWorld lets the telco look handsets up in the service built after it.

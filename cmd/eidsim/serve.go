@@ -154,11 +154,16 @@ func (i inbox) Messages(ctx context.Context, phone string, after int64, wait tim
 	if err != nil {
 		return nil, err
 	}
+	return httpMessages(msgs), nil
+}
+
+// httpMessages is the telco's inbox as the HTTP API shows it.
+func httpMessages(msgs []telco.Message) []httpapi.Message {
 	out := make([]httpapi.Message, len(msgs))
 	for k, m := range msgs {
-		out[k] = httpapi.Message{ID: m.ID, Sender: m.Sender, Body: m.Body, OTP: m.OTP, DeliveredAt: m.DeliveredAt}
+		out[k] = httpapi.Message{ID: m.ID, Sender: m.Sender, Body: m.Body, Purpose: m.Purpose, OTP: m.OTP, DeliveredAt: m.DeliveredAt}
 	}
-	return out, nil
+	return out
 }
 
 // startService opens the store, imports the population, and starts the telco and the HTTP

@@ -59,7 +59,7 @@ func TestServe_Usage(t *testing.T) {
 		{"bad hash", []string{"--population", servePopulation, "--hash", "md5"}, nil, exitUsage, `--hash: "md5" is not argon2id or fast`},
 		{"bad sms", []string{"--population", servePopulation, "--sms", "slow"}, nil, exitUsage, `--sms: "slow"`},
 		{"bad addr", []string{"--population", servePopulation, "--addr", "8080"}, nil, exitUsage, `--addr: "8080" is not HOST:PORT`},
-		{"unknown flag", []string{"--population", servePopulation, "--bogus"}, nil, exitUsage, "flag provided but not defined: -bogus"},
+		{"unknown flag", []string{"--population", servePopulation, "--bogus"}, nil, exitUsage, "unknown flag --bogus"},
 		{"stray argument", []string{"--population", servePopulation, "extra"}, nil, exitUsage, `unexpected argument "extra"`},
 		{"missing file", []string{"--population", "no/such/file.jsonl", "--data", "DATA"}, nil, exitFailure, "--population: stat no/such/file.jsonl: no such file or directory"},
 		{"help", []string{"--help"}, nil, exitOK, "usage: eidsim serve"},

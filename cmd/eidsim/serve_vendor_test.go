@@ -57,7 +57,7 @@ func TestServe_VendorKit(t *testing.T) {
 	res.Body.Close()
 	require.Contains(t, string(body), `id="otp"`, "a planted device id is a new browser")
 	var after int64
-	otp := (&client{tb: t, base: rs.url, http: http.DefaultClient}).otp("0961000057", &after)
+	otp := (&client{tb: t, base: rs.url, http: http.DefaultClient, op: "T0K"}).otp("0961000057", &after)
 	res, err = browser.PostForm(rs.url+"/oidc/login/otp", url.Values{"id": {m[1]}, "otp": {otp}, "action": {"verify"}})
 	require.NoError(t, err)
 	res.Body.Close()

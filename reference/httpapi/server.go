@@ -30,6 +30,7 @@ type Message struct {
 	ID          int64     `json:"id"`
 	Sender      string    `json:"sender"`
 	Body        string    `json:"body"`
+	Purpose     string    `json:"purpose"`
 	OTP         string    `json:"otp"`
 	DeliveredAt time.Time `json:"delivered_at"`
 }

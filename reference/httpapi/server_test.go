@@ -360,8 +360,8 @@ func TestHealthz(t *testing.T) {
 func TestMessages(t *testing.T) {
 	at := time.Date(2026, 7, 1, 8, 0, 5, 0, time.UTC)
 	inbox := &fakeInbox{msgs: []httpapi.Message{
-		{ID: 1, Sender: "VNeID", Body: "Ma OTP 111111", OTP: "111111", DeliveredAt: at},
-		{ID: 2, Sender: "VNeID", Body: "Ma OTP 222222", OTP: "222222", DeliveredAt: at},
+		{ID: 1, Sender: "VNeID", Body: "Ma OTP 111111", Purpose: "registration", OTP: "111111", DeliveredAt: at},
+		{ID: 2, Sender: "VNeID", Body: "Ma OTP 222222", Purpose: "login", OTP: "222222", DeliveredAt: at},
 	}}
 	s := mustServer(t, &fakeAPI{}, inbox)
 
@@ -369,8 +369,17 @@ func TestMessages(t *testing.T) {
 	require.Equal(t, 200, res.status, res.raw)
 	msgs := res.body["messages"].([]any)
 	require.Len(t, msgs, 2)
-	assert.Equal(t, map[string]any{"id": 1.0, "sender": "VNeID", "body": "Ma OTP 111111", "otp": "111111",
+	assert.Equal(t, map[string]any{"id": 1.0, "sender": "VNeID", "body": "Ma OTP 111111", "purpose": "registration", "otp": "111111",
 		"delivered_at": "2026-07-01T08:00:05Z"}, msgs[0])
+
+	// purpose picks one flow's messages, waiting past the others.
+	res = do(t, s, "GET", "/sim/handsets/0912345678/messages?purpose=login", "", auth...)
+	require.Equal(t, 200, res.status, res.raw)
+	require.Len(t, res.body["messages"], 1)
+	assert.Equal(t, "222222", res.body["messages"].([]any)[0].(map[string]any)["otp"])
+	res = do(t, s, "GET", "/sim/handsets/0912345678/messages?purpose=recovery&wait=0.05", "", auth...)
+	require.Equal(t, 200, res.status, res.raw)
+	assert.Equal(t, []any{}, res.body["messages"], "no recovery message: empty once the wait is over")
 
 	res = do(t, s, "GET", "/sim/handsets/0912345678/messages?after=2&wait=1.5", "", auth...)
 	require.Equal(t, 200, res.status)
@@ -382,7 +391,7 @@ func TestMessages(t *testing.T) {
 	assert.Equal(t, 2*time.Second, inbox.lastWait, "wait is capped at MaxWait")
 
 	for _, q := range []struct{ query, field string }{
-		{"after=-1", "after"}, {"after=x", "after"}, {"wait=-2", "wait"}, {"wait=NaN", "wait"}, {"wait=Inf", "wait"}, {"wait=1e400", "wait"},
+		{"after=-1", "after"}, {"after=x", "after"}, {"purpose=" + strings.Repeat("x", 33), "purpose"}, {"wait=-2", "wait"}, {"wait=NaN", "wait"}, {"wait=Inf", "wait"}, {"wait=1e400", "wait"},
 	} {
 		res := do(t, s, "GET", "/sim/handsets/0912345678/messages?"+q.query, "", auth...)
 		assert.Equal(t, 400, res.status, q.query)

@@ -10,8 +10,9 @@ import (
 	"github.com/eidsim/eidsim/reference"
 )
 
-// messages handles GET /sim/handsets/{phone}/messages?after=ID&wait=SECONDS: the handset's
-// messages with an ID above after, long-polling up to wait seconds (capped at MaxWait) when
+// messages handles GET /sim/handsets/{phone}/messages?after=ID&wait=SECONDS&purpose=P: the
+// handset's messages with an ID above after (and, with purpose, only those the flow P sent:
+// registration, login, recovery, …), long-polling up to wait seconds (capped at MaxWait) when
 // there are none yet. The answer is {"messages": [...]}, possibly empty.
 func (s *Server) messages(w http.ResponseWriter, r *http.Request) error {
 	phone := r.PathValue("phone")
@@ -35,24 +36,55 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request) error {
 			wait = time.Duration(f * float64(time.Second))
 		}
 	}
+	purpose := q.Get("purpose")
+	if len(purpose) > 32 {
+		return reference.InvalidField("purpose", "must be a flow name such as login or recovery")
+	}
 	// A long-poll ends when the client goes away or the server shuts down.
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
 	stop := context.AfterFunc(s.closing, cancel)
 	defer stop()
 
-	msgs, err := s.inbox.Messages(ctx, phone, after, wait)
-	if err != nil && ctx.Err() != nil && s.closing.Err() != nil {
-		// Cut short by shutdown: answer what there is (nothing) rather than an error.
-		msgs, err = nil, nil
-	}
-	if err != nil {
-		return err
+	deadline := time.Now().Add(wait)
+	var msgs []Message
+	for {
+		got, err := s.inbox.Messages(ctx, phone, after, wait)
+		if err != nil && ctx.Err() != nil && s.closing.Err() != nil {
+			// Cut short by shutdown: answer what there is (nothing) rather than an error.
+			got, err = nil, nil
+		}
+		if err != nil {
+			return err
+		}
+		msgs = ofPurpose(got, purpose)
+		// Messages of other flows arrived while waiting: wait on past them for the rest.
+		if len(msgs) > 0 || len(got) == 0 || purpose == "" {
+			break
+		}
+		after = got[len(got)-1].ID
+		if wait = time.Until(deadline); wait <= 0 {
+			break
+		}
 	}
 	if msgs == nil {
 		msgs = []Message{}
 	}
 	return respond(w, http.StatusOK, map[string]any{"messages": msgs})
+}
+
+// ofPurpose returns the messages sent by flow purpose; all of them when purpose is "".
+func ofPurpose(msgs []Message, purpose string) []Message {
+	if purpose == "" {
+		return msgs
+	}
+	out := msgs[:0:0]
+	for _, m := range msgs {
+		if m.Purpose == purpose {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // capture handles POST /sim/captures: what a station's scanner captures from the person.

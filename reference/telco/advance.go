@@ -154,7 +154,7 @@ func (s *Sim) apply(batch []*message, verdicts []verdict) {
 		switch v.stat {
 		case StatDelivered:
 			s.nextInbox++
-			n.inbox = append(n.inbox, Message{ID: s.nextInbox, Sender: m.sms.Sender, Body: m.sms.Body, OTP: m.sms.OTP, DeliveredAt: done})
+			n.inbox = append(n.inbox, Message{ID: s.nextInbox, Sender: m.sms.Sender, Body: m.sms.Body, Purpose: m.sms.Purpose, OTP: m.sms.OTP, DeliveredAt: done})
 			if over := len(n.inbox) - s.cfg.InboxSize; over > 0 {
 				n.inbox = append(n.inbox[:0], n.inbox[over:]...)
 			}

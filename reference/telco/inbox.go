@@ -11,9 +11,12 @@ import (
 type Message struct {
 	// ID orders deliveries: it grows with every message delivered by this network, so a reader
 	// passes the last ID it saw as after.
-	ID          int64     `json:"id"`
-	Sender      string    `json:"sender"`
-	Body        string    `json:"body"`
+	ID     int64  `json:"id"`
+	Sender string `json:"sender"`
+	Body   string `json:"body"`
+	// Purpose is the flow that sent the message (registration, login, recovery, activation,
+	// notice), so a reader can pick the OTP it waits for out of several.
+	Purpose     string    `json:"purpose"`
 	OTP         string    `json:"otp,omitempty"`
 	DeliveredAt time.Time `json:"delivered_at"`
 }

@@ -1,9 +1,9 @@
 // attack-overload — a crowd (or a botnet) far past the service's knee, and how the service
 // comes back. Three phases on one timeline:
-//   baseline  10 s of probe logins alone (the pre-load normal)
+//   baseline  half the overload's length, 2–10 s, of probe logins alone (the pre-load normal)
 //   overload  EIDSIM_DURATION s of crowd logins at EIDSIM_RATE/s (open model, ≤ EIDSIM_VUS in
 //             flight, 5 s client timeout: a client that waited 5 s has gone), probes go on
-//   after     as long as the overload (at least 10 s) of probe logins alone
+//   after     as long as the overload (at least the baseline) of probe logins alone
 // Probes arrive at EIDSIM_MIX probe × the rate (default 0.1, at least 1/s) all along. Every
 // login is a bound-device login with the right password (201; 202 after an earlier run moved
 // the device, which also counts as a login that worked). The harness reads /metrics once a
@@ -20,8 +20,8 @@ export { handleSummary } from './lib/summary.js';
 
 const logins = pool('login');
 const mix = Object.assign({ probe: 0.1 }, cfg.mix);
-const BASELINE = 10;
-const AFTER = Math.max(10, cfg.duration);
+const BASELINE = Math.min(10, Math.max(2, Math.round(cfg.duration / 2)));
+const AFTER = Math.max(BASELINE, cfg.duration);
 const TOTAL = BASELINE + cfg.duration + AFTER;
 const TIMEOUT = 5;
 const probeRate = Math.max(1, cfg.rate * mix.probe);

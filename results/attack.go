@@ -128,6 +128,7 @@ type attackRaw struct {
 	targets map[[2]string]int64     // vector, result
 	obs     map[[3]string]int64     // vector, truth, sig
 	server  map[string][]timedValue // gauge
+	dropped map[string]int64        // k6 dropped_iterations by k6 scenario
 }
 
 // AttackPolicy is what the summary needs to know of the target's policy (GET /sim/settings).
@@ -179,7 +180,7 @@ func WriteAttack(dir string, a *Attack) error {
 	return writeFileAtomic(filepath.Join(dir, AttackFile), append(b, '\n'))
 }
 
-var attackNeedles = [][]byte{[]byte(`"eidsim_attack_`), []byte(`"eidsim_enum_`)}
+var attackNeedles = [][]byte{[]byte(`"eidsim_attack_`), []byte(`"eidsim_enum_`), []byte(`"dropped_iterations"`)}
 
 func readAttackRaw(r io.Reader, name string) (*attackRaw, error) {
 	br := bufio.NewReaderSize(r, 256<<10)
@@ -191,14 +192,14 @@ func readAttackRaw(r io.Reader, name string) (*attackRaw, error) {
 		defer zr.Close()
 		br = bufio.NewReaderSize(zr, 256<<10)
 	}
-	a := &attackRaw{tries: map[[2]string]int64{}, targets: map[[2]string]int64{}, obs: map[[3]string]int64{}, server: map[string][]timedValue{}}
+	a := &attackRaw{tries: map[[2]string]int64{}, targets: map[[2]string]int64{}, obs: map[[3]string]int64{}, server: map[string][]timedValue{}, dropped: map[string]int64{}}
 	sc := bufio.NewScanner(br)
 	sc.Buffer(make([]byte, 64<<10), 4<<20)
 	line := 0
 	for sc.Scan() {
 		line++
 		b := sc.Bytes()
-		if !bytes.Contains(b, attackNeedles[0]) && !bytes.Contains(b, attackNeedles[1]) {
+		if !bytes.Contains(b, attackNeedles[0]) && !bytes.Contains(b, attackNeedles[1]) && !bytes.Contains(b, attackNeedles[2]) {
 			continue
 		}
 		var l k6Line
@@ -230,6 +231,8 @@ func (a *attackRaw) add(metric string, t time.Time, v float64, tags map[string]s
 		a.obs[[3]string{tags["vector"], tags["truth"], tags["sig"]}] += int64(v)
 	case attackServerMetric:
 		a.server[tags["gauge"]] = append(a.server[tags["gauge"]], timedValue{t, v})
+	case "dropped_iterations":
+		a.dropped[tags["scenario"]] += int64(v)
 	}
 }
 

@@ -24,6 +24,16 @@ type Overload struct {
 	Baseline PhaseStats `json:"baseline"`
 	// During is every request (crowd and probes) started during the overload.
 	During OverloadPhase `json:"overload"`
+	// CrowdDropped counts the crowd's arrivals k6 could not start (every VU busy: the
+	// in-flight cap); the service never saw them.
+	CrowdDropped int64 `json:"crowd_dropped"`
+	// ServerLoginsOK is how many logins the service completed with a token or a challenge
+	// while the harness watched /metrics (eidsim_logins_total); UnansweredLoginsOK is how many
+	// of them no client received (their client had timed out): hashes spent on clients that had
+	// gone, a lower bound (logins completed after the last reading are missing). Both are
+	// absent when /metrics could not be read.
+	ServerLoginsOK     *int64 `json:"server_logins_ok,omitempty"`
+	UnansweredLoginsOK *int64 `json:"unanswered_logins_ok,omitempty"`
 	// ProbesDuring are the legitimate users' logins during the overload; DenialOdds is the
 	// share of them that did not succeed (the attacker's odds).
 	ProbesDuring PhaseStats `json:"probes_during"`
@@ -114,6 +124,19 @@ func (a *attackRaw) overload() *Overload {
 	o.Baseline, o.ProbesDuring, o.After = phaseStats(base), phaseStats(during), phaseStats(after)
 	if o.ProbesDuring.Requests > 0 {
 		o.DenialOdds = round3(1 - o.ProbesDuring.SuccessShare)
+	}
+	o.CrowdDropped = a.dropped[overloadCrowd]
+	if vs := a.server["logins_ok_total"]; len(vs) >= 2 {
+		sort.Slice(vs, func(i, j int) bool { return vs[i].t.Before(vs[j].t) })
+		var clientOK int64
+		for _, r := range append(append([]attackReq{}, crowd...), probes...) {
+			if loginOK(r.status) && !r.start.Before(vs[0].t) && !r.start.After(vs[len(vs)-1].t) {
+				clientOK++
+			}
+		}
+		n := int64(vs[len(vs)-1].v - vs[0].v)
+		lost := max(0, n-clientOK)
+		o.ServerLoginsOK, o.UnansweredLoginsOK = &n, &lost
 	}
 	o.During = overloadPhase(append(append([]attackReq{}, crowd...), during...), to.Sub(from))
 

@@ -100,10 +100,13 @@ func (a *Attack) Print(w io.Writer) {
 		d := o.During
 		fmt.Fprintf(w, "overload: baseline %.0fs (probes p99 %.1f ms, success %.1f%%), overload %.0fs, after %.0fs\n",
 			o.BaselineS, o.Baseline.P99MS, 100*o.Baseline.SuccessShare, o.OverloadS, o.AfterS)
-		fmt.Fprintf(w, "  goodput %.1f logins/s of %d offered (%.1f/s); admitted %d, p99 %.1f ms; 429 %.1f%%, 503 %.1f%% (Retry-After on %.1f%% of them); timeouts %.1f%%, other errors %.1f%%\n",
-			d.GoodputPerS, d.Offered, float64(d.Offered)/max(o.OverloadS, 1e-9), d.Admitted, d.AdmittedP99MS, 100*d.Share429, 100*d.Share503,
+		fmt.Fprintf(w, "  goodput %.1f logins/s of %d offered (%.1f/s; %d more crowd arrivals dropped at the client's in-flight cap); admitted %d, p99 %.1f ms; 429 %.1f%%, 503 %.1f%% (Retry-After on %.1f%% of them); timeouts %.1f%%, other errors %.1f%%\n",
+			d.GoodputPerS, d.Offered, float64(d.Offered)/max(o.OverloadS, 1e-9), o.CrowdDropped, d.Admitted, d.AdmittedP99MS, 100*d.Share429, 100*d.Share503,
 			100*d.ShareRetryAfter, 100*d.ShareTimeout, 100*d.ShareOther)
 		fmt.Fprintf(w, "  legitimate probes during the overload: %.1f%% denied (p99 %.1f ms)\n", 100*o.DenialOdds, o.ProbesDuring.P99MS)
+		if o.ServerLoginsOK != nil {
+			fmt.Fprintf(w, "  the service completed %d logins while watched; %d of them reached no client (it had timed out)\n", *o.ServerLoginsOK, *o.UnansweredLoginsOK)
+		}
 		if o.BackToNormalS != nil {
 			fmt.Fprintf(w, "  back to normal %.0f s after the load stopped (%s)\n", *o.BackToNormalS, o.NormalRule)
 		} else {

@@ -217,6 +217,11 @@ func TestReadAttack_Overload(t *testing.T) {
 		}
 		r.req(s(x), ms, "probe", RoleVictim, 201, "", false, "")
 	}
+	r.point("dropped_iterations", s(15), 7, map[string]string{"scenario": "crowd"})
+	// The service completed 300 logins between 0 s and 30 s; clients received 100 + 51 + 100.
+	r.point(attackServerMetric, s(0), 1000, map[string]string{"gauge": "logins_ok_total"})
+	r.point(attackServerMetric, s(30), 1300, map[string]string{"gauge": "logins_ok_total"})
+	r.point("dropped_iterations", s(15), 2, map[string]string{"scenario": "probe"})
 	r.point(attackServerMetric, s(1), 50<<20, map[string]string{"gauge": "rss_bytes"})
 	r.point(attackServerMetric, s(15), 300<<20, map[string]string{"gauge": "rss_bytes"})
 	r.point(attackServerMetric, s(29), 100<<20, map[string]string{"gauge": "rss_bytes"})
@@ -240,6 +245,10 @@ func TestReadAttack_Overload(t *testing.T) {
 	assert.Equal(t, 0.5, d.ShareRetryAfter)
 	assert.InDelta(t, 150.0/301, d.ShareTimeout, 0.001)
 	assert.Equal(t, 1.0, o.DenialOdds)
+	assert.Equal(t, int64(7), o.CrowdDropped, "the crowd's only")
+	require.NotNil(t, o.ServerLoginsOK)
+	assert.Equal(t, int64(300), *o.ServerLoginsOK)
+	assert.Equal(t, int64(300-251), *o.UnansweredLoginsOK)
 	require.NotNil(t, o.BackToNormalS)
 	assert.Equal(t, 3.0, *o.BackToNormalS)
 	assert.False(t, o.Windows[0].Normal)

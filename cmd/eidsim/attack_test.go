@@ -115,6 +115,9 @@ func TestLoad_AttackScenariosAgainstServe(t *testing.T) {
 				assert.Greater(t, o.During.AdmittedP99MS, 0.0)
 				assert.NotEmpty(t, o.Windows)
 				assert.Contains(t, a.Server, "rss_bytes", "the harness read /metrics")
+				if assert.NotNil(t, o.ServerLoginsOK) {
+					assert.Greater(t, *o.ServerLoginsOK, int64(0))
+				}
 			}
 		})
 	}

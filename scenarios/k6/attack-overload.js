@@ -7,8 +7,8 @@
 // Probes arrive at EIDSIM_MIX probe × the rate (default 0.1, at least 1/s) all along. Every
 // login is a bound-device login with the right password (201; 202 after an earlier run moved
 // the device, which also counts as a login that worked). The harness reads /metrics once a
-// second (with the operator token when given) for the service's RSS, open files, goroutines
-// and any *queue* gauge. eidsim load derives goodput (successful logins/s during the
+// second (with the operator token when given) for the service's RSS, open files, goroutines,
+// any *queue* gauge and its count of successful logins (eidsim_logins_total). eidsim load derives goodput (successful logins/s during the
 // overload), the p99 of admitted requests (all but 429/503), the shares of 429/503 and of
 // those with Retry-After, and the time back to normal: the first 1-s window after the load
 // stopped whose probes have the baseline's success and a p99 within 2× the baseline's.
@@ -71,4 +71,9 @@ export function monitor() {
     }
   }
   if (seen) serverGauge.add(q, { gauge: 'queue' });
+  // Logins the service completed with a token or a challenge (each cost a hash), answered or
+  // not: minus the logins clients received, the work done for clients that had gone.
+  if (m.eidsim_logins_total !== undefined) {
+    serverGauge.add((m['eidsim_logins_total{outcome="token"}'] || 0) + (m['eidsim_logins_total{outcome="challenge"}'] || 0), { gauge: 'logins_ok_total' });
+  }
 }

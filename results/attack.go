@@ -80,6 +80,9 @@ type AttackVector struct {
 	Targets     int64    `json:"targets,omitempty"`
 	Compromised int64    `json:"compromised,omitempty"`
 	TargetOdds  *float64 `json:"target_odds,omitempty"`
+	// EvaluatedPerTarget is the attempts the service evaluated (success and fail) per target:
+	// the guesses a defence let through.
+	EvaluatedPerTarget *float64 `json:"evaluated_per_target,omitempty"`
 }
 
 // ServerStat is a figure of the service's own process read from /metrics during the run.
@@ -312,6 +315,10 @@ func (a *attackRaw) summarize(scenario string, p AttackPolicy) *Attack {
 		if v.Targets > 0 {
 			odds := float64(v.Compromised) / float64(v.Targets)
 			v.TargetOdds = &odds
+			if v.Attempts != nil {
+				e := round3(float64(v.Attempts["success"]+v.Attempts["fail"]) / float64(v.Targets))
+				v.EvaluatedPerTarget = &e
+			}
 		}
 		out.Vectors = append(out.Vectors, *v)
 	}

@@ -50,10 +50,14 @@ func pct(p *float64) string {
 func (a *Attack) Print(w io.Writer) {
 	fmt.Fprintf(w, "\nattack %s over %.1fs\n", a.Scenario, a.Seconds)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "vector\trole\trequests\tattempts\tsuccess odds\ttargets\tcompromised\ttarget odds\tp99 ms\t")
+	fmt.Fprintln(tw, "vector\trole\trequests\tattempts\tsuccess odds\ttargets\tcompromised\ttarget odds\tevaluated/target\tp99 ms\t")
 	for _, v := range a.Vectors {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%d\t%d\t%s\t%.1f\t\n", v.Name, v.Role, v.Requests, sumAttempts(v.Attempts), pct(v.SuccessOdds),
-			v.Targets, v.Compromised, pct(v.TargetOdds), v.P99MS)
+		ev := "-"
+		if v.EvaluatedPerTarget != nil {
+			ev = fmt.Sprintf("%.1f", *v.EvaluatedPerTarget)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%d\t%d\t%s\t%s\t%.1f\t\n", v.Name, v.Role, v.Requests, sumAttempts(v.Attempts), pct(v.SuccessOdds),
+			v.Targets, v.Compromised, pct(v.TargetOdds), ev, v.P99MS)
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "answers per vector")

@@ -99,6 +99,8 @@ func TestReadAttack_OddsAnswersDefencesAndOTPBudget(t *testing.T) {
 	require.NotNil(t, g.SuccessOdds)
 	assert.Equal(t, 0.0, *g.SuccessOdds)
 	assert.Equal(t, int64(2), g.Targets)
+	require.NotNil(t, g.EvaluatedPerTarget)
+	assert.Equal(t, 25.0, *g.EvaluatedPerTarget)
 	assert.Equal(t, []AttackAnswer{{Status: 422, Code: "otp_invalid", Count: 40}, {Status: 202, Count: 10},
 		{Status: 429, Code: "otp_attempts_exceeded", Count: 10}, {Status: 429, Code: "rate_limited", Count: 2}}, g.Answers)
 	s := vector(t, a, "sim_inbox")

@@ -88,6 +88,8 @@ func TestLoad_AttackScenariosAgainstServe(t *testing.T) {
 			case "credential-stuffing":
 				odds("stuffing")
 				odds("spraying")
+				odds("burst")
+				assert.Equal(t, 200*byName["burst"].Targets, byName["burst"].Requests+byName["burst_right"].Requests, "200 per target")
 			case "sms-pumping":
 				odds("registration")
 				odds("resend")

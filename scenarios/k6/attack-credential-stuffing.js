@@ -9,6 +9,11 @@
 //   spraying  the three most common passwords of the sampled accounts (a breach corpus's top
 //             list), in turn, stopping at the first that works: below the lock threshold.
 // Share of spraying iterations: EIDSIM_MIX spray (default 0.5). Arrival rate: IDs/s.
+//   burst     apart from the rotation, on BURST_TARGETS accounts one at a time: BURST wrong
+//             passwords at once with the right one sent last (http.batch): does a lock hold
+//             under concurrency? 'fail' counts the wrong guesses the service evaluated (401),
+//             'refused' those a defence answered, 'success' the right one accepted.
+//             EIDSIM_MIX burst=0 leaves it out.
 // A success is a confirmed password: 201 (token) or 202 (a new-device challenge, which also
 // sends an OTP to the victim). The synthetic population draws passwords from a small pool,
 // so spraying odds here say more about that pool than about real citizens.
@@ -16,13 +21,15 @@ import exec from 'k6/execution';
 import { cfg } from './lib/config.js';
 import { pool, draw } from './lib/citizens.js';
 import { rng, strongPassword, digits } from './lib/rand.js';
-import { call, attempt, target, refusedBy, ATTACKER } from './lib/attack.js';
+import { call, batch, attempt, target, refusedBy, ATTACKER } from './lib/attack.js';
 export { handleSummary } from './lib/summary.js';
 
 const accounts = pool('login');
 const strangers = pool('register');
-const mix = Object.assign({ spray: 0.5, leaked: 0.1, no_account: 0.3 }, cfg.mix);
+const mix = Object.assign({ spray: 0.5, leaked: 0.1, no_account: 0.3, burst: 1 }, cfg.mix);
 const SPRAY = 3;
+const BURST = 200;
+const BURST_TARGETS = Math.min(3, Math.floor(accounts.length / 4));
 
 // top is the spray list: the SPRAY most frequent passwords among (at most 2,000 of) the
 // sampled accounts.
@@ -43,7 +50,12 @@ export const options = {
     },
   },
   summaryTrendStats: ['avg', 'p(95)', 'p(99)', 'max', 'count'],
+  batch: BURST,
+  batchPerHost: BURST,
 };
+if (mix.burst > 0 && BURST_TARGETS > 0) {
+  options.scenarios.burst = { executor: 'per-vu-iterations', exec: 'burst', vus: 1, iterations: BURST_TARGETS, maxDuration: `${cfg.duration + 60}s` };
+}
 
 // login tries one pair and counts it; true when the password was confirmed.
 function login(vector, id, password, r) {
@@ -76,4 +88,24 @@ export function stuff() {
   const real = d.c.account ? d.c.account.password : '';
   const pw = real && r() < mix.leaked ? real : strongPassword(r);
   target('stuffing', login('stuffing', id, pw, r));
+}
+
+// burst runs one concurrent burst on an account from the end of the pool (the rotation takes
+// them from the start).
+export function burst() {
+  const k = exec.scenario.iterationInTest;
+  const c = accounts[accounts.length - 1 - k];
+  const r = rng(cfg.seed, exec.scenario.name, k, 'burst');
+  const reqs = [];
+  for (let j = 0; j < BURST; j++) {
+    const right = j === BURST - 1;
+    reqs.push(['POST', '/v1/sessions', { vector: right ? 'burst_right' : 'burst', role: ATTACKER, step: 'X02_Stuffing_02_Burst',
+      body: { citizen_id: c.citizen_id, password: right ? c.account.password : `Wrong${digits(r, 6)}!x`, device_id: `atk-${digits(r, 8)}` } }]);
+  }
+  const res = batch(reqs);
+  for (let j = 0; j < BURST - 1; j++) attempt('burst', res[j].status === 401 && res[j].code === 'invalid_credentials' ? 'fail' : refusedBy(res[j]) ? 'refused' : 'fail');
+  const last = res[BURST - 1];
+  const won = last.status === 201 || last.status === 202;
+  attempt('burst', won ? 'success' : refusedBy(last) ? 'refused' : 'fail');
+  target('burst', won);
 }

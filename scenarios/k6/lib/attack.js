@@ -49,12 +49,29 @@ const EXPECTED = http.expectedStatuses({ min: 200, max: 499 });
 // k6 step tag; default the vector), body (an object, sent as JSON), headers, timeout, truth.
 // It returns {status, body (parsed or null), code, ra (Retry-After present), retryAfter, ms}.
 export function call(method, path, o) {
-  const headers = Object.assign(o.body !== undefined ? { 'Content-Type': 'application/json' } : {}, o.headers || {});
-  const step = o.step || o.vector;
-  const params = { headers, tags: { step, name: step, vector: o.vector, role: o.role }, timeout: o.timeout || '60s', responseCallback: EXPECTED };
   const t0 = Date.now();
-  const res = http.request(method, cfg.target + path, o.body === undefined ? null : JSON.stringify(o.body), params);
+  const res = http.request(method, cfg.target + path, o.body === undefined ? null : JSON.stringify(o.body), params(method, o));
+  return record(res, o, Date.now() - t0);
+}
+
+// batch sends the requests [method, path, o] of reqs at once (http.batch, all in flight
+// together, started in order) and records each answer as call does.
+export function batch(reqs) {
+  const t0 = Date.now();
+  const res = http.batch(reqs.map(([method, path, o]) => ({ method, url: cfg.target + path, body: o.body === undefined ? null : JSON.stringify(o.body), params: params(method, o) })));
   const wall = Date.now() - t0;
+  return res.map((r, i) => record(r, reqs[i][2], wall));
+}
+
+// params are a request's k6 parameters: every POST says it sends JSON (as lib/api.js does).
+function params(method, o) {
+  const headers = Object.assign(method === 'POST' || o.body !== undefined ? { 'Content-Type': 'application/json' } : {}, o.headers || {});
+  const step = o.step || o.vector;
+  return { headers, tags: { step, name: step, vector: o.vector, role: o.role }, timeout: o.timeout || '60s', responseCallback: EXPECTED };
+}
+
+// record parses an answer and adds its eidsim_attack_req point; wall is the fallback latency.
+function record(res, o, wall) {
   const t = res.timings || {};
   let ms = (t.blocked || 0) + (t.connecting || 0) + (t.tls_handshake || 0) + (t.duration || 0);
   if (res.status === 0 || !(ms > 0)) ms = Math.max(ms || 0, wall);

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -123,4 +127,22 @@ func TestLoad_AttackScenariosAgainstServe(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOperatorSettings: a target whose /sim/settings needs the operator token still gives the
+// attack summary its policy.
+func TestOperatorSettings(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/sim/settings" || r.Header.Get("Authorization") != "Bearer T0K" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		_, _ = w.Write([]byte(`{"policy":{"otp_length":8,"send_window":60000000000}}`))
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	got := operatorSettings(ctx, srv.URL+"/", "T0K")
+	assert.Equal(t, results.AttackPolicy{OTPLength: 8, SendWindow: time.Minute}, results.AttackPolicyFrom(got))
+	assert.Nil(t, operatorSettings(ctx, srv.URL, "wrong"))
+	assert.Nil(t, operatorSettings(ctx, closedPort(t), "T0K"))
 }

@@ -9,7 +9,8 @@
 //       harness; code is the API error code ('' on success); ra is 'y' when the answer
 //       carried Retry-After. The point's time minus its value is the request's start.
 //   eidsim_attack_try{vector, result}     Counter, one per attacker attempt: success, fail
-//       (the service evaluated it and said no) or refused (a defence answered instead).
+//       (the service evaluated it and said no), refused (a defence answered instead) or
+//       unknown (a uniform answer the harness could not check).
 //   eidsim_attack_target{vector, result}  Counter, one per target: compromised or safe.
 //   eidsim_enum_obs{vector, truth, sig}   Counter, one per enumeration observation: what the
 //       attacker saw (sig) for an ID whose truth (account or none) the harness knows.
@@ -55,7 +56,8 @@ export function call(method, path, o) {
 }
 
 // batch sends the requests [method, path, o] of reqs at once (http.batch, all in flight
-// together, started in order) and records each answer as call does.
+// together, started in order) and records each answer as call does (the points all carry
+// the batch's end time, so their derived start times are approximate).
 export function batch(reqs) {
   const t0 = Date.now();
   const res = http.batch(reqs.map(([method, path, o]) => ({ method, url: cfg.target + path, body: o.body === undefined ? null : JSON.stringify(o.body), params: params(method, o) })));
@@ -97,7 +99,7 @@ function header(res, name) {
   return undefined;
 }
 
-// attempt counts one attacker attempt: 'success', 'fail' or 'refused'.
+// attempt counts one attacker attempt: 'success', 'fail', 'refused' or 'unknown'.
 export function attempt(vector, result) { attackTry.add(1, { vector, result }); }
 
 // target counts one target of the attack: compromised (true) or safe.

@@ -454,6 +454,9 @@ func (r *loadRunner) once(ctx context.Context, run *results.Run, o load.Options,
 		fmt.Fprintf(out, "\nk6: exit %d, CPU %.1fs over %.1fs wall (%.0f%% of %d cores), peak RSS %.0f MiB\n",
 			code, res.CPU.Seconds(), res.Wall.Seconds(), 100*step.K6CPUShare, runtime.NumCPU(), float64(res.MaxRSSKiB)/1024)
 	}
+	if err := attackSummary(ctx, run, r.cfg, k.RawOut, out); err != nil {
+		return step, fmt.Errorf("attack summary: %w", err)
+	}
 	if code != 0 && code != load.ExitThresholds {
 		return step, fmt.Errorf("k6 exited with code %d (see %s)", code, run.Path(results.StdoutFile))
 	}

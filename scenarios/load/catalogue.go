@@ -54,6 +54,10 @@ type Scenario struct {
 	Optional []string
 	// Want says how many citizens of each pool a run with o uses (an upper bound).
 	Want func(o Options) map[string]int
+	// Attack is true for an adversarial scenario: eidsim load reduces its eidsim_attack_*
+	// metrics to attack.json in the run directory and prints the attacker's odds and the
+	// defences that fired (results.Attack).
+	Attack bool
 }
 
 // MaxSample is the most citizens sampled for one pool; a longer run reuses citizens, and the
@@ -189,6 +193,55 @@ var Scenarios = map[string]*Scenario{
 		Summary:  "level-2 enrolment at police counters: capture → enrolment → activation",
 		Defaults: Options{Rate: 5, Duration: 30 * time.Second, VUs: 300, OTPWait: 20 * time.Second},
 		Want:     func(o Options) map[string]int { return map[string]int{"enrol": iterations(o.Rate, o.Duration, 1)} },
+	},
+
+	// Adversarial scenarios (scenarios/k6/attack-*.js): the rate is the attacker's targets (or
+	// requests) per second. They measure the service's defences, whatever they are.
+	"otp-bruteforce": {
+		Name: "otp-bruteforce", Script: "attack-otp-bruteforce.js", Attack: true,
+		Summary:  "account takeover through recovery from public data: random OTP guesses until the service refuses, and the OTP read from the victim's simulated handset without a token",
+		Defaults: Options{Rate: 2, Duration: 20 * time.Second, VUs: 50, OTPWait: 10 * time.Second},
+		Want:     func(o Options) map[string]int { return map[string]int{"recover": iterations(o.Rate, o.Duration, 1)} },
+	},
+	"credential-stuffing": {
+		Name: "credential-stuffing", Script: "attack-credential-stuffing.js", Attack: true, Optional: []string{"register"},
+		Summary:  "breach-list pairs and the three commonest passwords, a new citizen ID on every try (below any per-account lock)",
+		Defaults: Options{Rate: 20, Duration: 20 * time.Second, VUs: 100, OTPWait: 10 * time.Second},
+		Want: func(o Options) map[string]int {
+			return map[string]int{"login": iterations(o.Rate, o.Duration, 1), "register": iterations(o.Rate, o.Duration, 0.5)}
+		},
+	},
+	"sms-pumping": {
+		Name: "sms-pumping", Script: "attack-sms-pumping.js", Attack: true, Optional: []string{"recover"},
+		Summary:  "SMS toll fraud: registrations and recoveries with public data and blocks of sequential numbers, and immediate resends; the harness counts what reached each number",
+		Defaults: Options{Rate: 10, Duration: 20 * time.Second, VUs: 100, OTPWait: 10 * time.Second},
+		Want: func(o Options) map[string]int {
+			n := iterations(o.Rate, o.Duration, 1)/5 + 2
+			return map[string]int{"register": n, "recover": n}
+		},
+	},
+	"lockout-dos": {
+		Name: "lockout-dos", Script: "attack-lockout-dos.js", Attack: true,
+		Summary:  "denial by lockout (wrong passwords for a known citizen ID) and by silencing the phone (recoveries with made-up data), then the victim's own login or recovery",
+		Defaults: Options{Rate: 5, Duration: 20 * time.Second, VUs: 50, OTPWait: 10 * time.Second},
+		Want:     func(o Options) map[string]int { return map[string]int{"login": iterations(o.Rate, o.Duration, 1)} },
+	},
+	"enumeration": {
+		Name: "enumeration", Script: "attack-enumeration.js", Attack: true,
+		Summary:  "which citizen IDs have an account: status, answer shape and timing of login, recovery, registration and lockout, and the /metrics side channel",
+		Defaults: Options{Rate: 2, Duration: 20 * time.Second, VUs: 20, OTPWait: 10 * time.Second},
+		Want: func(o Options) map[string]int {
+			n := iterations(o.Rate, o.Duration, 0.5) + 10
+			return map[string]int{"login": n, "register": n}
+		},
+	},
+	"overload": {
+		Name: "overload", Script: "attack-overload.js", Attack: true,
+		Summary:  "a login crowd at a multiple of the knee (default 75/s = 3× the argon2id knee of a 2-core machine) between a baseline and an after phase: goodput, admitted p99, 429/503 shares, time back to normal",
+		Defaults: Options{Rate: 75, Duration: 20 * time.Second, VUs: 300, OTPWait: 10 * time.Second},
+		Want: func(o Options) map[string]int {
+			return map[string]int{"login": min(iterations(o.Rate, o.Duration, 1), 5000)}
+		},
 	},
 }
 

@@ -1,0 +1,389 @@
+package results
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"time"
+)
+
+// AttackFile is the summary of an adversarial scenario in its run directory.
+const AttackFile = "attack.json"
+
+// Metrics of the adversarial scenarios (scenarios/k6/lib/attack.js).
+const (
+	attackReqMetric    = "eidsim_attack_req"
+	attackTryMetric    = "eidsim_attack_try"
+	attackTargetMetric = "eidsim_attack_target"
+	enumObsMetric      = "eidsim_enum_obs"
+	attackServerMetric = "eidsim_attack_server"
+)
+
+// Roles of a request in an adversarial scenario.
+const (
+	RoleAttacker = "attacker"
+	RoleVictim   = "victim"
+	RoleHarness  = "harness"
+)
+
+// Attack is what an adversarial scenario measured: per attack vector the answers the service
+// gave and the attacker's odds, the defences that answered the attacker, and the figures of
+// the scenarios that have them (OTP guessing budget, enumeration, overload).
+type Attack struct {
+	Scenario string `json:"scenario"`
+	// Seconds is the time from the first to the last request.
+	Seconds float64        `json:"seconds"`
+	Vectors []AttackVector `json:"vectors"`
+	// Defences are the answers to attacker requests that were a defence (DefenceAnswer),
+	// over all vectors.
+	Defences    []AttackAnswer        `json:"defences"`
+	OTP         *OTPOdds              `json:"otp,omitempty"`
+	Enumeration []EnumProbe           `json:"enumeration,omitempty"`
+	Overload    *Overload             `json:"overload,omitempty"`
+	Server      map[string]ServerStat `json:"server,omitempty"`
+}
+
+// AttackAnswer is one kind of answer and how often it came.
+type AttackAnswer struct {
+	// Status is the HTTP status; 0 is no answer (a client timeout or a transport error).
+	Status int    `json:"status"`
+	Code   string `json:"code,omitempty"`
+	// RetryAfter is true when the answer carried a Retry-After header.
+	RetryAfter bool  `json:"retry_after"`
+	Count      int64 `json:"count"`
+}
+
+// AttackVector is one way of attacking (or the victims' or the harness's requests of it).
+type AttackVector struct {
+	Name string `json:"name"`
+	// Role is attacker, victim or harness.
+	Role     string         `json:"role"`
+	Requests int64          `json:"requests"`
+	Answers  []AttackAnswer `json:"answers"`
+	P50MS    float64        `json:"p50_ms"`
+	P99MS    float64        `json:"p99_ms"`
+	MaxMS    float64        `json:"max_ms"`
+	// Attempts counts the attacker's attempts by result: success, fail (evaluated and
+	// refused), refused (a defence answered instead), unknown (no ground truth).
+	Attempts map[string]int64 `json:"attempts,omitempty"`
+	// SuccessOdds is successes per attempt; absent without attempts.
+	SuccessOdds *float64 `json:"success_odds,omitempty"`
+	// Targets and Compromised count the attack's targets and those it won.
+	Targets     int64    `json:"targets,omitempty"`
+	Compromised int64    `json:"compromised,omitempty"`
+	TargetOdds  *float64 `json:"target_odds,omitempty"`
+	// EvaluatedPerTarget is the attempts the service evaluated (success and fail) per target:
+	// the guesses a defence let through.
+	EvaluatedPerTarget *float64 `json:"evaluated_per_target,omitempty"`
+}
+
+// ServerStat is a figure of the service's own process read from /metrics during the run.
+type ServerStat struct {
+	First   float64 `json:"first"`
+	Max     float64 `json:"max"`
+	Last    float64 `json:"last"`
+	Samples int     `json:"samples"`
+}
+
+// DefenceAnswer reports whether an answer is a defence rather than a verdict: a lock (423),
+// a throttle or spent budget (429), an overload refusal (503) or any 5xx, a missing or wrong
+// token (401 other than invalid_credentials, 403), a refused request shape (408, 413, 415).
+func DefenceAnswer(status int, code string) bool {
+	switch {
+	case status == 401:
+		return code != "invalid_credentials"
+	case status >= 500:
+		return true
+	}
+	switch status {
+	case 403, 408, 413, 415, 423, 429:
+		return true
+	}
+	return false
+}
+
+// attackReq is one recorded request.
+type attackReq struct {
+	vector, role, truth, code string
+	status                    int
+	ra                        bool
+	start                     time.Time
+	ms                        float64
+}
+
+type timedValue struct {
+	t time.Time
+	v float64
+}
+
+// attackRaw is what ReadAttack keeps of a raw k6 output.
+type attackRaw struct {
+	reqs    []attackReq
+	tries   map[[2]string]int64     // vector, result
+	targets map[[2]string]int64     // vector, result
+	obs     map[[3]string]int64     // vector, truth, sig
+	server  map[string][]timedValue // gauge
+	dropped map[string]int64        // k6 dropped_iterations by k6 scenario
+}
+
+// AttackPolicy is what the summary needs to know of the target's policy (GET /sim/settings).
+type AttackPolicy struct {
+	OTPLength  int
+	SendWindow time.Duration
+}
+
+// AttackPolicyFrom reads the policy from a /sim/settings document; missing fields stay zero.
+func AttackPolicyFrom(settings json.RawMessage) AttackPolicy {
+	var s struct {
+		Policy struct {
+			OTPLength  int   `json:"otp_length"`
+			SendWindow int64 `json:"send_window"`
+		} `json:"policy"`
+	}
+	if len(settings) == 0 || json.Unmarshal(settings, &s) != nil {
+		return AttackPolicy{}
+	}
+	return AttackPolicy{OTPLength: s.Policy.OTPLength, SendWindow: time.Duration(s.Policy.SendWindow)}
+}
+
+// ReadAttack reduces the eidsim_attack_* and eidsim_enum_* points of a raw k6 output (gzip or
+// plain JSON lines) to the Attack of scenario. name is used in error messages.
+func ReadAttack(r io.Reader, name, scenario string, p AttackPolicy) (*Attack, error) {
+	raw, err := readAttackRaw(r, name)
+	if err != nil {
+		return nil, err
+	}
+	return raw.summarize(scenario, p), nil
+}
+
+// ReadAttackFile is ReadAttack on a file.
+func ReadAttackFile(path, scenario string, p AttackPolicy) (*Attack, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadAttack(f, path, scenario, p)
+}
+
+// WriteAttack stores a in dir/attack.json (atomically).
+func WriteAttack(dir string, a *Attack) error {
+	b, err := json.MarshalIndent(a, "", " ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dir, AttackFile), append(b, '\n'))
+}
+
+var attackNeedles = [][]byte{[]byte(`"eidsim_attack_`), []byte(`"eidsim_enum_`), []byte(`"dropped_iterations"`)}
+
+func readAttackRaw(r io.Reader, name string) (*attackRaw, error) {
+	br := bufio.NewReaderSize(r, 256<<10)
+	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		defer zr.Close()
+		br = bufio.NewReaderSize(zr, 256<<10)
+	}
+	a := &attackRaw{tries: map[[2]string]int64{}, targets: map[[2]string]int64{}, obs: map[[3]string]int64{}, server: map[string][]timedValue{}, dropped: map[string]int64{}}
+	sc := bufio.NewScanner(br)
+	sc.Buffer(make([]byte, 64<<10), 4<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		b := sc.Bytes()
+		if !bytes.Contains(b, attackNeedles[0]) && !bytes.Contains(b, attackNeedles[1]) && !bytes.Contains(b, attackNeedles[2]) {
+			continue
+		}
+		var l k6Line
+		if err := json.Unmarshal(b, &l); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+		if l.Type != "Point" {
+			continue
+		}
+		a.add(l.Metric, l.Data.Time, l.Data.Value, l.Data.Tags)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
+	}
+	return a, nil
+}
+
+func (a *attackRaw) add(metric string, t time.Time, v float64, tags map[string]string) {
+	switch metric {
+	case attackReqMetric:
+		st, _ := strconv.Atoi(tags["status"])
+		a.reqs = append(a.reqs, attackReq{vector: tags["vector"], role: tags["role"], truth: tags["truth"], code: tags["code"],
+			status: st, ra: tags["ra"] == "y", start: t.Add(-time.Duration(v * float64(time.Millisecond))), ms: v})
+	case attackTryMetric:
+		a.tries[[2]string{tags["vector"], tags["result"]}] += int64(v)
+	case attackTargetMetric:
+		a.targets[[2]string{tags["vector"], tags["result"]}] += int64(v)
+	case enumObsMetric:
+		a.obs[[3]string{tags["vector"], tags["truth"], tags["sig"]}] += int64(v)
+	case attackServerMetric:
+		a.server[tags["gauge"]] = append(a.server[tags["gauge"]], timedValue{t, v})
+	case "dropped_iterations":
+		a.dropped[tags["scenario"]] += int64(v)
+	}
+}
+
+// summarize builds the Attack.
+func (a *attackRaw) summarize(scenario string, p AttackPolicy) *Attack {
+	out := &Attack{Scenario: scenario, Vectors: []AttackVector{}, Defences: []AttackAnswer{}}
+	type vkey struct{ name, role string }
+	vecs := map[vkey]*AttackVector{}
+	hists := map[vkey]*Histogram{}
+	answers := map[vkey]map[AttackAnswer]int64{}
+	defences := map[AttackAnswer]int64{}
+	var first, last time.Time
+	for _, r := range a.reqs {
+		k := vkey{r.vector, r.role}
+		v := vecs[k]
+		if v == nil {
+			v = &AttackVector{Name: r.vector, Role: r.role}
+			vecs[k], hists[k], answers[k] = v, &Histogram{}, map[AttackAnswer]int64{}
+		}
+		v.Requests++
+		hists[k].Record(r.ms)
+		ans := AttackAnswer{Status: r.status, Code: r.code, RetryAfter: r.ra}
+		answers[k][ans]++
+		if r.role == RoleAttacker && DefenceAnswer(r.status, r.code) {
+			defences[ans]++
+		}
+		if first.IsZero() || r.start.Before(first) {
+			first = r.start
+		}
+		if end := r.start.Add(time.Duration(r.ms * float64(time.Millisecond))); end.After(last) {
+			last = end
+		}
+	}
+	if !first.IsZero() {
+		out.Seconds = last.Sub(first).Seconds()
+	}
+	// Vectors that only counted attempts or targets (no request of their own).
+	role := map[string]string{}
+	for k := range vecs {
+		if role[k.name] == "" || k.role == RoleAttacker {
+			role[k.name] = k.role
+		}
+	}
+	ensure := func(name string) *AttackVector {
+		k := vkey{name, role[name]}
+		if k.role == "" {
+			k.role = RoleAttacker
+		}
+		if vecs[k] == nil {
+			vecs[k] = &AttackVector{Name: name, Role: k.role}
+		}
+		return vecs[k]
+	}
+	for k, n := range a.tries {
+		v := ensure(k[0])
+		if v.Attempts == nil {
+			v.Attempts = map[string]int64{}
+		}
+		v.Attempts[k[1]] += n
+	}
+	for k, n := range a.targets {
+		v := ensure(k[0])
+		v.Targets += n
+		if k[1] == "compromised" {
+			v.Compromised += n
+		}
+	}
+	for k, v := range vecs {
+		if h := hists[k]; h != nil {
+			v.P50MS, v.P99MS, v.MaxMS = round3(h.Quantile(0.5)), round3(h.Quantile(0.99)), round3(h.Max())
+		}
+		v.Answers = sortAnswers(answers[k])
+		if n := sumAttempts(v.Attempts); n > 0 {
+			odds := float64(v.Attempts["success"]) / float64(n)
+			v.SuccessOdds = &odds
+		}
+		if v.Targets > 0 {
+			odds := float64(v.Compromised) / float64(v.Targets)
+			v.TargetOdds = &odds
+			if v.Attempts != nil {
+				e := round3(float64(v.Attempts["success"]+v.Attempts["fail"]) / float64(v.Targets))
+				v.EvaluatedPerTarget = &e
+			}
+		}
+		out.Vectors = append(out.Vectors, *v)
+	}
+	sort.Slice(out.Vectors, func(i, j int) bool {
+		ri, rj := roleOrder(out.Vectors[i].Role), roleOrder(out.Vectors[j].Role)
+		if ri != rj {
+			return ri < rj
+		}
+		return out.Vectors[i].Name < out.Vectors[j].Name
+	})
+	out.Defences = sortAnswers(defences)
+	out.OTP = otpOdds(out.Vectors, p)
+	out.Enumeration = a.enumeration()
+	out.Overload = a.overload()
+	if len(a.server) > 0 {
+		out.Server = map[string]ServerStat{}
+		for g, vs := range a.server {
+			sort.Slice(vs, func(i, j int) bool { return vs[i].t.Before(vs[j].t) })
+			s := ServerStat{First: vs[0].v, Last: vs[len(vs)-1].v, Max: vs[0].v, Samples: len(vs)}
+			for _, x := range vs {
+				s.Max = math.Max(s.Max, x.v)
+			}
+			out.Server[g] = s
+		}
+	}
+	return out
+}
+
+func roleOrder(r string) int {
+	switch r {
+	case RoleAttacker:
+		return 0
+	case RoleVictim:
+		return 1
+	}
+	return 2
+}
+
+func sumAttempts(m map[string]int64) int64 {
+	var n int64
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+func sortAnswers(m map[AttackAnswer]int64) []AttackAnswer {
+	out := make([]AttackAnswer, 0, len(m))
+	for a, n := range m {
+		a.Count = n
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		if out[i].Status != out[j].Status {
+			return out[i].Status < out[j].Status
+		}
+		if out[i].Code != out[j].Code {
+			return out[i].Code < out[j].Code
+		}
+		return !out[i].RetryAfter && out[j].RetryAfter
+	})
+	return out
+}
+
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }

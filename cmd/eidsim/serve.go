@@ -169,8 +169,10 @@ func httpMessages(msgs []telco.Message) []httpapi.Message {
 // startService opens the store, imports the population, and starts the telco and the HTTP
 // server. It prints the import figures and "listening on URL" on stderr when ready.
 func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, err error) {
-	if _, err := os.Stat(cfg.population); err != nil {
-		return nil, fmt.Errorf("--population: %w", err)
+	if st, err := os.Stat(cfg.population); err != nil {
+		return nil, usageErr("--population %s: no such file", cfg.population)
+	} else if st.IsDir() {
+		return nil, usageErr("--population %s is a directory; give the JSON Lines file", cfg.population)
 	}
 	if err := secureDataDir(e, cfg.data); err != nil {
 		return nil, err
@@ -182,6 +184,16 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 	defer func() {
 		if err != nil {
 			unlock()
+		}
+	}()
+	// The port is taken before the (long) import, so a bad or busy --addr fails at once.
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return nil, usageErr("--addr %s: %v", cfg.addr, listenErr(err))
+	}
+	defer func() {
+		if err != nil {
+			ln.Close()
 		}
 	}()
 	token, err := operatorToken(e, cfg)
@@ -268,9 +280,7 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 	if err != nil {
 		return nil, err
 	}
-	if err := srv.Open(cfg.addr); err != nil {
-		return nil, fmt.Errorf("--addr: %w", err)
-	}
+	srv.Serve(ln)
 	if kit.deferred != nil {
 		issuer, note := defaultIssuer(srv.Addr())
 		if note != "" {
@@ -295,6 +305,15 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 	}
 	fmt.Fprintf(e.stderr, "listening on %s (hash %s, sim %v, sms %s)\n", srv.URL(), cfg.hash, cfg.sim, cfg.sms)
 	return svc, nil
+}
+
+// listenErr is the reason a listen failed, without the "listen tcp …" prefix Go adds.
+func listenErr(err error) string {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		return oe.Err.Error()
+	}
+	return err.Error()
 }
 
 // close stops accepting requests, lets in-flight ones finish within the drain time, then

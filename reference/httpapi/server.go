@@ -132,6 +132,13 @@ func (s *Server) Open(addr string) error {
 	if err != nil {
 		return fmt.Errorf("httpapi: listen: %w", err)
 	}
+	s.Serve(ln)
+	return nil
+}
+
+// Serve starts serving on ln in the background (Open with a listener bound earlier, e.g.
+// before a long population import, so that a taken port fails first). Shutdown closes ln.
+func (s *Server) Serve(ln net.Listener) {
 	s.ln = ln
 	s.srv = &http.Server{
 		Handler:           s,
@@ -147,7 +154,6 @@ func (s *Server) Open(addr string) error {
 			s.log.Error("http serve", "err", err)
 		}
 	}()
-	return nil
 }
 
 // Addr returns the address the server listens on (after Open), with the real port for ":0".

@@ -36,7 +36,8 @@ type Policy struct {
 	// MaxFailedLogins is how many consecutive wrong passwords lock an account (Lockout
 	// "lock"), or pass before throttling starts (Lockout "throttle") (default 5). Whatever the
 	// concurrency, at most this many password hashes run per lock window: every attempt is
-	// counted as failed before its hash runs and refunded when the password was right.
+	// counted before its hash runs, and none is let through while failures and attempts in
+	// flight are at the limit (rate_limited); only a wrong password locks.
 	MaxFailedLogins int `json:"max_failed_logins"`
 	// LockDuration is how long that lock lasts (default 30 minutes).
 	LockDuration time.Duration `json:"lock_duration"`

@@ -13,8 +13,8 @@ import (
 const maxPasswordBytes = 256
 
 // Login checks a password with authenticate and then finishes on the device: on the bound
-// device the answer is a token, without any store write; on another device it is a challenge
-// whose OTP goes to the account's phone.
+// device the answer is a token, without a further store write; on another device it is a
+// challenge whose OTP goes to the account's phone.
 func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, error) {
 	if err := checkText("device_id", req.DeviceID, true); err != nil {
 		return nil, err

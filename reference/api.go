@@ -71,7 +71,8 @@ type API interface {
 	// Settings reports the service's recorded parameters (hash algorithm and cost, password
 	// pool size, policies) for run manifests.
 	Settings(ctx context.Context) (*Settings, error)
-	// Ready reports whether the store answers.
+	// Ready reports whether the store answers and can commit a write (a login whose failure
+	// cannot be counted is refused, so a store that cannot write is not ready).
 	Ready(ctx context.Context) error
 }
 

@@ -7,72 +7,86 @@ import (
 	"time"
 )
 
-// The lockout. A password attempt on an account is counted as failed, inside one write
-// transaction, before its hash runs (reserve); a right password refunds it (settle). So
-// however many attempts run at once, at most MaxFailedLogins hashes of the real password run
-// per lock window (Lockout "lock"), or one per delay once throttling has started (Lockout
-// "throttle"). A store that cannot record the attempt refuses the login with unavailable
-// (fail closed): no hash runs, so a full disk is not an unlimited guessing oracle.
+// The lockout. Account.FailedLogins counts consecutive wrong passwords and the attempts in
+// flight: an attempt is counted, inside one write transaction, before its hash runs
+// (reserve), and no attempt is reserved while the count is at MaxFailedLogins. A wrong
+// password leaves its count and, under Lockout "lock", locks the account when the count is at
+// the limit (wrong); a right one resets the count (settle). So however many attempts run at
+// once, at most MaxFailedLogins hashes of the real password run per lock window, and under
+// Lockout "throttle" at most one per delay once throttling has started. Only a wrong password
+// ever locks: concurrent right ones never do. A store that cannot record the attempt refuses
+// the login with unavailable (fail closed): no hash runs, so a full disk is not an unlimited
+// guessing oracle.
 
 // attempt is a password attempt reserved on an account.
 type attempt struct {
 	acc *Account // the account as the reservation left it
-	// until is the LockedUntil this reservation set (zero when it set none): the lock or
-	// throttle delay a wrong password would have caused.
+	// until is the throttle delay this reservation set (Lockout "throttle"; zero when none):
+	// the wait a wrong password causes.
 	until time.Time
 }
 
 // refusal returns the error a password attempt on a gets at now before any hash (an
-// administrative lock, a lock, a throttle delay), or nil when the attempt may go on.
+// administrative lock, a lock, a throttle delay, attempts in flight at the limit), or nil
+// when the attempt may go on.
 func (s *Service) refusal(a *Account, now time.Time) *Error {
-	if a.Status == StatusLocked {
+	if err := s.lock(a, now); err != nil {
+		return err
+	}
+	if s.policy.Lockout == LockoutThrottle && now.Before(a.LockedUntil) {
+		wait := max(1, ceilSeconds(a.LockedUntil.Sub(now)))
+		return Errorf(ERateLimited, "too many wrong passwords; wait %d s before the next attempt", wait).
+			With("retry_after", wait)
+	}
+	if s.policy.Lockout == LockoutLock && a.FailedLogins >= s.policy.MaxFailedLogins {
+		return Errorf(ERateLimited, "too many password attempts at once for this account").With("retry_after", 1)
+	}
+	return nil
+}
+
+// lock returns account_locked when a is locked at now: an administrative lock, a temporary
+// lock (Lockout "lock"), or ThrottleMaxFailures consecutive failures (Lockout "throttle").
+// A throttle delay is not a lock.
+func (s *Service) lock(a *Account, now time.Time) *Error {
+	switch {
+	case a.Status == StatusLocked:
 		return Errorf(EAccountLocked, "the account is locked; it can be unlocked at a police counter")
-	}
-	if s.policy.Lockout == LockoutThrottle {
-		if a.FailedLogins >= s.policy.ThrottleMaxFailures {
-			return Errorf(EAccountLocked, "%d consecutive wrong passwords; recover the password or have the account unlocked at a police counter",
-				a.FailedLogins)
-		}
-		if now.Before(a.LockedUntil) {
-			wait := ceilSeconds(a.LockedUntil.Sub(now))
-			return Errorf(ERateLimited, "too many wrong passwords; wait %d s before the next attempt", wait).
-				With("retry_after", wait)
-		}
-		return nil
-	}
-	if now.Before(a.LockedUntil) {
+	case s.policy.Lockout == LockoutThrottle && a.FailedLogins >= s.policy.ThrottleMaxFailures:
+		return Errorf(EAccountLocked, "%d consecutive wrong passwords; recover the password or have the account unlocked at a police counter",
+			a.FailedLogins)
+	case s.policy.Lockout == LockoutLock && now.Before(a.LockedUntil):
 		return Errorf(EAccountLocked, "too many wrong passwords; the account is locked until %s",
 			a.LockedUntil.Format(time.RFC3339)).With("locked_until", a.LockedUntil)
 	}
 	return nil
 }
 
-// lockedErr returns account_locked when a is locked at now (a throttle delay is not a lock);
-// flows other than the password check (finishing a new-device login) use it.
+// lockedErr is lock as an error; flows other than the password check (finishing a
+// new-device login) use it.
 func (s *Service) lockedErr(a *Account, now time.Time) error {
-	if err := s.refusal(a, now); err != nil && err.Code == EAccountLocked {
+	if err := s.lock(a, now); err != nil {
 		return err
 	}
 	return nil
 }
 
 // throttleDelay is the wait after the n-th consecutive failure under LockoutThrottle:
-// ThrottleDelay × 2^(n−MaxFailedLogins), at most ThrottleMaxDelay.
+// ThrottleDelay × 2^(n−MaxFailedLogins), at most ThrottleMaxDelay; none before the
+// MaxFailedLogins-th.
 func (s *Service) throttleDelay(n int) time.Duration {
 	shift := n - s.policy.MaxFailedLogins
-	if shift < 0 {
+	switch {
+	case shift < 0:
 		return 0
-	}
-	if shift > 40 {
+	case shift > 40:
 		return s.policy.ThrottleMaxDelay
 	}
 	return min(s.policy.ThrottleMaxDelay, s.policy.ThrottleDelay<<shift)
 }
 
-// reserve counts an attempt on citizenID as failed before its hash runs. It returns the
-// attempt, or nil when there is no password to try (no account, not active, no password), or
-// the refusal of a locked or throttled account. err is the store's failure, already mapped
-// to unavailable.
+// reserve counts an attempt on citizenID before its hash runs. It returns the attempt, or nil
+// when there is no password to try (no account, not active, no password), or the refusal of
+// the account. err is the store's failure, already mapped to unavailable.
 func (s *Service) reserve(ctx context.Context, citizenID string) (at *attempt, refused *Error, err error) {
 	now := s.now()
 	err = s.store.Update(ctx, func(tx Tx) error {
@@ -89,13 +103,8 @@ func (s *Service) reserve(ctx context.Context, citizenID string) (at *attempt, r
 		}
 		a.FailedLogins++
 		var until time.Time
-		if a.FailedLogins >= s.policy.MaxFailedLogins {
-			if s.policy.Lockout == LockoutThrottle {
-				until = now.Add(s.throttleDelay(a.FailedLogins))
-			} else {
-				until = now.Add(s.policy.LockDuration)
-				a.FailedLogins = 0
-			}
+		if d := s.throttleDelay(a.FailedLogins); s.policy.Lockout == LockoutThrottle && d > 0 {
+			until = now.Add(d)
 			a.LockedUntil = until
 		}
 		a.UpdatedAt = now
@@ -111,27 +120,48 @@ func (s *Service) reserve(ctx context.Context, citizenID string) (at *attempt, r
 	return at, refused, nil
 }
 
-// wrong is the answer to a wrong password whose attempt at was reserved: account_locked when
-// this attempt locked the account, invalid_credentials otherwise (with retry_after when it
-// started a throttle delay).
-func (s *Service) wrong(at *attempt) *Error {
-	err := Errorf(EInvalidCredentials, "wrong citizen ID or password")
-	if at.until.IsZero() {
-		return err
+// wrong settles a wrong password whose attempt at was reserved (its count stays). Under
+// Lockout "lock" the account is locked for LockDuration when the count is at the limit, and
+// the answer is account_locked when it is locked; otherwise invalid_credentials, with
+// retry_after when this attempt started a throttle delay.
+func (s *Service) wrong(ctx context.Context, at *attempt) error {
+	wrong := Errorf(EInvalidCredentials, "wrong citizen ID or password")
+	if s.policy.Lockout == LockoutThrottle {
+		if wait := ceilSeconds(at.until.Sub(s.now())); !at.until.IsZero() && wait > 0 {
+			wrong = wrong.With("retry_after", wait)
+		}
+		return wrong
 	}
-	if s.policy.Lockout == LockoutLock {
-		return s.refusal(at.acc, s.now())
+	now := s.now()
+	var answer *Error
+	err := s.store.Update(ctx, func(tx Tx) error {
+		answer = wrong
+		a, err := tx.Account(at.acc.CitizenID)
+		if err != nil {
+			return err
+		}
+		if locked := s.lock(a, now); locked != nil {
+			answer = locked
+			return nil
+		}
+		if a.FailedLogins < s.policy.MaxFailedLogins {
+			return nil
+		}
+		a.FailedLogins = 0
+		a.LockedUntil = now.Add(s.policy.LockDuration)
+		a.UpdatedAt = now
+		answer = s.lock(a, now)
+		return tx.UpdateAccount(a)
+	})
+	if err != nil {
+		return failClosed(err)
 	}
-	if wait := ceilSeconds(at.until.Sub(s.now())); wait > 0 {
-		err = err.With("retry_after", wait)
-	}
-	return err
+	return answer
 }
 
-// settle refunds the reserved attempt of a right password: the count goes back to zero and
-// the lock or delay this attempt set is lifted; rehash, when not "", replaces the stored hash.
-// A lock or delay set by another attempt meanwhile, a lock imposed since, or a password
-// changed since refuses the login.
+// settle resets the count after a right password and lifts a throttle delay; rehash, when not
+// "", replaces the stored hash. A lock imposed meanwhile or a password changed since refuses
+// the login.
 func (s *Service) settle(ctx context.Context, at *attempt, rehash string) (*Account, error) {
 	var acc *Account
 	var refused *Error
@@ -142,17 +172,12 @@ func (s *Service) settle(ctx context.Context, at *attempt, rehash string) (*Acco
 		if err != nil {
 			return err
 		}
-		if a.PasswordHash != at.acc.PasswordHash || a.Status != StatusActive {
-			refused = Errorf(EInvalidCredentials, "wrong citizen ID or password")
-			if a.Status == StatusLocked {
-				refused = s.refusal(a, now)
-			}
+		if refused = s.lock(a, now); refused != nil {
 			return nil
 		}
-		if !a.LockedUntil.Equal(at.until) || a.FailedLogins >= s.policy.ThrottleMaxFailures {
-			if refused = s.refusal(a, now); refused != nil {
-				return nil
-			}
+		if a.PasswordHash != at.acc.PasswordHash || a.Status != StatusActive {
+			refused = Errorf(EInvalidCredentials, "wrong citizen ID or password")
+			return nil
 		}
 		a.FailedLogins = 0
 		a.LockedUntil = time.Time{}
@@ -173,19 +198,21 @@ func (s *Service) settle(ctx context.Context, at *attempt, rehash string) (*Acco
 }
 
 // answer is what a client sees of a refused login: under AnswersUniform every refusal is
-// invalid_credentials without fields.
-func (s *Service) answer(err *Error) error {
-	if s.policy.LoginAnswers == AnswersUniform && err.Code != EInvalidCredentials {
-		return Errorf(EInvalidCredentials, "wrong citizen ID or password")
+// invalid_credentials without fields; unavailable and overloaded pass (they tell nothing
+// about the ID).
+func (s *Service) answer(err error) error {
+	if s.policy.LoginAnswers != AnswersUniform {
+		return err
 	}
-	if s.policy.LoginAnswers == AnswersUniform {
-		err.Fields = nil
+	switch ErrorCode(err) {
+	case EUnavailable, EOverloaded, EInternal:
+		return err
 	}
-	return err
+	return Errorf(EInvalidCredentials, "wrong citizen ID or password")
 }
 
 // failClosed maps a store failure in the lockout to unavailable: the attempt could not be
-// counted, so it is refused.
+// counted or decided, so it is refused.
 func failClosed(err error) error {
 	if ErrorCode(err) != EInternal {
 		return err

@@ -130,7 +130,8 @@ func TestConcurrentGuessesCannotBypassLockout(t *testing.T) {
 			}
 			started.Wait()
 			_, err := svc.Login(bg, reference.LoginRequest{CitizenID: idAn, Password: pwAn, DeviceID: "dev-an"})
-			requireCode(t, err, reference.EAccountLocked)
+			require.Error(t, err, "the right password, sent last, is refused")
+			assert.Contains(t, []string{reference.EAccountLocked, reference.ERateLimited}, reference.ErrorCode(err))
 			wg.Wait()
 			close(codes)
 			count := map[string]int{}
@@ -140,7 +141,9 @@ func TestConcurrentGuessesCannotBypassLockout(t *testing.T) {
 			t.Logf("%s: %d guesses, %d verifications of the real hash, %d in all; answers %v",
 				sto.name, guesses, h.real.Load(), h.all.Load(), count)
 			assert.LessOrEqual(t, h.real.Load(), int64(5), "hashes of the real password in one lock window")
-			assert.Equal(t, guesses-1, count[reference.EInvalidCredentials]+count[reference.EAccountLocked], "answers %v", count)
+			assert.Equal(t, guesses-1, count[reference.EInvalidCredentials]+count[reference.EAccountLocked]+count[reference.ERateLimited],
+				"answers %v", count)
+			assert.Positive(t, count[reference.EAccountLocked], "the wrong passwords locked the account")
 			assert.Equal(t, int64(guesses), h.all.Load(), "every answer costs one hash's time")
 
 			// Still refused while the lock holds, accepted when it ends.
@@ -155,7 +158,39 @@ func TestConcurrentGuessesCannotBypassLockout(t *testing.T) {
 	}
 }
 
-// The fifth attempt may be the right one: four wrong and one right at once never lock.
+// Concurrent right passwords never lock an account: beyond MaxFailedLogins in flight they are
+// refused with rate_limited, and the account stays usable.
+func TestConcurrentRightPasswordsNeverLock(t *testing.T) {
+	for _, sto := range stores {
+		t.Run(sto.name, func(t *testing.T) {
+			h := &countingHasher{delay: 2 * time.Millisecond}
+			svc, _ := newServiceOn(t, sto.open(t), h, nil)
+			var wg sync.WaitGroup
+			codes := make(chan string, 40)
+			for range 40 {
+				wg.Go(func() {
+					_, err := svc.Login(bg, reference.LoginRequest{CitizenID: idAn, Password: pwAn, DeviceID: "dev-an"})
+					codes <- reference.ErrorCode(err)
+				})
+			}
+			wg.Wait()
+			close(codes)
+			count := map[string]int{}
+			for c := range codes {
+				count[c]++
+			}
+			t.Logf("%s: 40 concurrent right passwords: %v", sto.name, count)
+			assert.Zero(t, count[reference.EAccountLocked], "answers %v", count)
+			assert.Positive(t, count[""], "answers %v", count)
+			assert.Equal(t, 40, count[""]+count[reference.ERateLimited], "answers %v", count)
+			res, err := svc.Login(bg, reference.LoginRequest{CitizenID: idAn, Password: pwAn, DeviceID: "dev-an"})
+			require.NoError(t, err)
+			assert.NotNil(t, res.Token)
+		})
+	}
+}
+
+// The fifth attempt may be the right one: four wrong and one right never lock.
 func TestRightPasswordAmongFirstAttemptsLogsIn(t *testing.T) {
 	svc, _ := newServiceOn(t, memstore.New(), nil, nil)
 	for range 4 {

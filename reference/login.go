@@ -2,7 +2,6 @@ package reference
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -14,8 +13,8 @@ import (
 const maxPasswordBytes = 256
 
 // Login checks a password with authenticate and then finishes on the device: on the bound
-// device the answer is a token, without any store write; on another device it is a challenge
-// whose OTP goes to the account's phone.
+// device the answer is a token, without a further store write; on another device it is a
+// challenge whose OTP goes to the account's phone.
 func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, error) {
 	if err := checkText("device_id", req.DeviceID, true); err != nil {
 		return nil, err
@@ -46,16 +45,17 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 //
 //   - a hashing slot is taken (admission.go): a full queue answers overloaded, a client gone
 //     meanwhile costs nothing;
-//   - the attempt is counted as failed in one write transaction (a store that cannot write
-//     answers unavailable: fail closed) — unless the account is locked (account_locked, with
-//     locked_until for a temporary lock) or throttled (rate_limited with retry_after);
+//   - the attempt is counted in one write transaction (a store that cannot write answers
+//     unavailable: fail closed) — unless the account is locked (account_locked, with
+//     locked_until for a temporary lock), throttled (rate_limited with retry_after) or has
+//     MaxFailedLogins attempts failed or in flight (rate_limited, retry_after 1);
 //   - the password is verified; every refusal above, an unknown ID, an account pending
 //     activation and a malformed ID cost one dummy verification, so the answer takes one
 //     hash's time whatever it is;
 //   - a wrong password answers invalid_credentials, or account_locked when it was the
 //     MaxFailedLogins-th (Lockout "lock");
-//   - a right password refunds the attempt (count back to zero) and replaces a stored hash of
-//     another algorithm or cost (an import hash) with the service's hasher.
+//   - a right password resets the count and replaces a stored hash of another algorithm or
+//     cost (an import hash) with the service's hasher.
 //
 // Under Policy.LoginAnswers "uniform" every refusal answers invalid_credentials.
 func (s *Service) authenticate(ctx context.Context, citizenID, password string) (*Account, error) {
@@ -87,7 +87,8 @@ func (s *Service) authenticate(ctx context.Context, citizenID, password string) 
 		return nil, internal(err)
 	}
 	if !ok {
-		return nil, s.answer(s.wrong(at))
+		release()
+		return nil, s.answer(s.wrong(ctx, at))
 	}
 	rehash := ""
 	if !strings.HasPrefix(at.acc.PasswordHash, s.hashPrefix) {
@@ -99,11 +100,7 @@ func (s *Service) authenticate(ctx context.Context, citizenID, password string) 
 	release()
 	acc, err := s.settle(ctx, at, rehash)
 	if err != nil {
-		var e *Error
-		if errors.As(err, &e) && e.Code != EUnavailable {
-			return nil, s.answer(e)
-		}
-		return nil, err
+		return nil, s.answer(err)
 	}
 	return acc, nil
 }

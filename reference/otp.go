@@ -330,8 +330,8 @@ func (s *Service) verifyChallenge(ctx context.Context, id, purpose, code string,
 
 // Resend sends a fresh code for a challenge: not before ResendAfter since the last send, at
 // most MaxResends times, within the phone's send limit (chargeSend; a recovery whose phone's
-// own budget is spent keeps its previous code and sends nothing). The challenge keeps its id and its
-// count of wrong entries; the new code gets a new validity period.
+// own budget is spent keeps its previous code and sends nothing). The challenge keeps its id
+// and its count of wrong entries; the new code gets a new validity period.
 func (s *Service) Resend(ctx context.Context, id string) (time.Time, error) {
 	code, err := s.newCode()
 	if err != nil {

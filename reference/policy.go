@@ -36,7 +36,8 @@ type Policy struct {
 	// MaxFailedLogins is how many consecutive wrong passwords lock an account (Lockout
 	// "lock"), or pass before throttling starts (Lockout "throttle") (default 5). Whatever the
 	// concurrency, at most this many password hashes run per lock window: every attempt is
-	// counted as failed before its hash runs and refunded when the password was right.
+	// counted before its hash runs, and none is let through while failures and attempts in
+	// flight are at the limit (rate_limited); only a wrong password locks.
 	MaxFailedLogins int `json:"max_failed_logins"`
 	// LockDuration is how long that lock lasts (default 30 minutes).
 	LockDuration time.Duration `json:"lock_duration"`
@@ -73,7 +74,8 @@ type Policy struct {
 	FailedChallengeWindow time.Duration `json:"failed_challenge_window"`
 	// HashQueue is how many password hashes may wait per hashing slot (one slot per core)
 	// before further ones are refused at once with overloaded (503 and Retry-After)
-	// (default 8; 0 refuses whenever every slot is busy).
+	// (default 32, so 64 closed-loop clients on 2 cores are not shed; 0 refuses whenever
+	// every slot is busy).
 	HashQueue int `json:"hash_queue"`
 	// HashQueueWait is the longest a request waits for a hashing slot before it is refused
 	// with overloaded (default 1 s). Flows finishing with an OTP (registration,
@@ -91,7 +93,7 @@ type Policy struct {
 // entries, resend after 60 s and at most 3 times, at most 5 sends per phone per 10 minutes;
 // passwords of 8–20 characters with a digit, upper- and lower-case letters and a special
 // character; a 6-digit passcode; 5 wrong passwords lock the account for 30 minutes, and the
-// lock is told (423); at most 3 failed OTP challenges per citizen per 24 hours; 8 waiting
+// lock is told (423); at most 3 failed OTP challenges per citizen per 24 hours; 32 waiting
 // password hashes per core, none waiting more than 1 s.
 func DefaultPolicy() Policy {
 	return Policy{
@@ -117,7 +119,7 @@ func DefaultPolicy() Policy {
 		LoginAnswers:          AnswersExplicit,
 		MaxFailedChallenges:   3,
 		FailedChallengeWindow: 24 * time.Hour,
-		HashQueue:             8,
+		HashQueue:             32,
 		HashQueueWait:         time.Second,
 	}
 }

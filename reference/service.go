@@ -37,8 +37,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Seed seeds the simulated scanner captures.
 	Seed uint64
-	// HashWorkers is the number of password-hashing slots of the admission queue (default
-	// GOMAXPROCS, one per core; see admission.go).
+	// HashWorkers is the number of password-hashing slots of the admission queue (see
+	// admission.go). The default is GOMAXPROCS, one per core, except with the fast hasher
+	// (microseconds per hash), where there is nothing worth queueing and admission is off.
 	HashWorkers int
 }
 
@@ -127,6 +128,7 @@ func NewService(cfg Config) (*Service, error) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	s.hashq = newHashQueue(workers, s.policy.HashQueue, s.policy.HashQueueWait)
+	s.hashq.off = cfg.HashWorkers == 0 && s.hasher.Settings().Algorithm == HashFast
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}

@@ -2,6 +2,7 @@ package reference_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -25,6 +26,16 @@ func TestPolicyValidate(t *testing.T) {
 		{"passcode", func(p *reference.Policy) { p.PasscodeLen = 2 }},
 		{"biometric", func(p *reference.Policy) { p.BiometricMinScore = 1.5 }},
 		{"lock", func(p *reference.Policy) { p.LockDuration = -time.Second }},
+		{"lockout mode", func(p *reference.Policy) { p.Lockout = "ban" }},
+		{"throttle delay", func(p *reference.Policy) { p.ThrottleDelay = 0 }},
+		{"throttle max delay", func(p *reference.Policy) { p.ThrottleMaxDelay = time.Millisecond }},
+		{"throttle max failures over NIST's 100", func(p *reference.Policy) { p.ThrottleMaxFailures = 101 }},
+		{"throttle max failures under max_failed_logins", func(p *reference.Policy) { p.ThrottleMaxFailures = 5 }},
+		{"login answers", func(p *reference.Policy) { p.LoginAnswers = "vague" }},
+		{"failed challenges", func(p *reference.Policy) { p.MaxFailedChallenges = 0 }},
+		{"failed challenge window", func(p *reference.Policy) { p.FailedChallengeWindow = 0 }},
+		{"hash queue", func(p *reference.Policy) { p.HashQueue = -1 }},
+		{"hash queue wait", func(p *reference.Policy) { p.HashQueueWait = 0 }},
 	}
 	for _, tt := range tests {
 		p := reference.DefaultPolicy()
@@ -37,6 +48,8 @@ func TestPolicyValidate(t *testing.T) {
 	assert.ErrorContains(t, err, "Store")
 	_, err = reference.NewService(reference.Config{Store: newEnv(t).store})
 	assert.ErrorContains(t, err, "Gateway")
+	_, err = reference.NewService(reference.Config{Store: newEnv(t).store, Gateway: &recordingGateway{}, HashWorkers: -1})
+	assert.ErrorContains(t, err, "HashWorkers")
 }
 
 func TestPolicyIsApplied(t *testing.T) {
@@ -94,4 +107,26 @@ func TestImportWithoutBulkWrites(t *testing.T) {
 	_, err = svc.Import(bg, "testdata/population.jsonl", reference.ImportOptions{BatchSize: 4})
 	require.NoError(t, err)
 	assert.Equal(t, want, snapshot(t, plain, "testdata/population.jsonl"))
+}
+
+// Settings reports every rule under its JSON name, the new lockout, OTP-cap and admission
+// rules included, and the number of hashing slots.
+func TestSettingsReportPolicy(t *testing.T) {
+	h, err := reference.NewHasher(reference.HashFast)
+	require.NoError(t, err)
+	e := newEnv(t, func(c *reference.Config) { c.Hasher, c.HashWorkers = h, 3 })
+	s, err := e.svc.Settings(bg)
+	require.NoError(t, err)
+	assert.Equal(t, 3, s.HashWorkers)
+	raw, err := json.Marshal(s)
+	require.NoError(t, err)
+	var got struct {
+		Policy map[string]any `json:"policy"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &got))
+	for k, v := range map[string]any{"lockout": "lock", "login_answers": "explicit", "throttle_max_failures": 100.0,
+		"max_failed_challenges": 3.0, "hash_queue": 32.0, "hash_queue_wait": 1e9, "failed_challenge_window": 864e11,
+		"throttle_delay": 1e9, "throttle_max_delay": 36e11} {
+		assert.Equal(t, v, got.Policy[k], k)
+	}
 }

@@ -61,7 +61,7 @@ func TestServe_Usage(t *testing.T) {
 		{"bad addr", []string{"--population", servePopulation, "--addr", "8080"}, nil, exitUsage, `--addr: "8080" is not HOST:PORT`},
 		{"unknown flag", []string{"--population", servePopulation, "--bogus"}, nil, exitUsage, "unknown flag --bogus"},
 		{"stray argument", []string{"--population", servePopulation, "extra"}, nil, exitUsage, `unexpected argument "extra"`},
-		{"missing file", []string{"--population", "no/such/file.jsonl", "--data", "DATA"}, nil, exitFailure, "--population: stat no/such/file.jsonl: no such file or directory"},
+		{"missing file", []string{"--population", "no/such/file.jsonl", "--data", "DATA"}, nil, exitUsage, "--population no/such/file.jsonl: no such file"},
 		{"help", []string{"--help"}, nil, exitOK, "usage: eidsim serve"},
 	}
 	for _, tt := range tests {

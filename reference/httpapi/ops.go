@@ -11,7 +11,9 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	return respond(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz handles GET /readyz: 200 when the store answers, 503 unavailable otherwise.
+// readyz handles GET /readyz: 200 when the store answers and accepts writes (the service's
+// rate-limited write probe, see reference.Service.Ready), 503 unavailable otherwise, so a load
+// balancer stops sending logins that could not be counted.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	if err := s.api.Ready(r.Context()); err != nil {
 		return &reference.Error{Code: reference.EUnavailable, Message: "not ready", Err: err}

@@ -78,6 +78,7 @@ func (s *Server) routes() []route {
 		// Simulated world (operator token).
 		sim("GET", "/sim/handsets/{phone}/messages", s.messages),
 		sim("POST", "/sim/captures", s.capture),
+		sim("POST", "/sim/browsers", s.browser),
 		sim("GET", "/sim/settings", s.settings),
 		fault("GET", s.getFaults),
 		fault("PUT", s.putFaults),

@@ -87,6 +87,35 @@ func ofPurpose(msgs []Message, purpose string) []Message {
 	return out
 }
 
+// browserTruster is implemented by a service with web-login browser bindings
+// (reference.Service.TrustBrowser).
+type browserTruster interface {
+	TrustBrowser(ctx context.Context, citizenID string) (string, error)
+}
+
+// browser handles POST /sim/browsers: a browser the citizen signed in with before, as the
+// value of its device cookie (eidsim_device, path /oidc/), so that a load scenario can measure
+// web logins from a bound browser without an OTP login first for every citizen. The value
+// is replaced at each login of that browser, as a real one's is.
+func (s *Server) browser(w http.ResponseWriter, r *http.Request) error {
+	var req reference.CaptureRequest // {"citizen_id": …}
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	if err := required("citizen_id", req.CitizenID); err != nil {
+		return err
+	}
+	tb, ok := s.api.(browserTruster)
+	if !ok {
+		return reference.Errorf(reference.ENotFound, "this service has no web-login browser bindings")
+	}
+	v, err := tb.TrustBrowser(r.Context(), req.CitizenID)
+	if err != nil {
+		return err
+	}
+	return respond(w, http.StatusOK, map[string]string{"browser": v})
+}
+
 // capture handles POST /sim/captures: what a station's scanner captures from the person.
 func (s *Server) capture(w http.ResponseWriter, r *http.Request) error {
 	var req reference.CaptureRequest

@@ -207,8 +207,12 @@ func (lp *loginPages) domainError(w http.ResponseWriter, page *template.Template
 		status, d.Error = http.StatusGone, "Mã OTP đã hết hạn. The OTP expired; cancel and sign in again."
 	case reference.EOTPAttemptsExceeded:
 		status, d.Error = http.StatusTooManyRequests, "Quá số lần nhập OTP. Too many wrong OTPs; cancel and sign in again."
+	case reference.EOTPChallengesExceeded:
+		status, d.Error = http.StatusTooManyRequests, "Quá nhiều mã OTP sai hôm nay. Too many failed OTP challenges today; try again tomorrow or go to a police counter."
 	case reference.ERateLimited, reference.EResendTooSoon, reference.EResendLimit:
 		status, d.Error = http.StatusTooManyRequests, "Vui lòng thử lại sau. Too many requests; try again later."
+	case reference.EOverloaded:
+		status, d.Error = http.StatusServiceUnavailable, "Hệ thống đang quá tải. The service is busy; try again in a moment."
 	case reference.EInvalidInput:
 		status, d.Error = http.StatusBadRequest, "Dữ liệu không hợp lệ. Invalid input: "+e.Message
 	case reference.EUnauthorized, reference.ENotFound, reference.EAccountNotActive:
@@ -218,6 +222,11 @@ func (lp *loginPages) domainError(w http.ResponseWriter, page *template.Template
 	default:
 		lp.p.log.Error("oidc login", "err", err)
 		d.Error = "Lỗi hệ thống. Internal error."
+	}
+	if e != nil {
+		if ra, ok := e.Fields["retry_after"]; ok && (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) {
+			w.Header().Set("Retry-After", fmt.Sprint(ra))
+		}
 	}
 	lp.render(w, status, page, d)
 }

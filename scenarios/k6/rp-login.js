@@ -3,7 +3,8 @@
 // Each iteration is one citizen signing in to a relying party:
 //
 //   GET  /oidc/authorize (acr_values, PKCE S256, state, nonce) → redirects to the login page
-//   POST /oidc/login (citizen ID + password; the citizen's browser is the bound device, or a
+//   POST /oidc/login (citizen ID + password; the citizen's browser is a bound one — its device
+//        cookie issued by the provider, first handed out by POST /sim/browsers — or a
 //        new one for the new_device share) → the OTP page on a new device: the OTP is read
 //        from the citizen's own handset and POSTed to /oidc/login/otp
 //   GET  /oidc/authorize/callback → redirect to the relying party with code and state
@@ -134,6 +135,12 @@ function b64url(s) {
 
 const idRe = /name="id" value="([^"]+)"/;
 
+// DEVICE_COOKIE is the provider's browser binding (reference/oidc DeviceCookie); browsers
+// holds, per VU, the value the provider last issued to each citizen's browser.
+const DEVICE_COOKIE = 'eidsim_device';
+const BROWSER_STEP = 'S01_Browser_01_Trust';
+const browsers = {};
+
 // location resolves a redirect's Location against the target.
 function location(res) {
   const l = res.headers.Location || res.headers.location || '';
@@ -157,8 +164,17 @@ export function codeFlow(c, r, kind, iteration) {
   const a = c.account;
   const flow = `rp_login_${kind}`;
   const jar = http.cookieJar();
-  const device = kind === 'bound' ? a.device_id : `k6-rp-${cfg.seed}-${iteration}-${digits(r, 6)}`;
-  jar.set(`${cfg.target}/oidc/`, 'eidsim_device', device, { path: '/oidc/' });
+  if (kind === 'bound') {
+    // The citizen's browser signed in before: the provider issued its device cookie (the
+    // test world hands one out for a citizen this VU has not signed in yet).
+    let device = browsers[c.citizen_id];
+    if (!device) {
+      const t = http.post(`${cfg.target}/sim/browsers`, JSON.stringify({ citizen_id: c.citizen_id }),
+        { headers: Object.assign({ 'Content-Type': 'application/json' }, simHeaders()), tags: tags(BROWSER_STEP) });
+      device = t.status === 200 ? t.json('browser') : '';
+    }
+    if (device) jar.set(`${cfg.target}/oidc/`, DEVICE_COOKIE, device, { path: '/oidc/' });
+  } // a new device is a browser without the cookie: the login asks for the OTP
 
   const verifier = b64url(encoding.b64encode(crypto.randomBytes(32)));
   const challenge = crypto.sha256(verifier, 'base64rawurl');
@@ -189,6 +205,9 @@ export function codeFlow(c, r, kind, iteration) {
     res = http.post(`${cfg.target}/oidc/login/otp`, { id, otp, action: 'verify' },
       { tags: tags(RP_STEP.otp), redirects: 0, responseCallback: http.expectedStatuses(303, 410, 422, 429) });
   }
+  // The provider replaces the browser's device cookie at every login: keep the new one.
+  const issued = res.cookies && res.cookies[DEVICE_COOKIE];
+  if (issued && issued.length) browsers[c.citizen_id] = issued[0].value;
   if (!check(res, { 'login page → 303 to the callback': (x) => x.status === 303 })) {
     record(flow, c, 'failed', res.status === 423 ? CAUSE.locked : CAUSE.unexpected);
     return false;

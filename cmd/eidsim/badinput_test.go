@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,6 +30,11 @@ func TestBadInputRefusedBeforeWork(t *testing.T) {
 	profile := write("typo.yaml", "name: x\ncuont: 5\n")
 	campaign := write("camp.yaml", "name: c\npopulation:\n  profile: dien-bien\nstart: 2023-01-01\ndays: 10\ncounters:\n  kitz: 3\n")
 	dead := closedPort(t) // nothing listens: a check made after the health check would exit 1
+	clients := write("clients.yaml", "clients:\n  - client_id: bank\n    redirect_urls: [http://rp.invalid/cb]\n")
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer busy.Close()
+	serveData := filepath.Join(dir, "serve-data")
 	pop := servePopulation
 	withToken := func(k string) string {
 		if k == "EIDSIM_OPERATOR_TOKEN" {
@@ -62,6 +68,10 @@ func TestBadInputRefusedBeforeWork(t *testing.T) {
 		{"demo k6 missing", []string{"demo", "--k6", filepath.Join(dir, "no-k6")}, "--k6: k6 binary"},
 		{"generate profile typo", []string{"generate", "--profile", profile, "--count", "5", "--out", filepath.Join(dir, "p.jsonl")}, `typo.yaml:2: field cuont: unknown field "cuont" (check the spelling)`},
 		{"version extra argument", []string{"version", "now"}, `unexpected argument "now"`},
+		{"serve clients typo", []string{"serve", "--population", pop, "--data", serveData, "--clients", clients}, `clients.yaml:3: field redirect_urls: unknown field "redirect_urls" (check the spelling)`},
+		{"serve bad port", []string{"serve", "--population", pop, "--data", serveData, "--addr", "127.0.0.1:-1"}, "--addr 127.0.0.1:-1: address -1: invalid port"},
+		{"serve port in use", []string{"serve", "--population", pop, "--data", serveData, "--addr", busy.Addr().String()}, "address already in use"},
+		{"serve missing population", []string{"serve", "--population", filepath.Join(dir, "nope.jsonl"), "--data", serveData}, "nope.jsonl: no such file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := tc.args
@@ -77,6 +87,8 @@ func TestBadInputRefusedBeforeWork(t *testing.T) {
 			}
 		})
 	}
-	_, err := os.Stat(out)
+	_, err = os.Stat(out)
 	assert.True(t, os.IsNotExist(err), "no run directory for a run that never started")
+	_, err = os.Stat(filepath.Join(serveData, "eidsim.db"))
+	assert.True(t, os.IsNotExist(err), "no store for a service that never started")
 }

@@ -174,6 +174,18 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 	} else if st.IsDir() {
 		return nil, usageErr("--population %s is a directory; give the JSON Lines file", cfg.population)
 	}
+	hasher, err := reference.NewHasher(cfg.hash)
+	if err != nil {
+		return nil, usageErr("--hash: %v", err)
+	}
+	// The hasher and the relying parties are checked before anything is written or imported,
+	// so a bad flag or file fails at once.
+	var clients []oidc.ClientConfig
+	if cfg.clients != "" {
+		if clients, err = oidc.LoadClients(cfg.clients); err != nil {
+			return nil, usageErr("--clients: %v", err)
+		}
+	}
 	if err := secureDataDir(e, cfg.data); err != nil {
 		return nil, err
 	}
@@ -199,17 +211,6 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 	token, err := operatorToken(e, cfg)
 	if err != nil {
 		return nil, err
-	}
-	hasher, err := reference.NewHasher(cfg.hash)
-	if err != nil {
-		return nil, usageErr("--hash: %v", err)
-	}
-	// Relying parties are read before the (long) import, so a bad file fails at once.
-	var clients []oidc.ClientConfig
-	if cfg.clients != "" {
-		if clients, err = oidc.LoadClients(cfg.clients); err != nil {
-			return nil, usageErr("--clients: %v", err)
-		}
 	}
 	store, err := sqlite.Open(ctx, filepath.Join(cfg.data, dbFile))
 	if err != nil {

@@ -3,6 +3,7 @@ package oidc
 import (
 	"bytes"
 	"fmt"
+	"github.com/eidsim/eidsim/internal/yamlerr"
 	"net/url"
 	"os"
 	"slices"
@@ -53,7 +54,14 @@ func LoadClients(path string) ([]ClientConfig, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		pr := yamlerr.Describe(err)
+		switch {
+		case pr.Line > 0 && pr.Field != "":
+			return nil, fmt.Errorf("%s:%d: field %s: %s", path, pr.Line, pr.Field, pr.Msg)
+		case pr.Line > 0:
+			return nil, fmt.Errorf("%s:%d: %s", path, pr.Line, pr.Msg)
+		}
+		return nil, fmt.Errorf("%s: %s", path, pr.Msg)
 	}
 	if len(f.Clients) == 0 {
 		return nil, fmt.Errorf("%s: clients: at least one client is required", path)

@@ -217,6 +217,21 @@ type Settings struct {
 	Store       string `json:"store"`
 	Citizens    int64  `json:"citizens"`
 	Accounts    int64  `json:"accounts"`
+	// Population lists the population files imported into the store, oldest first, so that a
+	// load run can check it was given the file the service was started with.
+	Population []PopulationFile `json:"population"`
+	// ChangedSinceImport counts accounts created or changed after the last import: flows
+	// (an earlier load run, a walk-through) have changed the world the file describes.
+	ChangedSinceImport int64 `json:"accounts_changed_since_import"`
+}
+
+// PopulationFile is one imported population file as Settings reports it.
+type PopulationFile struct {
+	SHA256     string    `json:"sha256"`
+	Path       string    `json:"path"`
+	ImportedAt time.Time `json:"imported_at"`
+	Citizens   int64     `json:"citizens"`
+	Accounts   int64     `json:"accounts"`
 }
 
 // HashSettings name a password hasher and its cost parameters.

@@ -245,9 +245,22 @@ func (s *Service) Settings(ctx context.Context) (*Settings, error) {
 			return err
 		}
 		imports, err := tx.Imports()
+		if err != nil {
+			return err
+		}
+		out.Population = make([]PopulationFile, 0, len(imports))
+		var last time.Time
 		for _, r := range imports {
 			out.PasswordPoolSize += r.Stats.PasswordPoolSize
 			out.DeferredPasswordHashes += r.Stats.DeferredPasswordHashes
+			out.Population = append(out.Population, PopulationFile{SHA256: r.SHA256, Path: r.Path, ImportedAt: r.ImportedAt,
+				Citizens: r.Stats.Citizens, Accounts: r.Stats.Accounts})
+			if r.ImportedAt.After(last) {
+				last = r.ImportedAt
+			}
+		}
+		if len(imports) > 0 {
+			out.ChangedSinceImport, err = tx.CountAccountsChangedSince(last)
 		}
 		return err
 	})

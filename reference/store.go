@@ -82,6 +82,9 @@ type Tx interface {
 	PutAccount(a *Account) error
 	// CountAccounts returns the number of accounts.
 	CountAccounts() (int64, error)
+	// CountAccountsChangedSince returns the number of accounts created or changed after t
+	// (UpdatedAt > t): whether flows have run since a population was imported.
+	CountAccountsChangedSince(t time.Time) (int64, error)
 
 	// Challenge returns an OTP challenge.
 	Challenge(id string) (*Challenge, error)

@@ -283,11 +283,18 @@ func runLoad(ctx context.Context, e *env, args []string) error {
 		}
 		return err
 	}
-	k6bin, err := load.FindK6(cfg.k6)
+	hash, settings, err := probeTarget(ctx, cfg.target, cfg.token)
 	if err != nil {
 		return exitErr(exitFailure, err)
 	}
-	hash, settings, err := probeTarget(ctx, cfg.target, cfg.token)
+	warning, err := checkWorld(settings, cfg.population)
+	if err != nil {
+		return err
+	}
+	if warning != "" {
+		fmt.Fprintln(e.stderr, "eidsim load: warning:", warning)
+	}
+	k6bin, err := load.FindK6(cfg.k6)
 	if err != nil {
 		return exitErr(exitFailure, err)
 	}

@@ -48,6 +48,7 @@ type serveConfig struct {
 	seed       uint64
 	drain      time.Duration
 	accessLog  bool
+	reset      bool
 	clients    string
 	issuer     string
 }
@@ -61,7 +62,7 @@ const (
 func parseServe(c *command, e *env, args []string) (*serveConfig, error) {
 	cfg := &serveConfig{}
 	fs := newFlagSet(c, e)
-	fs.StringVar(&cfg.population, "population", "", "population `FILE` (JSON Lines) to import; imported once per data directory")
+	fs.StringVar(&cfg.population, "population", "", "population `FILE` (JSON Lines) to import; a restart with the same file keeps the state, another file is refused (see --reset)")
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "`HOST:PORT` to listen on (port 0 picks a free port); a host that is not loopback needs --allow-remote")
 	fs.BoolVar(&cfg.remote, "allow-remote", false, "allow --addr on a non-loopback interface (0.0.0.0, [::], a host name): /v1/ is then open to the network")
 	fs.StringVar(&cfg.data, "data", defaultData, "`DIR` (0700, locked by one serve at a time) for the SQLite database and the generated operator token")
@@ -75,6 +76,7 @@ func parseServe(c *command, e *env, args []string) (*serveConfig, error) {
 	fs.StringVar(&cfg.clients, "clients", "", "relying parties `FILE` (YAML/JSON): serve the OpenID Connect provider (/.well-known/openid-configuration, /oidc/)")
 	fs.StringVar(&cfg.issuer, "issuer", "", "the OpenID Connect issuer `URL` relying parties use (default http://ADDR, a wildcard address as 127.0.0.1); never taken from the Host header")
 	fs.BoolVar(&cfg.accessLog, "access-log", true, "write a JSON access-log line per request to stderr")
+	fs.BoolVar(&cfg.reset, "reset", false, "start afresh: delete the store in DIR (accounts, OTPs, provider state; the operator token stays) and import --population again")
 	// A bad flag gets one line (runEnv prints it); the full usage only on --help.
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -212,6 +214,11 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 	if err != nil {
 		return nil, err
 	}
+	if cfg.reset {
+		if err := resetStore(e, cfg.data); err != nil {
+			return nil, err
+		}
+	}
 	store, err := sqlite.Open(ctx, filepath.Join(cfg.data, dbFile))
 	if err != nil {
 		return nil, fmt.Errorf("open store in %s: %w", cfg.data, err)
@@ -221,6 +228,9 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 			store.Close()
 		}
 	}()
+	if err := checkSamePopulation(ctx, store, cfg); err != nil {
+		return nil, err
+	}
 
 	logger := jsonLogger(e.stderr)
 	accessLog := slog.New(slog.DiscardHandler)
@@ -306,6 +316,50 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 	}
 	fmt.Fprintf(e.stderr, "listening on %s (hash %s, sim %v, sms %s)\n", srv.URL(), cfg.hash, cfg.sim, cfg.sms)
 	return svc, nil
+}
+
+// resetStore deletes the SQLite store in dir (the database and its WAL files), so that the
+// import starts a fresh world. The operator token and the lock stay.
+func resetStore(e *env, dir string) error {
+	removed := 0
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		err := os.Remove(filepath.Join(dir, dbFile+suffix))
+		switch {
+		case err == nil:
+			removed++
+		case !errors.Is(err, os.ErrNotExist):
+			return fmt.Errorf("--reset: %w", err)
+		}
+	}
+	if removed > 0 {
+		fmt.Fprintf(e.stderr, "--reset: deleted the store in %s\n", dir)
+	}
+	return nil
+}
+
+// checkSamePopulation refuses a population file other than the one the store already holds:
+// imported into the same store it would merge two worlds without a word.
+func checkSamePopulation(ctx context.Context, store reference.Store, cfg *serveConfig) error {
+	var imports []reference.ImportRecord
+	if err := store.View(ctx, func(tx reference.Tx) error {
+		var err error
+		imports, err = tx.Imports()
+		return err
+	}); err != nil || len(imports) == 0 {
+		return err
+	}
+	sum, err := fileSHA256(cfg.population)
+	if err != nil {
+		return usageErr("--population %s: %v", cfg.population, err)
+	}
+	for _, r := range imports {
+		if r.SHA256 == sum {
+			return nil
+		}
+	}
+	last := imports[len(imports)-1]
+	return usageErr("--population %s is not the population %s holds (%s, sha256 %.12s, imported %s): the two would merge into one world; start with --reset to replace it, or use another --data",
+		cfg.population, cfg.data, last.Path, last.SHA256, last.ImportedAt.Format(time.RFC3339))
 }
 
 // listenErr is the reason a listen failed, without the "listen tcp …" prefix Go adds.

@@ -312,6 +312,16 @@ func (t *tx) PutAccount(a *reference.Account) error {
 
 func (t *tx) CountAccounts() (int64, error) { return int64(len(t.s.accounts)), nil }
 
+func (t *tx) CountAccountsChangedSince(since time.Time) (int64, error) {
+	var n int64
+	for _, a := range t.s.accounts {
+		if a.UpdatedAt.After(since) {
+			n++
+		}
+	}
+	return n, nil
+}
+
 // --- challenges ---
 
 func copyChallenge(c *reference.Challenge) *reference.Challenge {

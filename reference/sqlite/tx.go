@@ -28,6 +28,7 @@ const (
 	sAccUpdate
 	sAccUpsert
 	sAccCount
+	sAccChangedSince
 	sChGet
 	sChInsert
 	sChUpdate
@@ -86,9 +87,10 @@ var stmtSQL = [nStmts]string{
 		passcode_mac = excluded.passcode_mac, device_id = excluded.device_id,
 		failed_logins = excluded.failed_logins, locked_until = excluded.locked_until,
 		epoch = excluded.epoch, created_at = excluded.created_at, updated_at = excluded.updated_at`,
-	sAccCount: `SELECT count(*) FROM accounts`,
-	sChGet:    `SELECT ` + challengeCols + ` FROM challenges WHERE id = ?`,
-	sChInsert: `INSERT INTO challenges (` + challengeCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	sAccCount:        `SELECT count(*) FROM accounts`,
+	sAccChangedSince: `SELECT count(*) FROM accounts WHERE updated_at > ?`,
+	sChGet:           `SELECT ` + challengeCols + ` FROM challenges WHERE id = ?`,
+	sChInsert:        `INSERT INTO challenges (` + challengeCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	sChUpdate: `UPDATE challenges SET purpose = ?, citizen_id = ?, phone = ?, device_id = ?, code_mac = ?,
 		attempts = ?, resends = ?, created_at = ?, sent_at = ?, expires_at = ?, consumed_at = ? WHERE id = ?`,
 	sChDelete:      `DELETE FROM challenges WHERE id = ?`,
@@ -314,6 +316,12 @@ func (t *tx) PutAccount(a *reference.Account) error {
 }
 
 func (t *tx) CountAccounts() (int64, error) { return t.count(sAccCount) }
+
+func (t *tx) CountAccountsChangedSince(since time.Time) (int64, error) {
+	var n int64
+	err := t.stmt(sAccChangedSince).QueryRowContext(t.ctx, nanos(since)).Scan(&n)
+	return n, err
+}
 
 func (t *tx) Challenge(id string) (*reference.Challenge, error) {
 	var c reference.Challenge

@@ -191,6 +191,15 @@ func testAccounts(t *testing.T, s reference.Store) {
 		assert.Equal(t, &b, got)
 		_, err = tx.AccountByPhone(a.Phone)
 		assert.ErrorIs(t, err, reference.ErrNotFound, "old phone is free after the change")
+		// Changed since: strictly after the time given.
+		for _, c := range []struct {
+			since time.Time
+			want  int64
+		}{{b.UpdatedAt.Add(-time.Nanosecond), 1}, {b.UpdatedAt, 0}, {b.UpdatedAt.Add(time.Hour), 0}} {
+			n, err := tx.CountAccountsChangedSince(c.since)
+			require.NoError(t, err)
+			assert.Equal(t, c.want, n, "changed since %v", c.since)
+		}
 		return nil
 	})
 	// PutAccount inserts and replaces.

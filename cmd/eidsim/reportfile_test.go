@@ -26,7 +26,7 @@ func TestReportWritesReport(t *testing.T) {
 		want []string
 	}{
 		{"load-before", []string{"NOT HELD", "p99", "warning: The service did not hold this load"}},
-		{"simulation", []string{"TARGET: 2023 plan (profiles) NOT MET", "2023 plan (profiles): shortfall on 2023-12-31", "Active at the end: all citizens"}},
+		{"simulation", []string{"TARGET NOT MET: 2023 plan (profiles)", "2023 plan (profiles): shortfall on 2023-12-31", "Active at the end: all citizens"}},
 		{"load-interrupted", []string{"warning: This run did not finish", "missing from the run:", "k6-raw.json.gz"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -334,7 +334,12 @@ func simVerdict(s *simSummary) *Verdict {
 		head = fmt.Sprintf("TARGETS NOT MET (%d of %d met)", met, len(s.Deadlines))
 	}
 	if len(s.Deadlines) == 1 {
-		head = "TARGET"
+		// One target: its verdict is the head ("TARGET NOT MET: 2023 plan (profiles) — …").
+		d := s.Deadlines[0]
+		head, parts[0] = "TARGET MET", strings.Replace(parts[0], d.Name+" MET", d.Name, 1)
+		if met == 0 {
+			head, parts[0] = "TARGET NOT MET", strings.Replace(parts[0], d.Name+" NOT MET", d.Name, 1)
+		}
 	}
 	v.Text = head + ": " + strings.Join(parts, "; ")
 	return v

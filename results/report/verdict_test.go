@@ -26,8 +26,8 @@ func TestVerdictLine(t *testing.T) {
 		{"findmax", VerdictHeld, []string{"SUSTAINABLE 25 iterations/s", "step (20 s) held every threshold", "27.5 iterations/s did not hold"}},
 		{"merged", VerdictHeld, []string{"HELD 12 iterations/s for 10 s: p95", "judged from the merged histograms of 2 parts"}},
 		{"load-interrupted", VerdictUnknown, []string{"UNFINISHED"}},
-		{"simulation", VerdictNotHeld, []string{"2023 plan (profiles) NOT MET", "334,972 of 357,943 profiles by 2023-12-31, short by 22,971 (6.4 % of the target)", "met in 0 % of 2 replicas"}},
-		{"counterfactual", VerdictHeld, []string{"2023 plan (profiles) MET", "reached on 2023-08-03 (day 398)"}},
+		{"simulation", VerdictNotHeld, []string{"TARGET NOT MET: 2023 plan (profiles) — ", "334,972 of 357,943 profiles by 2023-12-31, short by 22,971 (6.4 % of the target)", "met in 0 % of 2 replicas"}},
+		{"counterfactual", VerdictHeld, []string{"TARGET MET: 2023 plan (profiles) — ", "reached on 2023-08-03 (day 398)"}},
 		{"capacity", VerdictHeld, []string{"CAPACITY NEEDED: 19 kits are the fewest"}},
 	} {
 		t.Run(tc.fixture, func(t *testing.T) {

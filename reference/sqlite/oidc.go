@@ -16,7 +16,7 @@ const providerCols = `kind, id, family, owner, data, expires`
 func (t *tx) ProviderRecord(kind, id string) (*reference.ProviderRecord, error) {
 	var r reference.ProviderRecord
 	var exp int64
-	err := t.tx.QueryRowContext(t.ctx, `SELECT `+providerCols+` FROM provider_records WHERE kind = ? AND id = ?`, kind, id).
+	err := t.stmt(sProvGet).QueryRowContext(t.ctx, kind, id).
 		Scan(&r.Kind, &r.ID, &r.Family, &r.Owner, &r.Data, &exp)
 	if err != nil {
 		return nil, notFound(err, "provider record "+kind, id)
@@ -33,15 +33,12 @@ func (t *tx) PutProviderRecord(r *reference.ProviderRecord) error {
 	if data == nil {
 		data = []byte{}
 	}
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO provider_records (`+providerCols+`) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (kind, id) DO UPDATE SET family = excluded.family, owner = excluded.owner,
-		data = excluded.data, expires = excluded.expires`,
-		r.Kind, r.ID, r.Family, r.Owner, data, nanos(r.Expires))
+	_, err := t.stmt(sProvPut).ExecContext(t.ctx, r.Kind, r.ID, r.Family, r.Owner, data, nanos(r.Expires))
 	return err
 }
 
 func (t *tx) DeleteProviderRecord(kind, id string) error {
-	n, err := t.del(`DELETE FROM provider_records WHERE kind = ? AND id = ?`, kind, id)
+	n, err := t.del(sProvDelete, kind, id)
 	if err != nil {
 		return err
 	}
@@ -52,7 +49,7 @@ func (t *tx) DeleteProviderRecord(kind, id string) error {
 }
 
 func (t *tx) ProviderRecords(kind string) ([]reference.ProviderRecord, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+providerCols+` FROM provider_records WHERE kind = ? ORDER BY id`, kind)
+	rows, err := t.stmt(sProvAll).QueryContext(t.ctx, kind)
 	if err != nil {
 		return nil, err
 	}
@@ -74,25 +71,26 @@ func (t *tx) DeleteProviderFamily(family string) (int64, error) {
 	if family == "" {
 		return 0, t.write()
 	}
-	return t.del(`DELETE FROM provider_records WHERE family = ?`, family)
+	return t.del(sProvDelFamily, family)
 }
 
 func (t *tx) DeleteProviderOwner(kind, owner string) (int64, error) {
 	if owner == "" {
 		return 0, t.write()
 	}
-	return t.del(`DELETE FROM provider_records WHERE kind = ? AND owner = ?`, kind, owner)
+	return t.del(sProvDelOwner, kind, owner)
 }
 
 func (t *tx) DeleteExpiredProviderRecords(before time.Time) (int64, error) {
-	return t.del(`DELETE FROM provider_records WHERE expires < ?`, nanos(before))
+	return t.del(sProvDelExpired, nanos(before))
 }
 
-func (t *tx) del(q string, args ...any) (int64, error) {
+// del runs the prepared DELETE statement i and returns the rows it removed.
+func (t *tx) del(i int, args ...any) (int64, error) {
 	if err := t.write(); err != nil {
 		return 0, err
 	}
-	res, err := t.tx.ExecContext(t.ctx, q, args...)
+	res, err := t.stmt(i).ExecContext(t.ctx, args...)
 	if err != nil {
 		return 0, err
 	}

@@ -48,6 +48,13 @@ const (
 	sImportGet
 	sImportPut
 	sImportAll
+	sProvGet
+	sProvPut
+	sProvDelete
+	sProvAll
+	sProvDelFamily
+	sProvDelOwner
+	sProvDelExpired
 	nStmts
 )
 
@@ -112,6 +119,15 @@ var stmtSQL = [nStmts]string{
 		ON CONFLICT (sha256) DO UPDATE SET path = excluded.path, imported_at = excluded.imported_at,
 		stats = excluded.stats`,
 	sImportAll: `SELECT sha256, path, imported_at, stats FROM imports ORDER BY imported_at, sha256`,
+	sProvGet:   `SELECT ` + providerCols + ` FROM provider_records WHERE kind = ? AND id = ?`,
+	sProvPut: `INSERT INTO provider_records (` + providerCols + `) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (kind, id) DO UPDATE SET family = excluded.family, owner = excluded.owner,
+		data = excluded.data, expires = excluded.expires`,
+	sProvDelete:     `DELETE FROM provider_records WHERE kind = ? AND id = ?`,
+	sProvAll:        `SELECT ` + providerCols + ` FROM provider_records WHERE kind = ? ORDER BY id`,
+	sProvDelFamily:  `DELETE FROM provider_records WHERE family = ?`,
+	sProvDelOwner:   `DELETE FROM provider_records WHERE kind = ? AND owner = ?`,
+	sProvDelExpired: `DELETE FROM provider_records WHERE expires < ?`,
 }
 
 // tx implements reference.Tx on one *sql.Tx.

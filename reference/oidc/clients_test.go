@@ -19,7 +19,7 @@ func TestLoadClients(t *testing.T) {
 
 	tests := []struct{ name, body, want string }{
 		{"empty", "clients: []", "at least one client"},
-		{"unknown field", "clients: [{client_id: a, redirect_uri: [http://x/cb]}]", "field redirect_uri not found"},
+		{"unknown field", "clients: [{client_id: a, redirect_uri: [http://x/cb]}]", `field redirect_uri: unknown field "redirect_uri" (check the spelling)`},
 		{"no redirect", "clients: [{client_id: a}]", "clients[0]: client \"a\": redirect_uris"},
 		{"relative redirect", "clients: [{client_id: a, redirect_uris: [/cb]}]", "not an absolute URL"},
 		{"public with secret", "clients: [{client_id: a, client_secret: s, token_endpoint_auth_method: none, redirect_uris: [http://x/cb]}]", "public client"},

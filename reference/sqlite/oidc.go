@@ -38,7 +38,7 @@ func (t *tx) PutProviderRecord(r *reference.ProviderRecord) error {
 }
 
 func (t *tx) DeleteProviderRecord(kind, id string) error {
-	n, err := t.del(sProvDelete, kind, id)
+	n, err := t.exec(sProvDelete, kind, id)
 	if err != nil {
 		return err
 	}
@@ -71,28 +71,16 @@ func (t *tx) DeleteProviderFamily(family string) (int64, error) {
 	if family == "" {
 		return 0, t.write()
 	}
-	return t.del(sProvDelFamily, family)
+	return t.exec(sProvDelFamily, family)
 }
 
 func (t *tx) DeleteProviderOwner(kind, owner string) (int64, error) {
 	if owner == "" {
 		return 0, t.write()
 	}
-	return t.del(sProvDelOwner, kind, owner)
+	return t.exec(sProvDelOwner, kind, owner)
 }
 
 func (t *tx) DeleteExpiredProviderRecords(before time.Time) (int64, error) {
-	return t.del(sProvDelExpired, nanos(before))
-}
-
-// del runs the prepared DELETE statement i and returns the rows it removed.
-func (t *tx) del(i int, args ...any) (int64, error) {
-	if err := t.write(); err != nil {
-		return 0, err
-	}
-	res, err := t.stmt(i).ExecContext(t.ctx, args...)
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
+	return t.exec(sProvDelExpired, nanos(before))
 }

@@ -105,20 +105,30 @@ func (s *Service) authenticate(ctx context.Context, citizenID, password string) 
 	return acc, nil
 }
 
+// signInAccount reads the account a login challenge signs in to, inside the challenge's
+// transaction: refused when it was locked or deactivated since the password was checked.
+func (s *Service) signInAccount(tx Tx, citizenID string, now time.Time) (*Account, error) {
+	a, err := tx.Account(citizenID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.lockedErr(a, now); err != nil {
+		return nil, err
+	}
+	if a.Status != StatusActive {
+		return nil, Errorf(EAccountNotActive, "the account is not active")
+	}
+	return a, nil
+}
+
 // VerifyLogin checks a new-device OTP, binds the new device (tokens of the previous device
 // stop working) and issues a token.
 func (s *Service) VerifyLogin(ctx context.Context, id string, otp string) (*Token, error) {
 	var acc *Account
 	err := s.verifyChallenge(ctx, id, PurposeLogin, otp, func(tx Tx, ch *Challenge, now time.Time) error {
-		a, err := tx.Account(ch.CitizenID)
+		a, err := s.signInAccount(tx, ch.CitizenID, now)
 		if err != nil {
 			return err
-		}
-		if err := s.lockedErr(a, now); err != nil {
-			return err
-		}
-		if a.Status != StatusActive {
-			return Errorf(EAccountNotActive, "the account is not active")
 		}
 		a.DeviceID = ch.DeviceID
 		a.UpdatedAt = now

@@ -167,15 +167,9 @@ func (s *Service) VerifyWebLogin(ctx context.Context, challengeID, otp string) (
 	}
 	var citizen string
 	err = s.verifyChallenge(ctx, challengeID, PurposeWebLogin, otp, func(tx Tx, ch *Challenge, now time.Time) error {
-		a, err := tx.Account(ch.CitizenID)
+		a, err := s.signInAccount(tx, ch.CitizenID, now)
 		if err != nil {
 			return err
-		}
-		if err := s.lockedErr(a, now); err != nil {
-			return err
-		}
-		if a.Status != StatusActive {
-			return Errorf(EAccountNotActive, "the account is not active")
 		}
 		ptx, err := providerTx(tx)
 		if err != nil {

@@ -138,20 +138,31 @@ type attackRaw struct {
 type AttackPolicy struct {
 	OTPLength  int
 	SendWindow time.Duration
+	// OTPMaxAttempts, MaxFailedChallenges and FailedChallengeWindow are the per-citizen cap
+	// on failed OTP challenges (policy max_failed_challenges): beyond it a recovery sends no
+	// code, so further guesses cannot match. Zero when the target does not report them.
+	OTPMaxAttempts        int
+	MaxFailedChallenges   int
+	FailedChallengeWindow time.Duration
 }
 
 // AttackPolicyFrom reads the policy from a /sim/settings document; missing fields stay zero.
 func AttackPolicyFrom(settings json.RawMessage) AttackPolicy {
 	var s struct {
 		Policy struct {
-			OTPLength  int   `json:"otp_length"`
-			SendWindow int64 `json:"send_window"`
+			OTPLength             int   `json:"otp_length"`
+			SendWindow            int64 `json:"send_window"`
+			OTPMaxAttempts        int   `json:"otp_max_attempts"`
+			MaxFailedChallenges   int   `json:"max_failed_challenges"`
+			FailedChallengeWindow int64 `json:"failed_challenge_window"`
 		} `json:"policy"`
 	}
 	if len(settings) == 0 || json.Unmarshal(settings, &s) != nil {
 		return AttackPolicy{}
 	}
-	return AttackPolicy{OTPLength: s.Policy.OTPLength, SendWindow: time.Duration(s.Policy.SendWindow)}
+	return AttackPolicy{OTPLength: s.Policy.OTPLength, SendWindow: time.Duration(s.Policy.SendWindow),
+		OTPMaxAttempts: s.Policy.OTPMaxAttempts, MaxFailedChallenges: s.Policy.MaxFailedChallenges,
+		FailedChallengeWindow: time.Duration(s.Policy.FailedChallengeWindow)}
 }
 
 // ReadAttack reduces the eidsim_attack_* and eidsim_enum_* points of a raw k6 output (gzip or

@@ -13,23 +13,28 @@ import (
 	"github.com/eidsim/eidsim/reference"
 )
 
-// TestServePolicyFlags: --lockout and --login-answers set the policy's Lockout and
-// LoginAnswers (default lock and explicit, as VNeID); any other value is a usage error naming
-// the flag.
+// TestServePolicyFlags: --lockout, --login-answers, --hash-queue and --hash-queue-wait set the
+// policy's Lockout, LoginAnswers, HashQueue and HashQueueWait (default lock, explicit, 32 and
+// 1 s); any other value is a usage error naming the flag.
 func TestServePolicyFlags(t *testing.T) {
 	e := &env{stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
 	tests := []struct {
 		args         []string
 		lockout, ans string
 		err          string
+		queue        int
+		wait         time.Duration
 	}{
-		{nil, reference.LockoutLock, reference.AnswersExplicit, ""},
-		{[]string{"--lockout", "throttle"}, reference.LockoutThrottle, reference.AnswersExplicit, ""},
-		{[]string{"--login-answers", "uniform"}, reference.LockoutLock, reference.AnswersUniform, ""},
-		{[]string{"--lockout", "throttle", "--login-answers", "uniform"}, reference.LockoutThrottle, reference.AnswersUniform, ""},
-		{[]string{"--lockout", "ban"}, "", "", `--lockout: "ban" is not lock or throttle`},
-		{[]string{"--lockout", ""}, "", "", `--lockout: "" is not lock or throttle`},
-		{[]string{"--login-answers", "vague"}, "", "", `--login-answers: "vague" is not explicit or uniform`},
+		{nil, reference.LockoutLock, reference.AnswersExplicit, "", 0, 0},
+		{[]string{"--lockout", "throttle"}, reference.LockoutThrottle, reference.AnswersExplicit, "", 0, 0},
+		{[]string{"--login-answers", "uniform"}, reference.LockoutLock, reference.AnswersUniform, "", 0, 0},
+		{[]string{"--lockout", "throttle", "--login-answers", "uniform"}, reference.LockoutThrottle, reference.AnswersUniform, "", 0, 0},
+		{[]string{"--lockout", "ban"}, "", "", `--lockout: "ban" is not lock or throttle`, 0, 0},
+		{[]string{"--lockout", ""}, "", "", `--lockout: "" is not lock or throttle`, 0, 0},
+		{[]string{"--login-answers", "vague"}, "", "", `--login-answers: "vague" is not explicit or uniform`, 0, 0},
+		{[]string{"--hash-queue", "0", "--hash-queue-wait", "30s"}, reference.LockoutLock, reference.AnswersExplicit, "", 0, 30 * time.Second},
+		{[]string{"--hash-queue", "-1"}, "", "", "--hash-queue: -1 is negative", 0, 0},
+		{[]string{"--hash-queue-wait", "0s"}, "", "", "--hash-queue-wait: must be positive", 0, 0},
 	}
 	for _, tc := range tests {
 		cfg, err := parseServe(commands["serve"], e, append([]string{"--population", "p"}, tc.args...))
@@ -44,6 +49,11 @@ func TestServePolicyFlags(t *testing.T) {
 		p := cfg.policy()
 		assert.Equal(t, tc.lockout, p.Lockout, tc.args)
 		assert.Equal(t, tc.ans, p.LoginAnswers, tc.args)
+		if tc.wait == 0 {
+			tc.queue, tc.wait = 32, time.Second
+		}
+		assert.Equal(t, tc.queue, p.HashQueue, tc.args)
+		assert.Equal(t, tc.wait, p.HashQueueWait, tc.args)
 		require.NoError(t, p.Validate(), tc.args)
 	}
 }

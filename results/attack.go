@@ -49,6 +49,8 @@ type Attack struct {
 	Enumeration []EnumProbe           `json:"enumeration,omitempty"`
 	Overload    *Overload             `json:"overload,omitempty"`
 	Server      map[string]ServerStat `json:"server,omitempty"`
+	// Verdict is the outcome judged from these figures (AttackVerdict has the rules).
+	Verdict AttackVerdict `json:"verdict"`
 }
 
 // AttackAnswer is one kind of answer and how often it came.
@@ -144,6 +146,8 @@ type AttackPolicy struct {
 	OTPMaxAttempts        int
 	MaxFailedChallenges   int
 	FailedChallengeWindow time.Duration
+	// MaxFailedLogins is policy max_failed_logins (zero when unknown).
+	MaxFailedLogins int
 }
 
 // AttackPolicyFrom reads the policy from a /sim/settings document; missing fields stay zero.
@@ -155,6 +159,7 @@ func AttackPolicyFrom(settings json.RawMessage) AttackPolicy {
 			OTPMaxAttempts        int   `json:"otp_max_attempts"`
 			MaxFailedChallenges   int   `json:"max_failed_challenges"`
 			FailedChallengeWindow int64 `json:"failed_challenge_window"`
+			MaxFailedLogins       int   `json:"max_failed_logins"`
 		} `json:"policy"`
 	}
 	if len(settings) == 0 || json.Unmarshal(settings, &s) != nil {
@@ -162,7 +167,7 @@ func AttackPolicyFrom(settings json.RawMessage) AttackPolicy {
 	}
 	return AttackPolicy{OTPLength: s.Policy.OTPLength, SendWindow: time.Duration(s.Policy.SendWindow),
 		OTPMaxAttempts: s.Policy.OTPMaxAttempts, MaxFailedChallenges: s.Policy.MaxFailedChallenges,
-		FailedChallengeWindow: time.Duration(s.Policy.FailedChallengeWindow)}
+		FailedChallengeWindow: time.Duration(s.Policy.FailedChallengeWindow), MaxFailedLogins: s.Policy.MaxFailedLogins}
 }
 
 // ReadAttack reduces the eidsim_attack_* and eidsim_enum_* points of a raw k6 output (gzip or
@@ -355,6 +360,7 @@ func (a *attackRaw) summarize(scenario string, p AttackPolicy) *Attack {
 			out.Server[g] = s
 		}
 	}
+	out.Verdict = out.judge(p)
 	return out
 }
 

@@ -128,6 +128,7 @@ func (a *Attack) Print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "service (from /metrics): %s\n", strings.Join(parts, "; "))
 	}
+	fmt.Fprintf(w, "verdict: %s\n", a.Verdict)
 }
 
 func human(gauge string, v float64) string {

@@ -49,6 +49,8 @@ type Attack struct {
 	Enumeration []EnumProbe           `json:"enumeration,omitempty"`
 	Overload    *Overload             `json:"overload,omitempty"`
 	Server      map[string]ServerStat `json:"server,omitempty"`
+	// Verdict is the outcome judged from these figures (AttackVerdict has the rules).
+	Verdict AttackVerdict `json:"verdict"`
 }
 
 // AttackAnswer is one kind of answer and how often it came.
@@ -138,20 +140,34 @@ type attackRaw struct {
 type AttackPolicy struct {
 	OTPLength  int
 	SendWindow time.Duration
+	// OTPMaxAttempts, MaxFailedChallenges and FailedChallengeWindow are the per-citizen cap
+	// on failed OTP challenges (policy max_failed_challenges): beyond it a recovery sends no
+	// code, so further guesses cannot match. Zero when the target does not report them.
+	OTPMaxAttempts        int
+	MaxFailedChallenges   int
+	FailedChallengeWindow time.Duration
+	// MaxFailedLogins is policy max_failed_logins (zero when unknown).
+	MaxFailedLogins int
 }
 
 // AttackPolicyFrom reads the policy from a /sim/settings document; missing fields stay zero.
 func AttackPolicyFrom(settings json.RawMessage) AttackPolicy {
 	var s struct {
 		Policy struct {
-			OTPLength  int   `json:"otp_length"`
-			SendWindow int64 `json:"send_window"`
+			OTPLength             int   `json:"otp_length"`
+			SendWindow            int64 `json:"send_window"`
+			OTPMaxAttempts        int   `json:"otp_max_attempts"`
+			MaxFailedChallenges   int   `json:"max_failed_challenges"`
+			FailedChallengeWindow int64 `json:"failed_challenge_window"`
+			MaxFailedLogins       int   `json:"max_failed_logins"`
 		} `json:"policy"`
 	}
 	if len(settings) == 0 || json.Unmarshal(settings, &s) != nil {
 		return AttackPolicy{}
 	}
-	return AttackPolicy{OTPLength: s.Policy.OTPLength, SendWindow: time.Duration(s.Policy.SendWindow)}
+	return AttackPolicy{OTPLength: s.Policy.OTPLength, SendWindow: time.Duration(s.Policy.SendWindow),
+		OTPMaxAttempts: s.Policy.OTPMaxAttempts, MaxFailedChallenges: s.Policy.MaxFailedChallenges,
+		FailedChallengeWindow: time.Duration(s.Policy.FailedChallengeWindow), MaxFailedLogins: s.Policy.MaxFailedLogins}
 }
 
 // ReadAttack reduces the eidsim_attack_* and eidsim_enum_* points of a raw k6 output (gzip or
@@ -344,6 +360,7 @@ func (a *attackRaw) summarize(scenario string, p AttackPolicy) *Attack {
 			out.Server[g] = s
 		}
 	}
+	out.Verdict = out.judge(p)
 	return out
 }
 

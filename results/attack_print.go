@@ -72,8 +72,11 @@ func (a *Attack) Print(w io.Writer) {
 		fmt.Fprintf(w, "defences fired: %s\n", answersText(a.Defences, 12))
 	}
 	if o := a.OTP; o != nil {
-		fmt.Fprintf(w, "OTP guessing: %.1f guesses evaluated per target (%d targets, %d-digit codes) → %.4g%% per target in this run",
-			o.GuessesPerTarget, o.Targets, o.Length, 100*o.OddsPerTarget)
+		fmt.Fprintf(w, "OTP guessing: %.1f guesses evaluated per target (%d targets, %d-digit codes)", o.GuessesPerTarget, o.Targets, o.Length)
+		if o.LiveGuessesPerTarget < o.GuessesPerTarget {
+			fmt.Fprintf(w, ", %.1f of them against a code sent (policy.max_failed_challenges)", o.LiveGuessesPerTarget)
+		}
+		fmt.Fprintf(w, " → %.4g%% per target in this run", 100*o.OddsPerTarget)
 		if o.Projected30d != nil {
 			fmt.Fprintf(w, "; budget exhausted, %.3g%% over 30 days (%s)", 100**o.Projected30d, o.Basis)
 		} else if !o.Exhausted {
@@ -125,6 +128,7 @@ func (a *Attack) Print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "service (from /metrics): %s\n", strings.Join(parts, "; "))
 	}
+	fmt.Fprintf(w, "verdict: %s\n", a.Verdict)
 }
 
 func human(gauge string, v float64) string {

@@ -119,6 +119,22 @@ func TestReadAttack_OddsAnswersDefencesAndOTPBudget(t *testing.T) {
 	require.NotNil(t, a.OTP.Projected30d)
 	assert.InDelta(t, 1-math.Pow(1-1e-6, 25*4320), *a.OTP.Projected30d, 1e-9, "25 guesses × 4,320 ten-minute windows ≈ 10 %")
 
+	assert.Equal(t, 25.0, a.OTP.LiveGuessesPerTarget, "no failed-challenge cap reported")
+
+	// With the per-citizen cap of 3 failed challenges of 5 codes per 24 h, only 15 guesses per
+	// target met a code, and 30 days give 30 × 15.
+	a = read(t, r, "otp-bruteforce", AttackPolicy{OTPLength: 6, SendWindow: 10 * time.Minute,
+		OTPMaxAttempts: 5, MaxFailedChallenges: 3, FailedChallengeWindow: 24 * time.Hour})
+	assert.Equal(t, 25.0, a.OTP.GuessesPerTarget)
+	assert.Equal(t, 15.0, a.OTP.LiveGuessesPerTarget)
+	assert.InDelta(t, 15e-6, a.OTP.OddsPerTarget, 1e-9)
+	require.NotNil(t, a.OTP.Projected30d)
+	assert.InDelta(t, 1-math.Pow(1-1e-6, 15*30), *a.OTP.Projected30d, 1e-9, "≈ 0.045 %")
+	assert.Contains(t, a.OTP.Basis, "max_failed_challenges")
+	var out strings.Builder
+	a.Print(&out)
+	assert.Contains(t, out.String(), "15.0 of them against a code sent")
+
 	// Without a known send window, or without a refusal, there is no projection.
 	a = read(t, r, "otp-bruteforce", AttackPolicy{})
 	assert.Equal(t, 6, a.OTP.Length)
@@ -299,6 +315,8 @@ func TestDefenceAnswer(t *testing.T) {
 func TestAttackPolicyFrom(t *testing.T) {
 	assert.Equal(t, AttackPolicy{OTPLength: 6, SendWindow: 10 * time.Minute},
 		AttackPolicyFrom(json.RawMessage(`{"policy":{"otp_length":6,"send_window":600000000000}}`)))
+	assert.Equal(t, AttackPolicy{OTPLength: 6, SendWindow: 10 * time.Minute, OTPMaxAttempts: 5, MaxFailedChallenges: 3, FailedChallengeWindow: 24 * time.Hour},
+		AttackPolicyFrom(json.RawMessage(`{"policy":{"otp_length":6,"send_window":600000000000,"otp_max_attempts":5,"max_failed_challenges":3,"failed_challenge_window":86400000000000}}`)))
 	assert.Equal(t, AttackPolicy{}, AttackPolicyFrom(nil))
 	assert.Equal(t, AttackPolicy{}, AttackPolicyFrom(json.RawMessage(`"unknown"`)))
 }

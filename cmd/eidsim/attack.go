@@ -16,9 +16,12 @@ import (
 // odds per vector, the defences that fired and the scenario's own figures. The target's
 // policy (OTP length, send window) comes from the settings recorded in the manifest, or,
 // when the target gave none without a token, from GET /sim/settings with the operator token.
-func attackSummary(ctx context.Context, run *results.Run, cfg *loadConfig, raw string, out io.Writer) error {
+//
+// It returns the summary (nil for a scenario that is not adversarial); its Verdict decides
+// eidsim load's exit code (exitThreshold when the attack succeeded).
+func attackSummary(ctx context.Context, run *results.Run, cfg *loadConfig, raw string, out io.Writer) (*results.Attack, error) {
 	if !cfg.scenario.Attack {
-		return nil
+		return nil, nil
 	}
 	settings := run.Manifest.TargetSettings
 	if len(settings) == 0 && cfg.token != "" {
@@ -26,15 +29,15 @@ func attackSummary(ctx context.Context, run *results.Run, cfg *loadConfig, raw s
 	}
 	a, err := results.ReadAttackFile(raw, cfg.scenario.Name, results.AttackPolicyFrom(settings))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := results.WriteAttack(run.Dir, a); err != nil {
-		return err
+		return nil, err
 	}
 	if out != nil {
 		a.Print(out)
 	}
-	return nil
+	return a, nil
 }
 
 // operatorSettings returns GET /sim/settings asked with the operator token, or nil.

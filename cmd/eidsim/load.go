@@ -336,6 +336,8 @@ type loadRunner struct {
 	// from offset 0), so that the population is read once, not once per step.
 	pre   map[string][]load.Sampled
 	preSt load.SampleStats
+	// attack is the last run's adversarial summary (nil for other scenarios).
+	attack *results.Attack
 }
 
 // presample samples, in one pass, enough citizens for every step of a --find-max search at
@@ -461,9 +463,11 @@ func (r *loadRunner) once(ctx context.Context, run *results.Run, o load.Options,
 		fmt.Fprintf(out, "\nk6: exit %d, CPU %.1fs over %.1fs wall (%.0f%% of %d cores), peak RSS %.0f MiB\n",
 			code, res.CPU.Seconds(), res.Wall.Seconds(), 100*step.K6CPUShare, runtime.NumCPU(), float64(res.MaxRSSKiB)/1024)
 	}
-	if err := attackSummary(ctx, run, r.cfg, k.RawOut, out); err != nil {
-		return step, fmt.Errorf("attack summary: %w", err)
+	a, aerr := attackSummary(ctx, run, r.cfg, k.RawOut, out)
+	if aerr != nil {
+		return step, fmt.Errorf("attack summary: %w", aerr)
 	}
+	r.attack = a
 	if code != 0 && code != load.ExitThresholds {
 		return step, fmt.Errorf("k6 exited with code %d (see %s)", code, run.Path(results.StdoutFile))
 	}
@@ -493,6 +497,14 @@ func (r *loadRunner) finish(run *results.Run, step load.Step, err error) error {
 	}
 	if status == results.StatusThresholdsFailed {
 		return exitErr(exitThreshold, fmt.Errorf("thresholds failed (run %s)", run.Dir))
+	}
+	// An adversarial run has no thresholds: its verdict decides (results.AttackVerdict).
+	if a := r.attack; a != nil {
+		if a.Verdict.Succeeded {
+			return exitErr(exitThreshold, fmt.Errorf("%s (run %s)", a.Verdict, run.Dir))
+		}
+		fmt.Fprintf(r.e.stderr, "eidsim load: %s (run %s)\n", a.Verdict, run.Dir)
+		return nil
 	}
 	fmt.Fprintf(r.e.stderr, "eidsim load: thresholds passed (run %s)\n", run.Dir)
 	return nil

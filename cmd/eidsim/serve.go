@@ -29,7 +29,8 @@ func init() {
 		name:    "serve",
 		summary: "run the reference identity service over HTTP on a population",
 		usage: "--population FILE [--addr 127.0.0.1:8080] [--allow-remote] [--data DIR] [--hash argon2id|fast]\n" +
-			"             [--operator-token TOKEN] [--sim=true|false] [--sms realistic|fast] [--clients FILE] [--issuer URL]",
+			"             [--operator-token TOKEN] [--sim=true|false] [--sms realistic|fast] [--clients FILE] [--issuer URL]\n" +
+			"             [--lockout lock|throttle] [--login-answers explicit|uniform] [--hash-queue N] [--hash-queue-wait D]",
 		run: runServe,
 	})
 }
@@ -51,6 +52,12 @@ type serveConfig struct {
 	reset      bool
 	clients    string
 	issuer     string
+	// lockout and loginAnswers are reference.Policy's Lockout and LoginAnswers.
+	lockout      string
+	loginAnswers string
+	// hashQueue and hashQueueWait are reference.Policy's HashQueue and HashQueueWait.
+	hashQueue     int
+	hashQueueWait time.Duration
 }
 
 // Files inside --data.
@@ -77,6 +84,10 @@ func parseServe(c *command, e *env, args []string) (*serveConfig, error) {
 	fs.StringVar(&cfg.issuer, "issuer", "", "the OpenID Connect issuer `URL` relying parties use (default http://ADDR, a wildcard address as 127.0.0.1); never taken from the Host header")
 	fs.BoolVar(&cfg.accessLog, "access-log", true, "write a JSON access-log line per request to stderr")
 	fs.BoolVar(&cfg.reset, "reset", false, "start afresh: delete the store in DIR (accounts, OTPs, provider state; the operator token stays) and import --population again")
+	fs.StringVar(&cfg.lockout, "lockout", reference.LockoutLock, "what consecutive wrong passwords do: lock (the account, as VNeID; anyone can lock it) or throttle (growing delays, NIST SP 800-63B §5.2.2)")
+	fs.IntVar(&cfg.hashQueue, "hash-queue", reference.DefaultPolicy().HashQueue, "admission control: password hashes that may wait per hashing slot (one per core) before more are refused with 503 overloaded")
+	fs.DurationVar(&cfg.hashQueueWait, "hash-queue-wait", reference.DefaultPolicy().HashQueueWait, "admission control: the longest a request waits for a hashing slot before 503 overloaded")
+	fs.StringVar(&cfg.loginAnswers, "login-answers", reference.AnswersExplicit, "what a refused login tells: explicit (423/429 for a locked or throttled account, as VNeID) or uniform (401 invalid_credentials for every refusal)")
 	// A bad flag gets one line (runEnv prints it); the full usage only on --help.
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -98,6 +109,14 @@ func parseServe(c *command, e *env, args []string) (*serveConfig, error) {
 		return nil, usageErr("--data: a directory is required")
 	case cfg.drain <= 0:
 		return nil, usageErr("--drain: must be positive")
+	case cfg.lockout != reference.LockoutLock && cfg.lockout != reference.LockoutThrottle:
+		return nil, usageErr("--lockout: %q is not %s or %s", cfg.lockout, reference.LockoutLock, reference.LockoutThrottle)
+	case cfg.loginAnswers != reference.AnswersExplicit && cfg.loginAnswers != reference.AnswersUniform:
+		return nil, usageErr("--login-answers: %q is not %s or %s", cfg.loginAnswers, reference.AnswersExplicit, reference.AnswersUniform)
+	case cfg.hashQueue < 0:
+		return nil, usageErr("--hash-queue: %d is negative", cfg.hashQueue)
+	case cfg.hashQueueWait <= 0:
+		return nil, usageErr("--hash-queue-wait: must be positive")
 	}
 	if err := checkServeAddr(cfg.addr, cfg.remote); err != nil {
 		return nil, usageErr("--addr: %v", err)
@@ -111,6 +130,17 @@ func parseServe(c *command, e *env, args []string) (*serveConfig, error) {
 		cfg.token = e.getenv("EIDSIM_OPERATOR_TOKEN")
 	}
 	return cfg, nil
+}
+
+// policy is the default policy with the lockout, login-answer and admission settings of the
+// flags.
+func (cfg *serveConfig) policy() reference.Policy {
+	p := reference.DefaultPolicy()
+	p.Lockout = cfg.lockout
+	p.LoginAnswers = cfg.loginAnswers
+	p.HashQueue = cfg.hashQueue
+	p.HashQueueWait = cfg.hashQueueWait
+	return p
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -254,7 +284,7 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 		Clock:   faults.Clock{Base: clock, C: ctrl},
 		Hasher:  hasher,
 		Gateway: metrics.Gateway(sim),
-		Policy:  reference.DefaultPolicy(),
+		Policy:  cfg.policy(),
 		Logger:  logger,
 		Seed:    cfg.seed,
 	})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -47,15 +48,21 @@ func startBenchService(b *testing.B, hash string) string {
 }
 
 // benchLogins runs full password logins on the bound device (a token issued each time) over
-// HTTP keep-alive connections from parallel clients and reports logins/s.
+// HTTP keep-alive connections from 16 parallel clients per core and reports logins/s.
 func benchLogins(b *testing.B, hash string) {
-	url := startBenchService(b, hash) + "/v1/sessions"
+	benchLoginsOn(b, startBenchService(b, hash), 16)
+}
+
+// benchLoginsOn is benchLogins against the service at base, with parallelism × GOMAXPROCS
+// clients.
+func benchLoginsOn(b *testing.B, base string, parallelism int) {
+	url := base + "/v1/sessions"
 	bodies := benchAccounts()
 	tr := &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: time.Minute}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr, Timeout: time.Minute}
 	var next atomic.Uint64
-	b.SetParallelism(16)
+	b.SetParallelism(parallelism)
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	b.RunParallel(func(pb *testing.PB) {
@@ -97,6 +104,18 @@ func BenchmarkHTTPLoginFast(b *testing.B) { benchLogins(b, "fast") }
 // BenchmarkArgon2idVerify's hashes/s (or the inverse ratio of their cpu-ms/op) is how close
 // the service comes to the hash's own limit.
 func BenchmarkHTTPLoginArgon2id(b *testing.B) { benchLogins(b, "argon2id") }
+
+// BenchmarkHTTPLoginArgon2idClients is BenchmarkHTTPLoginArgon2id at 2 to 64 concurrent
+// clients (one service for all levels; a level below GOMAXPROCS runs GOMAXPROCS clients).
+// Compare each level's logins/s and cpu-ms/op with BenchmarkArgon2idVerify's.
+func BenchmarkHTTPLoginArgon2idClients(b *testing.B) {
+	base := startBenchService(b, "argon2id")
+	for _, clients := range []int{2, 4, 8, 16, 32, 64} {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+			benchLoginsOn(b, base, max(1, clients/runtime.GOMAXPROCS(0)))
+		})
+	}
+}
 
 // BenchmarkArgon2idVerify is the bare password check of a login, on as many goroutines as
 // BenchmarkHTTPLoginArgon2id's clients.

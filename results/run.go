@@ -25,6 +25,7 @@ const (
 	StatusRunning          = "running" // still running, or interrupted before it could say otherwise
 	StatusPassed           = "passed"
 	StatusThresholdsFailed = "thresholds_failed"
+	StatusAttackSucceeded  = "attack_succeeded" // an adversarial scenario's attack got through (results.Attack.Verdict)
 	StatusFailed           = "failed"
 	StatusMerged           = "merged"
 )

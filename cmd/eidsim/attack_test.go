@@ -63,13 +63,17 @@ func TestLoad_AttackScenariosAgainstServe(t *testing.T) {
 			assert.Greater(t, a.Seconds, 0.5)
 			// The verdict decides the exit code: 99 when the attack succeeded.
 			assert.Contains(t, stdout, "verdict: "+a.Verdict.String())
+			m, err := results.ReadManifest(runs[0])
+			require.NoError(t, err)
 			if a.Verdict.Succeeded {
 				assert.Equal(t, exitThreshold, code, stderr)
 				assert.Contains(t, stderr, "ATTACK SUCCEEDED: ")
 				assert.NotEmpty(t, a.Verdict.Reasons)
+				assert.Equal(t, results.StatusAttackSucceeded, m.Status, "the run record says so too")
 			} else {
 				assert.Equal(t, exitOK, code, stderr)
 				assert.Contains(t, stderr, "eidsim load: DEFENDED")
+				assert.Equal(t, results.StatusPassed, m.Status)
 			}
 			byName := map[string]results.AttackVector{}
 			for _, v := range a.Vectors {

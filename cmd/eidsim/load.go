@@ -482,6 +482,8 @@ func (r *loadRunner) finish(run *results.Run, step load.Step, err error) error {
 		status = results.StatusFailed
 	case step.ExitCode == load.ExitThresholds:
 		status = results.StatusThresholdsFailed
+	case r.attack != nil && r.attack.Verdict.Succeeded:
+		status = results.StatusAttackSucceeded
 	}
 	if err == nil {
 		run.Manifest.Result = step

@@ -59,6 +59,8 @@ func build(dir string, depth int) (*Report, error) {
 			r.Warnings = append(r.Warnings, msg+".")
 		case results.StatusThresholdsFailed:
 			r.Warnings = append(r.Warnings, "The service did not hold this load: at least one threshold failed (see Thresholds).")
+		case results.StatusAttackSucceeded:
+			r.Warnings = append(r.Warnings, "The attack got through: the service's defences did not hold (attack.json has the verdict and its reasons).")
 		}
 	}
 	kind := r.Kind

@@ -237,7 +237,7 @@ var Scenarios = map[string]*Scenario{
 	},
 	"overload": {
 		Name: "overload", Script: "attack-overload.js", Attack: true,
-		Summary:  "a login crowd at a multiple of the knee (default 75/s = 3× the argon2id knee of a 2-core machine) between a baseline and an after phase: goodput, admitted p99, 429/503 shares, time back to normal",
+		Summary:  "a login crowd at a multiple of the knee (default 75/s; set --rate to 3× the knee that login-throughput --find-max measured: 270/s on a quiet 2-core machine with argon2id) between a baseline and an after phase: goodput, admitted p99, 429/503 shares, time back to normal",
 		Defaults: Options{Rate: 75, Duration: 20 * time.Second, VUs: 300, OTPWait: 10 * time.Second},
 		Want: func(o Options) map[string]int {
 			return map[string]int{"login": min(iterations(o.Rate, o.Duration, 1), 5000)}

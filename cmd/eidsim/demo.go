@@ -235,7 +235,9 @@ func (d *demoRun) steps(ctx context.Context, token string) (err error) {
 	// 2. The reference service, on loopback, with SQLite in the temporary directory.
 	st = d.stages.start("service", "import and listen on 127.0.0.1", time.Duration(d.cfg.count/3000+1)*time.Second)
 	svc, err := startService(ctx, d.sub, &serveConfig{population: pop, addr: "127.0.0.1:0", data: filepath.Join(tmp, "data"),
-		hash: d.cfg.hash, token: token, sim: true, sms: d.cfg.sms, seed: d.cfg.seed, drain: 5 * time.Second})
+		hash: d.cfg.hash, token: token, sim: true, sms: d.cfg.sms, seed: d.cfg.seed, drain: 5 * time.Second,
+		lockout: reference.LockoutLock, loginAnswers: reference.AnswersExplicit,
+		hashQueue: reference.DefaultPolicy().HashQueue, hashQueueWait: reference.DefaultPolicy().HashQueueWait})
 	st.done(err, "")
 	if err != nil {
 		return fmt.Errorf("starting the reference service: %w", err)

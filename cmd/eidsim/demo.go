@@ -403,10 +403,18 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// printDemo prints the headline figures and where the report is.
+// printDemo prints the demo's verdict, each part's verdict and headline figures, and where
+// the report is.
 func printDemo(w io.Writer, r *report.Report, page string, notes []string, took time.Duration) {
 	fmt.Fprintf(w, "\neidsim demo finished in %s\n\n", took.Round(time.Second))
-	printReport(w, r, page, notes)
+	// A line per part's verdict, then each part's headline figures.
+	figs := r.Top()
+	for _, f := range r.Headline {
+		if f.Group != "" {
+			figs = append(figs, f)
+		}
+	}
+	printFigures(w, r, figs, page, notes)
 }
 
 // stages shows the demo's steps: mpb progress bars on a terminal, one line per step

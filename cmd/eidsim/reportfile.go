@@ -48,6 +48,11 @@ func writeRunReport(e *env, dir, other, out string) error {
 // printReport prints a report's title, its verdict, warnings, the top headline figures (the
 // rest are in the report, grouped by question), what it lacks and where it is.
 func printReport(w io.Writer, r *report.Report, page string, notes []string) {
+	printFigures(w, r, r.Top(), page, notes)
+}
+
+// printFigures is printReport with the figures to list chosen by the caller.
+func printFigures(w io.Writer, r *report.Report, top []report.Figure, page string, notes []string) {
 	fmt.Fprintf(w, "%s\n\n", r.Title)
 	if r.Verdict != nil {
 		fmt.Fprintf(w, "%s\n\n", r.Verdict.Text)
@@ -55,7 +60,6 @@ func printReport(w io.Writer, r *report.Report, page string, notes []string) {
 	for _, wn := range r.Warnings {
 		fmt.Fprintln(w, "warning:", wn)
 	}
-	top := r.Top()
 	width := 0
 	for _, f := range top {
 		width = max(width, len([]rune(f.Label)))

@@ -56,6 +56,8 @@ func buildDemo(r *Report, dir string, depth int) error {
 	for _, p := range d.Skipped {
 		r.Missing = append(r.Missing, fmt.Sprintf("part %s was left out: %s", p.Name, p.Reason))
 	}
+	var verdicts []string
+	defer func() { r.Verdict = demoVerdict(verdicts, len(d.Skipped)) }()
 	for _, p := range d.Parts {
 		pdir := filepath.Join(dir, p.Dir)
 		if p.Dir == "" || filepath.Clean(pdir) == filepath.Clean(dir) {
@@ -66,6 +68,12 @@ func buildDemo(r *Report, dir string, depth int) error {
 		if err != nil {
 			r.Missing = append(r.Missing, fmt.Sprintf("part %s (%s): %v", p.Name, p.Dir, err))
 			continue
+		}
+		if pr.Verdict != nil {
+			// The part's verdict heads the demo: one line per part.
+			verdicts = append(verdicts, pr.Verdict.State)
+			r.Headline = append(r.Headline, Figure{Key: p.Name + "/verdict", Label: p.Name, Text: pr.Verdict.Head(),
+				Note: strings.TrimPrefix(pr.Verdict.Rest(), ": ")})
 		}
 		for _, f := range pr.Headline {
 			if f.Detail {
@@ -114,4 +122,26 @@ func demoPlots(pr *Report, part string) []Plot {
 		picked[i].Name = part + "-" + picked[i].Name
 	}
 	return picked
+}
+
+// demoVerdict sums up the parts' verdicts: whether every part did what it was asked.
+func demoVerdict(states []string, skipped int) *Verdict {
+	if len(states) == 0 {
+		return &Verdict{State: VerdictUnknown, Text: "NO PARTS RAN: the demo has no part with a verdict"}
+	}
+	held := 0
+	for _, st := range states {
+		if st == VerdictHeld {
+			held++
+		}
+	}
+	v := &Verdict{State: VerdictHeld, Text: fmt.Sprintf("ALL PARTS HELD: %d of %d parts did what they were asked", held, len(states))}
+	if held < len(states) {
+		v.State = VerdictNotHeld
+		v.Text = fmt.Sprintf("NOT ALL PARTS HELD: %d of %d parts did what they were asked (a finding, see each part)", held, len(states))
+	}
+	if skipped > 0 {
+		v.Text += fmt.Sprintf("; %d left out", skipped)
+	}
+	return v
 }

@@ -60,16 +60,24 @@ func printFigures(w io.Writer, r *report.Report, top []report.Figure, page strin
 	for _, wn := range r.Warnings {
 		fmt.Fprintln(w, "warning:", wn)
 	}
-	width := 0
-	for _, f := range top {
-		width = max(width, len([]rune(f.Label)))
-	}
-	for _, f := range top {
-		line := fmt.Sprintf("  %-*s  %s", width, f.Label, f.Text)
-		if f.Note != "" {
-			line += "  (" + f.Note + ")"
+	// One block per group (the headline first), each aligned on its own labels.
+	for i := 0; i < len(top); {
+		j := i
+		width := 0
+		for ; j < len(top) && top[j].Group == top[i].Group; j++ {
+			width = max(width, len([]rune(top[j].Label)))
 		}
-		fmt.Fprintln(w, line)
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		for _, f := range top[i:j] {
+			line := fmt.Sprintf("  %-*s  %s", width, f.Label, f.Text)
+			if f.Note != "" {
+				line += "  (" + f.Note + ")"
+			}
+			fmt.Fprintln(w, line)
+		}
+		i = j
 	}
 	if len(r.Missing) > 0 {
 		fmt.Fprintln(w, "\nmissing from the run:")

@@ -272,7 +272,7 @@ func (lr *loadRun) headline(r *Report, agg *results.Aggregate) {
 		}
 		x := fig(fl+"_failed", label(fl)+" failed", failed/tot, "%", -1)
 		x.Text, x.Group = shareOf(failed, tot), groupCauses
-		x.Note = "the causes follow"
+		x.Note = "by cause: " + causeList(oc, fl, "failed", tot)
 		r.Headline = append(r.Headline, x)
 		for _, c := range oc.values("cause", fl, "failed") {
 			n := oc.count(fl, "failed", c)

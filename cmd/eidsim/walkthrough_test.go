@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -10,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -160,6 +163,9 @@ func TestREADMEWalkthrough(t *testing.T) {
 
 	sh := exec.Command("bash", "--norc", "--noprofile")
 	sh.Dir = dir
+	// Its own process group, so that the service it starts in the background goes with it
+	// even when a step hangs.
+	sh.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	sh.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"), "HOME="+dir)
 	stdin, err := sh.StdinPipe()
 	require.NoError(t, err)
@@ -173,8 +179,9 @@ func TestREADMEWalkthrough(t *testing.T) {
 		select {
 		case <-done:
 		case <-time.After(10 * time.Second):
-			_ = sh.Process.Kill()
 		}
+		_ = syscall.Kill(-sh.Process.Pid, syscall.SIGKILL) // the group: bash and what it started
+		<-done
 		_ = pw.Close()
 	})
 	lines := make(chan string, 1024)

@@ -32,7 +32,7 @@ func lockData(dir string) (release func(), err error) {
 			if pid == "" {
 				pid = "unknown"
 			}
-			return nil, exitErr(exitUsage, fmt.Errorf("--data %s is in use by another eidsim serve (pid %s, lock %s); stop it or give another --data", dir, pid, path))
+			return nil, exitErr(exitUsage, fmt.Errorf("--data %s is in use by another eidsim serve or rp-check (pid %s, lock %s); stop it or give another --data", dir, pid, path))
 		}
 		return nil, fmt.Errorf("--data: lock %s: %w", path, err)
 	}

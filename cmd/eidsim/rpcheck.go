@@ -163,6 +163,7 @@ type rpService struct {
 	stopSim context.CancelFunc
 	simDone chan struct{}
 	tmp     string
+	unlock  func() // releases DIR/serve.lock
 	// tokenPath holds the operator token (0600), which /sim/ (faults, handsets) needs.
 	tokenPath string
 }
@@ -193,14 +194,18 @@ func startRPService(ctx context.Context, e *env, cfg *rpCheckConfig, clients []o
 			return nil, err
 		}
 		s.tmp = dir
-	} else if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("--data: %w", err)
+	} else if err := secureDataDir(e, dir); err != nil {
+		// A --data of one's own holds keys as serve's does: 0700, and one user at a time.
+		return nil, err
 	}
 	defer func() {
 		if err != nil {
 			s.close()
 		}
 	}()
+	if s.unlock, err = lockData(dir); err != nil {
+		return nil, err
+	}
 	hasher, err := reference.NewHasher(cfg.hash)
 	if err != nil {
 		return nil, usageErr("--hash: %v", err)
@@ -291,6 +296,9 @@ func (s *rpService) close() {
 	}
 	if s.logFile != nil {
 		s.logFile.Close()
+	}
+	if s.unlock != nil {
+		s.unlock()
 	}
 	if s.tmp != "" {
 		os.RemoveAll(s.tmp)

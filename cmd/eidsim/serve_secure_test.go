@@ -81,7 +81,7 @@ func TestServe_SecondServeOnSameData(t *testing.T) {
 	start := time.Now()
 	code, stderr := runServeOnce(t, "--data", data, "--addr", "127.0.0.1:0")
 	assert.Equal(t, exitUsage, code, stderr)
-	assert.Contains(t, stderr, fmt.Sprintf("is in use by another eidsim serve (pid %d", os.Getpid()))
+	assert.Contains(t, stderr, fmt.Sprintf("is in use by another eidsim serve or rp-check (pid %d", os.Getpid()))
 	assert.Less(t, time.Since(start), 5*time.Second, "refused at once, before any import")
 	require.Equal(t, exitOK, srv.stop())
 
@@ -133,4 +133,20 @@ func TestServe_TestWorldNeedsToken(t *testing.T) {
 	res.Body.Close()
 	assert.Equal(t, http.StatusUnsupportedMediaType, res.StatusCode, string(b))
 	assert.Contains(t, string(b), "application/json")
+}
+
+// TestRPCheck_DataDirLockedAndPrivate: rp-check's own --data holds keys as serve's does, so
+// it is narrowed to 0700 and locked; an rp-check on a running serve's --data is refused.
+func TestRPCheck_DataDirLockedAndPrivate(t *testing.T) {
+	data := t.TempDir()
+	require.NoError(t, os.Chmod(data, 0o755))
+	srv := startServeInProcess(t, "--population", servePopulation, "--data", data, "--hash", "fast", "--sms", "fast", "--access-log=false")
+	st, err := os.Stat(data)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o700), st.Mode().Perm())
+	code, _, stderr := runCmd(t, nil, "rp-check", "--population", servePopulation, "--redirect-uri", "http://127.0.0.1:1/cb",
+		"--rp-start", "http://127.0.0.1:1/start", "--addr", "127.0.0.1:0", "--data", data, "--out", filepath.Join(t.TempDir(), "r.json"))
+	assert.Equal(t, exitUsage, code, stderr)
+	assert.Contains(t, stderr, fmt.Sprintf("is in use by another eidsim serve or rp-check (pid %d", os.Getpid()))
+	require.Equal(t, exitOK, srv.stop())
 }

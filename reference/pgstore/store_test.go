@@ -56,7 +56,7 @@ func TestMigrationsIdempotent(t *testing.T) {
 	s := open(t)
 	v1, err := s.SchemaVersion(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, 3, v1)
+	assert.Equal(t, 4, v1)
 	s2, err := pgstore.Open(ctx, s.url, pgstore.Options{})
 	require.NoError(t, err)
 	defer s2.Close()

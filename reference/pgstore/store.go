@@ -75,16 +75,20 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	name := "postgres:" + Redact(rawURL)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", Redact(rawURL), err)
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("%s: %w", name, err)
+		var ce *pgconn.ConnectError
+		if errors.As(err, &ce) {
+			return nil, fmt.Errorf("cannot connect to %s: %w", Redact(rawURL), innermost(err))
+		}
+		return nil, fmt.Errorf("%s: %w", Redact(rawURL), err)
 	}
 	s := &Store{pool: pool, name: name}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("%s: migrate: %w", name, err)
+		return nil, fmt.Errorf("%s: migrate: %w", Redact(rawURL), err)
 	}
 	return s, nil
 }
@@ -180,6 +184,20 @@ func (s *Store) run(ctx context.Context, opts pgx.TxOptions, ro bool, fn func(re
 		return err
 	}
 	return ptx.Commit(ctx)
+}
+
+// innermost is the last error of err's chain (the network's or the server's own words).
+func innermost(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if many, ok := err.(interface{ Unwrap() []error }); ok && len(many.Unwrap()) > 0 {
+			next = many.Unwrap()[0] // the first address tried
+		}
+		if next == nil {
+			return err
+		}
+		err = next
+	}
 }
 
 // retryable reports whether err is PostgreSQL aborting a transaction that a re-run may pass.

@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -63,4 +64,52 @@ func TestMigrationsIdempotent(t *testing.T) {
 	v2, err := s2.SchemaVersion(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, v1, v2)
+}
+
+// Reset empties the data and keeps the schema; LockImport excludes a second holder until
+// the first unlocks.
+func TestResetAndImportLock(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	require.NoError(t, s.Update(ctx, func(tx reference.Tx) error { return tx.PutKey("k", []byte("v")) }))
+	require.NoError(t, s.Reset(ctx))
+	require.NoError(t, s.View(ctx, func(tx reference.Tx) error {
+		_, err := tx.Key("k")
+		assert.ErrorIs(t, err, reference.ErrNotFound)
+		return nil
+	}))
+	v, err := s.SchemaVersion(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 4, v)
+
+	other, err := pgstore.Open(ctx, s.url, pgstore.Options{})
+	require.NoError(t, err)
+	defer other.Close()
+	unlock, err := s.LockImport(ctx)
+	require.NoError(t, err)
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	_, err = other.LockImport(short)
+	require.Error(t, err, "a second importer waits while the first holds the lock")
+	unlock()
+	unlock2, err := other.LockImport(ctx)
+	require.NoError(t, err)
+	unlock2()
+}
+
+// A database in which a released migration was applied with other content is refused, and
+// so is one with a migration this build does not know.
+func TestMigrationsRefuseEditedOrNewer(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	_, err := s.Pool().Exec(ctx, "UPDATE schema_version SET sha256 = 'edited' WHERE version = 2")
+	require.NoError(t, err)
+	_, err = pgstore.Open(ctx, s.url, pgstore.Options{})
+	assert.ErrorContains(t, err, "migration 0002_events.sql was applied with other content")
+
+	s2 := open(t)
+	_, err = s2.Pool().Exec(ctx, "INSERT INTO schema_version (version, name, sha256) VALUES (999, '0999_future.sql', 'x')")
+	require.NoError(t, err)
+	_, err = pgstore.Open(ctx, s2.url, pgstore.Options{})
+	assert.ErrorContains(t, err, "migration 0999, which this build does not know")
 }

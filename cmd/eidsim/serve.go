@@ -20,7 +20,6 @@ import (
 	"github.com/eidsim/eidsim/reference/faults"
 	"github.com/eidsim/eidsim/reference/httpapi"
 	"github.com/eidsim/eidsim/reference/oidc"
-	"github.com/eidsim/eidsim/reference/sqlite"
 	"github.com/eidsim/eidsim/reference/telco"
 )
 
@@ -42,6 +41,7 @@ type serveConfig struct {
 	remote     bool
 	data       string
 	db         string
+	telco      string
 	hash       string
 	token      string
 	sim        bool
@@ -73,7 +73,8 @@ func parseServe(c *command, e *env, args []string) (*serveConfig, error) {
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "`HOST:PORT` to listen on (port 0 picks a free port); a host that is not loopback needs --allow-remote")
 	fs.BoolVar(&cfg.remote, "allow-remote", false, "allow --addr on a non-loopback interface (0.0.0.0, [::], a host name): /v1/ is then open to the network")
 	fs.StringVar(&cfg.data, "data", defaultData, "`DIR` (0700, locked by one serve at a time) for the SQLite database and the generated operator token")
-	fs.StringVar(&cfg.db, "db", "", "external database URL (postgres://…); not available in this build")
+	fs.StringVar(&cfg.db, "db", "", "PostgreSQL `URL` (postgres://user@host:port/db) instead of SQLite in DIR: several instances can share it (docs/cluster.md)")
+	fs.StringVar(&cfg.telco, "telco", "", "`URL` of the `eidsim telco` the instances on one --db share (inboxes, SMS delivery); default: a telco in this process")
 	fs.StringVar(&cfg.hash, "hash", "argon2id", "password hasher: argon2id (m=19 MiB, t=2, p=1) or fast (salted SHA-256, for load tests only)")
 	fs.StringVar(&cfg.token, "operator-token", "", "bearer `TOKEN` of the counter calls, every /sim/ call and /metrics (default $EIDSIM_OPERATOR_TOKEN, else generated into DIR/operator-token)")
 	fs.BoolVar(&cfg.sim, "sim", true, "serve the simulated world under /sim/ (handset inboxes, station scanner, faults), behind the operator token")
@@ -97,8 +98,6 @@ func parseServe(c *command, e *env, args []string) (*serveConfig, error) {
 		return nil, usageErr("unexpected argument %q (the population is given with --population FILE)", rest[0])
 	}
 	switch {
-	case cfg.db != "":
-		return nil, usageErr("--db: only the embedded SQLite store is available in this build; use --data DIR")
 	case cfg.population == "":
 		return nil, usageErr("--population FILE is required")
 	case cfg.hash != "argon2id" && cfg.hash != "fast":
@@ -120,6 +119,9 @@ func parseServe(c *command, e *env, args []string) (*serveConfig, error) {
 	}
 	if err := checkServeAddr(cfg.addr, cfg.remote); err != nil {
 		return nil, usageErr("--addr: %v", err)
+	}
+	if err := checkClusterFlags(cfg); err != nil {
+		return nil, err
 	}
 	if cfg.issuer != "" {
 		if cfg.issuer, err = oidc.CheckIssuer(cfg.issuer); err != nil {
@@ -161,7 +163,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // service is a running reference service: the HTTP server, the telco and the store.
 type service struct {
 	http     *httpapi.Server
-	store    *sqlite.Store
+	store    serveStore
+	world    *sharedWorld
 	unlock   func() // releases DATA/serve.lock
 	stopSim  context.CancelFunc
 	simDone  chan struct{}
@@ -244,14 +247,18 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 	if err != nil {
 		return nil, err
 	}
-	if cfg.reset {
+	shared, err := newSharedWorld(ctx, cfg, token)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.reset && cfg.db == "" {
 		if err := resetStore(e, cfg.data); err != nil {
 			return nil, err
 		}
 	}
-	store, err := sqlite.Open(ctx, filepath.Join(cfg.data, dbFile))
+	store, err := openServeStore(ctx, e, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("open store in %s: %w", cfg.data, err)
+		return nil, err
 	}
 	defer func() {
 		if err != nil {
@@ -283,7 +290,7 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 		Store:   store,
 		Clock:   faults.Clock{Base: clock, C: ctrl},
 		Hasher:  hasher,
-		Gateway: metrics.Gateway(sim),
+		Gateway: shared.gateway(metrics.Gateway)(sim),
 		Policy:  cfg.policy(),
 		Logger:  logger,
 		Seed:    cfg.seed,
@@ -295,9 +302,22 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
 	world.api = api
+	if err := shared.start(ctx, store, ctrl, logger); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			shared.stop()
+		}
+	}()
 
+	unlockImport, err := lockImport(ctx, store)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
 	start := time.Now()
 	stats, err := api.Import(ctx, cfg.population, reference.ImportOptions{})
+	unlockImport()
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
@@ -315,8 +335,8 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 		return nil, err
 	}
 	srv, err := httpapi.New(httpapi.Config{
-		Middleware: kit.wrap(),
-		API:        api, OperatorToken: token, Sim: cfg.sim, Inbox: inbox{sim}, Faults: ctrl, Logger: accessLog, Metrics: metrics,
+		Middleware: shared.wrap(kit.wrap()),
+		API:        api, OperatorToken: token, Sim: cfg.sim, Inbox: shared.inbox(sim), Faults: ctrl, Logger: accessLog, Metrics: metrics,
 	})
 	if err != nil {
 		return nil, err
@@ -336,7 +356,7 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 		fmt.Fprintf(e.stderr, "OpenID Connect issuer %s\n", kit.provider.Issuer())
 	}
 	simCtx, stopSim := context.WithCancel(context.WithoutCancel(ctx))
-	svc = &service{http: srv, store: store, unlock: unlock, stopSim: stopSim, simDone: make(chan struct{}), drain: cfg.drain}
+	svc = &service{http: srv, store: store, world: shared, unlock: unlock, stopSim: stopSim, simDone: make(chan struct{}), drain: cfg.drain}
 	go func() {
 		defer close(svc.simDone)
 		_ = sim.Run(simCtx)
@@ -413,6 +433,7 @@ func (s *service) close() error {
 		}
 		s.stopSim()
 		<-s.simDone
+		s.world.stop()
 		if err := s.store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close store: %w", err))
 		}

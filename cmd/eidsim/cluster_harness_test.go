@@ -1,0 +1,164 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/eidsim/eidsim/reference/pgstore/pgtest"
+)
+
+// TestMain stops the private PostgreSQL cluster the cluster tests start.
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// testCluster is `eidsim telco` and N `eidsim serve` on one PostgreSQL database behind
+// HAProxy, all on loopback, as docs/cluster.md runs them.
+type testCluster struct {
+	t         *testing.T
+	bin       string
+	db, token string
+	telco     *proc
+	instances []*proc
+	lb        *exec.Cmd
+	lbURL     string
+}
+
+// proc is a started eidsim process with its URL and log.
+type proc struct {
+	cmd *exec.Cmd
+	url string
+	log *syncBuffer
+}
+
+// haproxyBin returns haproxy's path, skipping the test without it (failing under CI).
+func haproxyBin(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("haproxy")
+	if err == nil {
+		return p
+	}
+	if _, err := os.Stat("/usr/sbin/haproxy"); err == nil {
+		return "/usr/sbin/haproxy"
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("haproxy not found: CI must install it (.ci/run does)")
+	}
+	t.Skip("haproxy not found: apt-get install haproxy")
+	return ""
+}
+
+// startProc runs bin with args and waits (at most a minute) for its "listening on URL" line.
+func startProc(t *testing.T, bin string, args ...string) *proc {
+	t.Helper()
+	p := &proc{cmd: exec.Command(bin, args...), log: &syncBuffer{}}
+	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
+	require.NoError(t, p.cmd.Start())
+	exited := make(chan struct{})
+	go func() { p.cmd.Wait(); close(exited) }() //nolint:errcheck // the exit is checked below
+	t.Cleanup(func() {
+		p.cmd.Process.Kill() //nolint:errcheck // may have exited
+		<-exited
+	})
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		if m := listeningRE.FindStringSubmatch(p.log.String()); m != nil {
+			p.url = m[1]
+			return p
+		}
+		select {
+		case <-exited:
+			t.Fatalf("%s exited before listening: %s", args[0], p.log.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	t.Fatalf("%s did not listen within a minute: %s", args[0], p.log.String())
+	return nil
+}
+
+// startCluster starts the telco, n instances (one after another: the first imports the
+// population, the others find it imported) and HAProxy in front of them.
+func startCluster(t *testing.T, n int, serveArgs ...string) *testCluster {
+	t.Helper()
+	haproxy := haproxyBin(t)
+	c := &testCluster{t: t, bin: buildEidsim(t), db: pgtest.URL(t), token: "cluster-T0K"}
+	c.telco = startProc(t, c.bin, "telco", "--db", c.db, "--addr", "127.0.0.1:0", "--sms", "fast", "--operator-token", c.token)
+	for i := range n {
+		args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", c.db, "--telco", c.telco.url,
+			"--population", servePopulation, "--hash", "fast", "--sms", "fast", "--operator-token", c.token,
+			"--data", t.TempDir(), "--access-log=false", "--seed", strconv.Itoa(i + 1)}, serveArgs...)
+		c.instances = append(c.instances, startProc(t, c.bin, args...))
+	}
+	c.startLB(haproxy)
+	return c
+}
+
+// haproxyConfig is the balancer of docs/cluster.md: round robin, health checks on /readyz,
+// and retries on another instance of requests that never reached one (a stopped instance's
+// refused connections) so that a drain fails nothing.
+const haproxyConfig = `global
+	maxconn 4096
+defaults
+	mode http
+	timeout connect 2s
+	timeout client 90s
+	timeout server 90s
+	option http-server-close
+	retries 3
+	option redispatch 1
+	retry-on conn-failure empty-response response-timeout
+frontend eidsim
+	bind 127.0.0.1:%d
+	default_backend instances
+backend instances
+	balance roundrobin
+	option httpchk GET /readyz
+	http-check expect status 200
+	default-server inter 250ms fall 2 rise 2
+%s`
+
+func (c *testCluster) startLB(bin string) {
+	t := c.t
+	var servers strings.Builder
+	for i, in := range c.instances {
+		fmt.Fprintf(&servers, "\tserver s%d %s check\n", i+1, strings.TrimPrefix(in.url, "http://"))
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	cfg := filepath.Join(t.TempDir(), "haproxy.cfg")
+	require.NoError(t, os.WriteFile(cfg, fmt.Appendf(nil, haproxyConfig, port, servers.String()), 0o600))
+	log := &syncBuffer{}
+	c.lb = exec.Command(bin, "-db", "-f", cfg)
+	c.lb.Stdout, c.lb.Stderr = log, log
+	c.lb.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	require.NoError(t, c.lb.Start())
+	t.Cleanup(func() { c.lb.Process.Kill(); c.lb.Wait() }) //nolint:errcheck // best effort
+	c.lbURL = fmt.Sprintf("http://127.0.0.1:%d", port)
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if res, err := http.Get(c.lbURL + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("haproxy not ready: %s", log.String())
+}
+
+// client returns a JSON client of base (an instance or the balancer) with the operator token.
+func (c *testCluster) client(t *testing.T, base string) *client {
+	return &client{tb: t, base: base, http: &http.Client{Timeout: time.Minute}, op: c.token}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -127,3 +128,36 @@ func TestClusterDrain(t *testing.T) {
 }
 
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
+
+// TestClusterK6Smoke: `eidsim load smoke` with the real k6 passes through HAProxy in front of
+// three instances, one of which is stopped with SIGTERM mid-run: every check and request
+// passes (the scenario fails on any failed check).
+func TestClusterK6Smoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds k6 and runs it against a cluster")
+	}
+	k6 := k6ForTest(t)
+	c := startCluster(t, 3)
+	out := t.TempDir()
+	load := exec.Command(c.bin, "load", "smoke", "--target", c.lbURL, "--population", servePopulation,
+		"--operator-token", c.token, "--k6", k6, "--out", out)
+	log := &syncBuffer{}
+	load.Stdout, load.Stderr = log, log
+	require.NoError(t, load.Start())
+	done := make(chan error, 1)
+	go func() { done <- load.Wait() }()
+	select {
+	case err := <-done:
+		t.Fatalf("load ended before the SIGTERM (%v): %s", err, log.String())
+	case <-time.After(6 * time.Second):
+	}
+	require.NoError(t, c.instances[1].cmd.Process.Signal(syscall.SIGTERM))
+	select {
+	case err := <-done:
+		assert.NoError(t, err, "eidsim load smoke through the balancer: %s", log.String())
+	case <-time.After(2 * time.Minute):
+		load.Process.Kill() //nolint:errcheck // timed out
+		t.Fatalf("load did not end within 2 minutes: %s", log.String())
+	}
+	t.Logf("%s", log.String())
+}

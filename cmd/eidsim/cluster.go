@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/eidsim/eidsim/reference"
@@ -81,25 +83,41 @@ func lockImport(ctx context.Context, st reference.Store) (func(), error) {
 // sharedWorld is an instance's part of the simulated world other instances share: the
 // remote telco (--telco) and the fault settings' sync (on a --db store).
 type sharedWorld struct {
-	remote *cluster.Telco
+	remote  *cluster.Telco
+	profile *os.File // $EIDSIM_CPUPROFILE, written until stop
 	sync   *cluster.FaultSync
 	cancel context.CancelFunc
 	done   chan struct{}
 }
 
 // newSharedWorld connects to --telco, failing before any import when it does not answer.
-func newSharedWorld(ctx context.Context, cfg *serveConfig, token string) (*sharedWorld, error) {
+// With $EIDSIM_CPUPROFILE=FILE it also writes a CPU profile of this instance (pprof format)
+// from here until stop, for sizing (docs/cluster.md).
+func newSharedWorld(ctx context.Context, e *env, cfg *serveConfig, token string) (*sharedWorld, error) {
 	w := &sharedWorld{}
+	if path := e.getenv("EIDSIM_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return nil, fmt.Errorf("$EIDSIM_CPUPROFILE: %w", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("$EIDSIM_CPUPROFILE: %w", err)
+		}
+		w.profile = f
+	}
 	if cfg.telco == "" {
 		return w, nil
 	}
 	remote, err := cluster.NewTelco(cfg.telco, token)
 	if err != nil {
+		w.stop()
 		return nil, usageErr("--telco: %v", err)
 	}
 	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := remote.Ready(rctx); err != nil {
+		w.stop()
 		return nil, fmt.Errorf("--telco: %w (start `eidsim telco` first)", err)
 	}
 	w.remote = remote
@@ -169,10 +187,16 @@ func (w *sharedWorld) wrap(mw func(http.Handler) http.Handler) func(http.Handler
 	}
 }
 
-// stop ends the fault settings' sync.
+// stop ends the fault settings' sync and the CPU profile.
 func (w *sharedWorld) stop() {
 	if w.cancel != nil {
 		w.cancel()
 		<-w.done
+		w.cancel = nil
+	}
+	if w.profile != nil {
+		pprof.StopCPUProfile()
+		w.profile.Close()
+		w.profile = nil
 	}
 }

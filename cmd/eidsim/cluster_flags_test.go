@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/eidsim/eidsim/reference/pgstore/pgtest"
 )
@@ -82,4 +84,22 @@ func TestServeDBOnePopulation(t *testing.T) {
 	reset := startServeInProcess(t, append([]string{"--population", other, "--data", t.TempDir(), "--reset"}, args...)...)
 	assert.Contains(t, reset.stderr.String(), "--reset: emptied the database")
 	assert.Contains(t, reset.stderr.String(), "imported")
+}
+
+// $EIDSIM_CPUPROFILE makes an instance write a CPU profile (gzipped pprof) until it stops.
+func TestServeCPUProfile(t *testing.T) {
+	path := t.TempDir() + "/cpu.pprof"
+	e := &env{stderr: io.Discard, getenv: func(k string) string {
+		if k == "EIDSIM_CPUPROFILE" {
+			return path
+		}
+		return ""
+	}}
+	w, err := newSharedWorld(context.Background(), e, &serveConfig{}, "t")
+	require.NoError(t, err)
+	w.stop()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Greater(t, len(b), 2)
+	assert.Equal(t, []byte{0x1f, 0x8b}, b[:2], "gzipped profile")
 }

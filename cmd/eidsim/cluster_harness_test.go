@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -18,13 +19,20 @@ import (
 	"github.com/eidsim/eidsim/reference/pgstore/pgtest"
 )
 
-// TestMain stops the private PostgreSQL cluster the cluster tests start.
-func TestMain(m *testing.M) { pgtest.Main(m) }
+// TestMain stops the private PostgreSQL cluster the cluster tests start
+// and removes the eidsim they built.
+func TestMain(m *testing.M) {
+	pgtest.Main(m, func() {
+		if binPath != "" {
+			os.RemoveAll(filepath.Dir(binPath))
+		}
+	})
+}
 
 // testCluster is `eidsim telco` and N `eidsim serve` on one PostgreSQL database behind
 // HAProxy, all on loopback, as docs/cluster.md runs them.
 type testCluster struct {
-	t         *testing.T
+	t         testing.TB
 	bin       string
 	db, token string
 	telco     *proc
@@ -41,7 +49,7 @@ type proc struct {
 }
 
 // haproxyBin returns haproxy's path, skipping the test without it (failing under CI).
-func haproxyBin(t *testing.T) string {
+func haproxyBin(t testing.TB) string {
 	t.Helper()
 	p, err := exec.LookPath("haproxy")
 	if err == nil {
@@ -58,7 +66,7 @@ func haproxyBin(t *testing.T) string {
 }
 
 // startProc runs bin with args and waits (at most a minute) for its "listening on URL" line.
-func startProc(t *testing.T, bin string, args ...string) *proc {
+func startProc(t testing.TB, bin string, args ...string) *proc {
 	t.Helper()
 	p := &proc{cmd: exec.Command(bin, args...), log: &syncBuffer{}}
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
@@ -87,19 +95,54 @@ func startProc(t *testing.T, bin string, args ...string) *proc {
 
 // startCluster starts the telco, n instances (one after another: the first imports the
 // population, the others find it imported) and HAProxy in front of them.
-func startCluster(t *testing.T, n int, serveArgs ...string) *testCluster {
+func startCluster(t testing.TB, n int, serveArgs ...string) *testCluster {
+	t.Helper()
+	return startClusterOn(t, clusterBin(t), pgtest.URL(t), n, serveArgs...)
+}
+
+// startClusterOn is startCluster with a built eidsim and a database of the caller's; db ""
+// runs one instance on SQLite in its --data, with its own telco.
+func startClusterOn(t testing.TB, bin, db string, n int, serveArgs ...string) *testCluster {
 	t.Helper()
 	haproxy := haproxyBin(t)
-	c := &testCluster{t: t, bin: buildEidsim(t), db: pgtest.URL(t), token: "cluster-T0K"}
-	c.telco = startProc(t, c.bin, "telco", "--db", c.db, "--addr", "127.0.0.1:0", "--sms", "fast", "--operator-token", c.token)
+	c := &testCluster{t: t, bin: bin, db: db, token: "cluster-T0K"}
+	if db != "" {
+		c.telco = startProc(t, c.bin, "telco", "--db", c.db, "--addr", "127.0.0.1:0", "--sms", "fast", "--operator-token", c.token)
+	}
 	for i := range n {
-		args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", c.db, "--telco", c.telco.url,
-			"--population", servePopulation, "--hash", "fast", "--sms", "fast", "--operator-token", c.token,
-			"--data", t.TempDir(), "--access-log=false", "--seed", strconv.Itoa(i + 1)}, serveArgs...)
-		c.instances = append(c.instances, startProc(t, c.bin, args...))
+		args := []string{"serve", "--addr", "127.0.0.1:0", "--population", servePopulation, "--hash", "fast",
+			"--sms", "fast", "--operator-token", c.token, "--data", t.TempDir(), "--access-log=false", "--seed", strconv.Itoa(i + 1)}
+		if db != "" {
+			args = append(args, "--db", c.db, "--telco", c.telco.url)
+		}
+		c.instances = append(c.instances, startProc(t, c.bin, append(args, serveArgs...)...))
 	}
 	c.startLB(haproxy)
 	return c
+}
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// clusterBin builds eidsim once per test binary.
+func clusterBin(t testing.TB) string {
+	t.Helper()
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "eidsim-bin-")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "eidsim")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build: %v: %s", err, out)
+		}
+	})
+	require.NoError(t, binErr)
+	return binPath
 }
 
 // haproxyConfig is the balancer of docs/cluster.md: round robin, health checks on /readyz,
@@ -159,6 +202,6 @@ func (c *testCluster) startLB(bin string) {
 }
 
 // client returns a JSON client of base (an instance or the balancer) with the operator token.
-func (c *testCluster) client(t *testing.T, base string) *client {
+func (c *testCluster) client(t testing.TB, base string) *client {
 	return &client{tb: t, base: base, http: &http.Client{Timeout: time.Minute}, op: c.token}
 }

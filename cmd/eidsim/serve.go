@@ -247,10 +247,15 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 	if err != nil {
 		return nil, err
 	}
-	shared, err := newSharedWorld(ctx, cfg, token)
+	shared, err := newSharedWorld(ctx, e, cfg, token)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			shared.stop()
+		}
+	}()
 	if cfg.reset && cfg.db == "" {
 		if err := resetStore(e, cfg.data); err != nil {
 			return nil, err
@@ -305,11 +310,6 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 	if err := shared.start(ctx, store, ctrl, logger); err != nil {
 		return nil, err
 	}
-	defer func() {
-		if err != nil {
-			shared.stop()
-		}
-	}()
 
 	unlockImport, err := lockImport(ctx, store)
 	if err != nil {

@@ -223,6 +223,14 @@ func (c *Cluster) url(db string) string {
 	return u.String()
 }
 
+// Pid is the postmaster's process id; its server processes are in its process group.
+func (c *Cluster) Pid() int {
+	if c.cmd == nil || c.cmd.Process == nil {
+		return 0
+	}
+	return c.cmd.Process.Pid
+}
+
 // Port is the server's TCP port on 127.0.0.1.
 func (c *Cluster) Port() int { return c.port }
 
@@ -266,10 +274,13 @@ var (
 	sharedErr error
 )
 
-// Main runs the tests of m and stops the shared cluster, if one was started, before exiting.
-// Call it from TestMain.
-func Main(m *testing.M) {
+// Main runs the tests of m, then the cleanups, and stops the shared cluster, if one was
+// started, before exiting. Call it from TestMain.
+func Main(m *testing.M, cleanups ...func()) {
 	code := m.Run()
+	for _, c := range cleanups {
+		c()
+	}
 	sharedMu.Lock()
 	if shared != nil {
 		shared.Stop()

@@ -85,9 +85,9 @@ func lockImport(ctx context.Context, st reference.Store) (func(), error) {
 type sharedWorld struct {
 	remote  *cluster.Telco
 	profile *os.File // $EIDSIM_CPUPROFILE, written until stop
-	sync   *cluster.FaultSync
-	cancel context.CancelFunc
-	done   chan struct{}
+	sync    *cluster.FaultSync
+	cancel  context.CancelFunc
+	done    chan struct{}
 }
 
 // newSharedWorld connects to --telco, failing before any import when it does not answer.

@@ -57,17 +57,6 @@ const (
 	imitationLocal = 0.5
 )
 
-// Actions scheduled on a day.
-const (
-	actNone uint8 = iota
-	actSelfRegister
-	actJoinQueue
-	actActivate
-	actLogin
-	actPhoneChangeDone
-	actStandardise
-)
-
 type queueEntry struct {
 	idx     int32
 	arrived int32
@@ -278,7 +267,7 @@ func (s *sim) enterPool(i int32) {
 	heap.Push(&v.pool, poolEntry{threshold: c.threshold, idx: i})
 }
 
-func (s *sim) schedule(i int32, day int, act uint8) {
+func (s *sim) schedule(i int32, day int, act action) {
 	c := &s.cit[i]
 	if day <= s.day {
 		day = s.day + 1
@@ -297,7 +286,7 @@ func (s *sim) pressure(d int, v *village) float64 {
 	t := s.date(d)
 	out := 1.0
 	for _, o := range s.c.Outreach {
-		if !t.Before(o.From.Time) && !t.After(o.To.Time) {
+		if within(t, o.From, o.To) {
 			out += o.Intensity
 		}
 	}
@@ -437,7 +426,7 @@ func (s *sim) counterOpen(date time.Time) bool {
 
 func (s *sim) mobileActive(t time.Time) bool {
 	for _, m := range s.c.Interventions.MobileEnrolment {
-		if !t.Before(m.From.Time) && !t.After(m.To.Time) {
+		if within(t, m.From, m.To) {
 			return true
 		}
 	}
@@ -445,7 +434,7 @@ func (s *sim) mobileActive(t time.Time) bool {
 }
 
 // act runs a scheduled action; it returns the store's error.
-func (s *sim) act(ctx context.Context, i int32, act uint8) error {
+func (s *sim) act(ctx context.Context, i int32, act action) error {
 	c := &s.cit[i]
 	switch act {
 	case actJoinQueue:
@@ -753,7 +742,7 @@ func (s *sim) serveCounters(d int, date time.Time) {
 	// Mobile teams in villages without coverage.
 	var teams float64
 	for _, m := range s.c.Interventions.MobileEnrolment {
-		if !date.Before(m.From.Time) && !date.After(m.To.Time) {
+		if within(date, m.From, m.To) {
 			teams += float64(m.Teams*m.PerTeamPerDay) * s.scale
 		}
 	}
@@ -802,7 +791,7 @@ func (s *sim) waitWeb(i int32) {
 func (s *sim) webTeams(t time.Time) float64 {
 	var n float64
 	for _, w := range s.c.Interventions.WebActivation {
-		if !t.Before(w.From.Time) && !t.After(w.To.Time) {
+		if within(t, w.From, w.To) {
 			n += float64(w.Teams*w.PerTeamPerDay) * s.scale
 		}
 	}

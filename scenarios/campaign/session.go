@@ -10,26 +10,13 @@ import (
 	"github.com/eidsim/eidsim/reference"
 )
 
-// Session kinds: one citizen going through one reference flow.
-const (
-	kindRegister        uint8 = iota // level 1 in the app: Register, OTP, VerifyRegistration
-	kindActivate                     // StartActivation, OTP, VerifyActivation in the app
-	kindWebActivate                  // the same, by a community digital team on the web
-	kindLogin                        // Login on the bound device; forgotten password → recovery
-	kindRecovery                     // StartRecovery, OTP, VerifyRecovery
-	kindEnrol                        // at the counter: Capture, Enroll (and activation there)
-	kindReset                        // at the counter: phone change request or CounterPasswordReset
-	kindPhoneChange                  // 7–10 days after the request: ChangePhone, then a counter reset
-	kindCounterActivate              // activation OTP finished after a counter reset
-)
-
 // session is a flow in progress; step runs at its time on the virtual clock.
 type session struct {
 	at      time.Time
 	seq     uint64
 	idx     int32
-	kind    uint8
-	state   uint8
+	kind    sessionKind
+	state   flowState
 	polls   uint8
 	resends uint8
 	typos   uint8
@@ -79,20 +66,20 @@ func (h *poolHeap) Pop() any {
 }
 
 // homeSession starts a flow at home at the citizen's time of day.
-func (s *sim) homeSession(i int32, kind uint8) {
+func (s *sim) homeSession(i int32, kind sessionKind) {
 	c := &s.cit[i]
 	at := s.date(s.day).Add(dayStart + time.Duration(c.u()*float64(daySpan)))
 	s.sessionAt(i, kind, at)
 }
 
-func (s *sim) sessionAt(i int32, kind uint8, at time.Time) *session {
+func (s *sim) sessionAt(i int32, kind sessionKind, at time.Time) *session {
 	s.seq++
 	ss := &session{at: at, seq: s.seq, idx: i, kind: kind}
 	heap.Push(&s.events, ss)
 	return ss
 }
 
-func (s *sim) counterSession(i int32, kind uint8, at time.Time) {
+func (s *sim) counterSession(i int32, kind sessionKind, at time.Time) {
 	ss := s.sessionAt(i, kind, at)
 	ss.away = true
 }
@@ -177,98 +164,116 @@ func stopErr(ctx context.Context, err error) error {
 
 // step runs one step of a session; it returns the store's or ctx's error.
 func (s *sim) step(ctx context.Context, ss *session) error {
-	c := &s.cit[ss.idx]
-	switch ss.kind {
-	case kindEnrol, kindReset, kindPhoneChange:
+	switch {
+	case ss.kind == kindEnrol || ss.kind == kindReset || ss.kind == kindPhoneChange:
 		return s.counterStep(ctx, ss)
+	case ss.state == flowStart:
+		return s.startFlow(ctx, ss)
 	}
-	if ss.state == 0 { // start the flow
-		if ss.away {
-			if err := s.inTown(ctx, ss.idx, true); err != nil {
-				return err
-			}
+	return s.awaitOTP(ctx, ss)
+}
+
+// startFlow makes the call that starts the session's flow (which sends an OTP).
+func (s *sim) startFlow(ctx context.Context, ss *session) error {
+	c := &s.cit[ss.idx]
+	if ss.away {
+		if err := s.inTown(ctx, ss.idx, true); err != nil {
+			return err
 		}
-		var t *reference.Ticket
-		var err error
-		switch ss.kind {
-		case kindRegister:
-			if c.phone == "" {
-				s.fail(ss.idx, causeNoPhone, true)
-				return nil
-			}
-			t, err = s.svc.Register(ctx, reference.RegisterRequest{CitizenID: c.id, FullName: c.name, BirthDate: c.birth, Phone: c.phone, DeviceID: c.device})
-		case kindActivate, kindWebActivate, kindCounterActivate:
-			if c.phone == "" {
-				if err := s.endAway(ctx, ss); err != nil {
-					return err
-				}
-				s.fail(ss.idx, causeNoPhone, true)
-				return nil
-			}
-			dev := c.device
-			if ss.kind == kindWebActivate {
-				dev = fmt.Sprintf("web-team-%d", c.village)
-			}
-			t, err = s.svc.StartActivation(ctx, reference.ActivationRequest{CitizenID: c.id, Phone: c.phone, DeviceID: dev})
-		case kindLogin:
-			pw := c.password
-			if c.forgotten {
-				pw = c.password + "?" // the password they think it is
-			}
-			res, err := s.svc.Login(ctx, reference.LoginRequest{CitizenID: c.id, Password: pw, DeviceID: c.device})
-			if err != nil {
-				if err := stopErr(ctx, err); err != nil {
-					return err
-				}
-			}
-			switch {
-			case err == nil && res.Token != nil:
-				s.today.Logins++
-				s.nextLogin(ss.idx)
-				return nil
-			case err == nil:
-				ss.ticket = res.Challenge.ID
-				ss.state = 1
-				s.later(ss, otpFirstPoll)
-				return nil
-			case code(err) == reference.EInvalidCredentials && c.forgotten:
-				s.today.LoginFailures++
-				ss.typos++
-				if ss.typos < 2 {
-					s.later(ss, retypeAfter)
-					return nil
-				}
-				ss.kind, ss.typos, ss.state = kindRecovery, 0, 0
-				s.later(ss, time.Minute)
-				return nil
-			case code(err) == reference.EAccountLocked:
-				s.today.LoginFailures++
-				s.fail(ss.idx, causeLocked, false)
-				return nil
-			default:
-				s.today.LoginFailures++
-				s.fail(ss.idx, causeOther, false)
-				return nil
-			}
-		case kindRecovery:
-			if c.phone == "" {
-				s.recoveryFailed(ss, causeNoPhone)
-				return nil
-			}
-			t, err = s.svc.StartRecovery(ctx, reference.RecoveryRequest{CitizenID: c.id, Phone: c.phone, FullName: c.name, BirthDate: c.birth})
+	}
+	var t *reference.Ticket
+	var err error
+	switch ss.kind {
+	case kindRegister:
+		if c.phone == "" {
+			s.fail(ss.idx, causeNoPhone, true)
+			return nil
 		}
-		if err != nil {
+		t, err = s.svc.Register(ctx, reference.RegisterRequest{CitizenID: c.id, FullName: c.name, BirthDate: c.birth, Phone: c.phone, DeviceID: c.device})
+	case kindActivate, kindWebActivate, kindCounterActivate:
+		if c.phone == "" {
 			if err := s.endAway(ctx, ss); err != nil {
 				return err
 			}
-			return s.startFailed(ctx, ss, err)
+			s.fail(ss.idx, causeNoPhone, true)
+			return nil
 		}
-		ss.ticket = t.ID
-		ss.state = 1
+		dev := c.device
+		if ss.kind == kindWebActivate {
+			dev = fmt.Sprintf("web-team-%d", c.village)
+		}
+		t, err = s.svc.StartActivation(ctx, reference.ActivationRequest{CitizenID: c.id, Phone: c.phone, DeviceID: dev})
+	case kindLogin:
+		return s.startLogin(ctx, ss)
+	case kindRecovery:
+		if c.phone == "" {
+			s.recoveryFailed(ss, causeNoPhone)
+			return nil
+		}
+		t, err = s.svc.StartRecovery(ctx, reference.RecoveryRequest{CitizenID: c.id, Phone: c.phone, FullName: c.name, BirthDate: c.birth})
+	}
+	if err != nil {
+		if err := s.endAway(ctx, ss); err != nil {
+			return err
+		}
+		return s.startFailed(ctx, ss, err)
+	}
+	ss.ticket = t.ID
+	ss.state = flowAwaitOTP
+	s.later(ss, otpFirstPoll)
+	return nil
+}
+
+// startLogin logs the citizen in on their device: a token, an OTP challenge (a device the
+// account is not bound to), or a refusal; a forgotten password is retyped once, then the
+// citizen turns to recovery.
+func (s *sim) startLogin(ctx context.Context, ss *session) error {
+	c := &s.cit[ss.idx]
+	pw := c.password
+	if c.forgotten {
+		pw = c.password + "?" // the password they think it is
+	}
+	res, err := s.svc.Login(ctx, reference.LoginRequest{CitizenID: c.id, Password: pw, DeviceID: c.device})
+	if err != nil {
+		if err := stopErr(ctx, err); err != nil {
+			return err
+		}
+	}
+	switch {
+	case err == nil && res.Token != nil:
+		s.today.Logins++
+		s.nextLogin(ss.idx)
+		return nil
+	case err == nil:
+		ss.ticket = res.Challenge.ID
+		ss.state = flowAwaitOTP
 		s.later(ss, otpFirstPoll)
 		return nil
+	case code(err) == reference.EInvalidCredentials && c.forgotten:
+		s.today.LoginFailures++
+		ss.typos++
+		if ss.typos < 2 {
+			s.later(ss, retypeAfter)
+			return nil
+		}
+		ss.kind, ss.typos, ss.state = kindRecovery, 0, flowStart
+		s.later(ss, time.Minute)
+		return nil
+	case code(err) == reference.EAccountLocked:
+		s.today.LoginFailures++
+		s.fail(ss.idx, causeLocked, false)
+		return nil
+	default:
+		s.today.LoginFailures++
+		s.fail(ss.idx, causeOther, false)
+		return nil
 	}
-	// state 1: look for the OTP in the inbox of the number the handset holds now
+}
+
+// awaitOTP looks for the OTP in the inbox of the number the handset holds now and types it,
+// or asks for it again, or gives up.
+func (s *sim) awaitOTP(ctx context.Context, ss *session) error {
+	c := &s.cit[ss.idx]
 	if c.phone == "" {
 		return s.otpFailed(ctx, ss, causeNoPhone)
 	}
@@ -641,7 +646,7 @@ func (s *sim) counterReset(ctx context.Context, ss *session, capture string) err
 	s.today.CounterResets++
 	c.stage = stPending
 	a := s.sessionAt(ss.idx, kindCounterActivate, ss.at.Add(otpFirstPoll))
-	a.state, a.ticket, a.away = 1, t.ID, true
+	a.state, a.ticket, a.away = flowAwaitOTP, t.ID, true
 	return nil
 }
 

@@ -12,14 +12,6 @@ import (
 	"time"
 )
 
-// File names inside a run directory.
-const (
-	ManifestFile = "manifest.json"
-	RawFile      = "k6-raw.json.gz"
-	SummaryFile  = "k6-summary.json"
-	StdoutFile   = "k6-stdout.txt"
-)
-
 // Run statuses recorded in the manifest.
 const (
 	StatusRunning          = "running" // still running, or interrupted before it could say otherwise

@@ -69,9 +69,11 @@ type Config struct {
 	// Validity is the SMPP validity period of ordinary messages: how long the SMSC keeps
 	// retrying before EXPIRED.
 	Validity time.Duration `json:"validity" yaml:"validity"`
-	// OTPValidity is the validity period of messages that carry an OTP (aggregators submit OTP
-	// traffic with a short validity_period).
-	OTPValidity time.Duration `json:"otp_validity" yaml:"otp_validity"`
+	// OTPMessageValidity is the SMPP validity period of messages that carry an OTP: how long
+	// the SMSC keeps retrying them (aggregators submit OTP traffic with a short
+	// validity_period). It is not how long the code can be used: that rule is
+	// reference.Policy.OTPValidity, in reference/policy.go.
+	OTPMessageValidity time.Duration `json:"otp_message_validity" yaml:"otp_message_validity"`
 	// RetryInterval is the wait before the first retry of a failed attempt; it doubles on every
 	// further failure up to MaxRetryInterval.
 	RetryInterval    time.Duration `json:"retry_interval" yaml:"retry_interval"`
@@ -110,16 +112,16 @@ func DefaultConfig() Config {
 			reference.CarrierItelecom:     lat(3.5, 13),
 			reference.CarrierReddi:        lat(4, 15),
 		},
-		Default:           lat(3, 12),
-		Validity:          24 * time.Hour,
-		OTPValidity:       10 * time.Minute,
-		RetryInterval:     time.Minute,
-		MaxRetryInterval:  15 * time.Minute,
-		WeakSignalFailure: 0.1,
-		InboxSize:         50,
-		Retention:         24 * time.Hour,
-		ReceiptBuffer:     1 << 16,
-		MaxPending:        1 << 20,
+		Default:            lat(3, 12),
+		Validity:           24 * time.Hour,
+		OTPMessageValidity: 10 * time.Minute,
+		RetryInterval:      time.Minute,
+		MaxRetryInterval:   15 * time.Minute,
+		WeakSignalFailure:  0.1,
+		InboxSize:          50,
+		Retention:          24 * time.Hour,
+		ReceiptBuffer:      1 << 16,
+		MaxPending:         1 << 20,
 	}
 }
 
@@ -151,8 +153,8 @@ func (c Config) withDefaults() Config {
 	if c.Validity == 0 {
 		c.Validity = d.Validity
 	}
-	if c.OTPValidity == 0 {
-		c.OTPValidity = d.OTPValidity
+	if c.OTPMessageValidity == 0 {
+		c.OTPMessageValidity = d.OTPMessageValidity
 	}
 	if c.RetryInterval == 0 {
 		c.RetryInterval = d.RetryInterval
@@ -202,7 +204,7 @@ func (c Config) Validate() error {
 	for _, d := range []struct {
 		name string
 		v    time.Duration
-	}{{"validity", c.Validity}, {"otp_validity", c.OTPValidity}, {"retry_interval", c.RetryInterval},
+	}{{"validity", c.Validity}, {"otp_message_validity", c.OTPMessageValidity}, {"retry_interval", c.RetryInterval},
 		{"max_retry_interval", c.MaxRetryInterval}, {"retention", c.Retention}} {
 		if d.v < 0 {
 			return fmt.Errorf("%s: negative duration %v", d.name, d.v)

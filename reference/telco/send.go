@@ -65,7 +65,7 @@ func (s *Sim) Send(ctx context.Context, msg reference.SMS) error {
 	n.touched = now
 	validity := s.cfg.Validity
 	if msg.OTP != "" {
-		validity = s.cfg.OTPValidity
+		validity = s.cfg.OTPMessageValidity
 	}
 	latency := route.Latency.Quantile(normal(key, streamLatency))
 	if !cf.ExtraDelay.Zero() {

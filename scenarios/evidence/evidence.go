@@ -110,7 +110,7 @@ func Builtin() (*Table, error) {
 }
 
 var (
-	slugRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	slugRE  = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 	keyRE   = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 	paramRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 )

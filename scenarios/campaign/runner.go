@@ -167,15 +167,8 @@ func RunReplicas(ctx context.Context, c *Campaign, w *World, seed uint64, n, wor
 
 // metricOf returns a day's value of a metric.
 func metricOf(d *DayStats, metric string) int {
-	switch metric {
-	case MetricProfiles:
-		return d.Profiles
-	case MetricActivated:
-		return d.Activated
-	case MetricLevel2:
-		return d.Level2
-	}
-	return 0
+	v, _ := MetricValue(d, metric)
+	return v
 }
 
 // dayIndex returns the index of date in the daily series, or -1.

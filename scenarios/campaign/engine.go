@@ -102,6 +102,8 @@ type sim struct {
 	profiles int
 	activ    int
 	level2   int
+	// approvedL1, approvedL2, rejected: the ministry's answers so far (see pipeline.go).
+	approvedL1, approvedL2, rejected int
 }
 
 func (s *sim) date(d int) time.Time { return s.c.Start.AddDate(0, 0, d) }
@@ -678,6 +680,7 @@ func (s *sim) wake(cause uint8, filter func(int32, *citizen) bool) int {
 func (s *sim) markEnrolled(i int32, pending bool) {
 	c := &s.cit[i]
 	s.profiles++
+	s.approvedL2++ // approved on the spot (until the ministry's pipeline, pipeline.go)
 	s.today.Enrolled++
 	c.level = 2
 	if !c.acted {
@@ -909,5 +912,6 @@ func (s *sim) closeDay() {
 	s.today.Profiles = s.profiles
 	s.today.Activated = s.activ
 	s.today.Level2 = s.level2
+	s.today.ApprovedLevel1, s.today.ApprovedLevel2, s.today.Rejected = s.approvedL1, s.approvedL2, s.rejected
 	s.daily = append(s.daily, s.today)
 }

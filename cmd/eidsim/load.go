@@ -38,6 +38,8 @@ type loadConfig struct {
 	allowRemote bool
 	k6          string
 	args        []string
+	// exec runs k6 (nil: the k6 process; tests give a fake).
+	exec load.K6Exec
 }
 
 func parseLoad(c *command, e *env, args []string) (*loadConfig, error) {

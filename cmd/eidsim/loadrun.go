@@ -94,7 +94,7 @@ func startLoad(ctx context.Context, e *env, cfg *loadConfig) (string, error) {
 func loadRunner(cfg *loadConfig, k6bin string, e *env) *load.Runner {
 	return &load.Runner{
 		Scenario: cfg.scenario, Target: cfg.target, Token: cfg.token, Population: cfg.population, Seed: cfg.seed,
-		Segment: cfg.segment, K6Binary: k6bin, Scripts: k6scripts.Scripts, Log: e.stderr,
+		Segment: cfg.segment, K6Binary: k6bin, Exec: cfg.exec, Scripts: k6scripts.Scripts, Log: e.stderr,
 		Journal: func(since time.Time) any { return faultJournal(context.Background(), cfg.target, cfg.token, since) },
 		Policy: func(ctx context.Context, run *results.Run) results.AttackPolicy {
 			settings := run.Manifest.TargetSettings

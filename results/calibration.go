@@ -145,3 +145,7 @@ type SIndex struct {
 	Param string  `json:"param"`
 	S1    float64 `json:"s1"`
 }
+
+// StatusInterrupted is the status of a run stopped by Ctrl-C or SIGTERM: its record holds
+// what was finished before the stop.
+const StatusInterrupted = "interrupted"

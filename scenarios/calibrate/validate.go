@@ -78,19 +78,23 @@ func Refit(st *State, use []bool) sample {
 }
 
 // Interval is point j's 90% predictive interval under the refit on the evidence in use.
-func Interval(st *State, use []bool, j int) (lo, med, hi float64) { return Refit(st, use).predictive(j) }
+func Interval(st *State, use []bool, j int) (lo, med, hi float64) {
+	return Refit(st, use).predictive(j)
+}
 
 // Validate refits without each hold-out and compares its predictions with the held-out data.
 func Validate(p *Problem, st *State) *results.Validation {
 	v := &results.Validation{Method: ValidationMethod}
 	var all []results.PointFit
 	holdOf := map[string]int{}
+	var refits []sample
 	for _, h := range Holdouts(p) {
 		use := make([]bool, len(h.Held))
 		for j := range use {
 			use[j] = !h.Held[j]
 		}
 		s := Refit(st, use)
+		refits = append(refits, s)
 		ho := results.Holdout{Name: h.Name, Removed: h.Removed, ESS: s.ess()}
 		for j, held := range h.Held {
 			if !held {
@@ -127,7 +131,8 @@ func Validate(p *Problem, st *State) *results.Validation {
 	}
 	sort.SliceStable(all, func(a, b int) bool { return math.Abs(all[a].ErrorPct) > math.Abs(all[b].ErrorPct) })
 	for _, row := range all[:min(3, len(all))] {
-		v.Worst = append(v.Worst, explain(p, st, row, v.Holdouts[holdOf[row.ID]].Name))
+		h := holdOf[row.ID]
+		v.Worst = append(v.Worst, explain(p, st, row, v.Holdouts[h].Name, refits[h]))
 	}
 	return v
 }
@@ -164,7 +169,7 @@ func shares(p *Problem, s sample, h HoldoutSpec) []results.ShareRow {
 // explain says why a held-out point was missed: structural when no run of the calibration
 // came within 10% of it; otherwise the parameter most correlated with the prediction over all
 // runs, and where the runs that did reproduce it put that parameter.
-func explain(p *Problem, st *State, row results.PointFit, holdout string) results.Miss {
+func explain(p *Problem, st *State, row results.PointFit, holdout string, refit sample) results.Miss {
 	j := p.index(row.ID)
 	m := results.Miss{ID: row.ID, Holdout: holdout, ErrorPct: row.ErrorPct}
 	n := len(st.Sims)
@@ -210,19 +215,18 @@ func explain(p *Problem, st *State, row results.PointFit, holdout string) result
 	}
 	pr := st.Config.Space[best]
 	m.Driver = pr.Name
-	var hit, post []float64
+	var hit []float64
 	for _, i := range near {
 		hit = append(hit, pr.FromZ(st.Sims[i].Z[best]))
 	}
-	for _, ps := range ParamSummaries(st) {
-		if ps.Name == pr.Name {
-			post = append(post, ps.Median)
-		}
+	post := make([]float64, len(refit.sims))
+	for i, sm := range refit.sims {
+		post[i] = pr.FromZ(sm.Z[best])
 	}
 	sort.Float64s(hit)
 	m.Why = fmt.Sprintf("%s by %.0f%%: the prediction is driven mostly by %s (%s; correlation %+.2f over all %d runs); the %d runs that reproduced the figure "+
-		"had %s ≈ %s, the posterior ≈ %s: the rest of the evidence holds it there", dir, math.Abs(row.ErrorPct), pr.Name, pr.Meaning, bestR, n, len(near),
-		pr.Name, num(stat.Quantile(0.5, stat.Empirical, hit, nil)), num(post[0]))
+		"had %s ≈ %s, the refit without the held-out data ≈ %s: the rest of the evidence holds it there", dir, math.Abs(row.ErrorPct), pr.Name,
+		pr.Meaning, bestR, n, len(near), pr.Name, num(stat.Quantile(0.5, stat.Empirical, hit, nil)), num(quantiles(post, refit.w, 0.5)[0]))
 	return m
 }
 

@@ -1,0 +1,61 @@
+package campaign
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The shipped posterior must be of this model: a change of the parameters or of the evidence
+// without a refit (make posterior) fails here.
+func TestDefaultPosteriorMatchesTheModel(t *testing.T) {
+	p, err := DefaultPosterior()
+	require.NoError(t, err)
+	for _, n := range p.Params {
+		_, ok := fittable[n]
+		assert.True(t, ok, "posterior parameter %s is not a parameter of the model", n)
+	}
+	assert.Equal(t, 0, p.EvidenceVersion, "evidence version")
+	var sum float64
+	for _, w := range p.Weights {
+		sum += w
+	}
+	assert.InDelta(t, 1, sum, 1e-9)
+}
+
+func TestPosteriorDrawIsDeterministicAndFollowsWeights(t *testing.T) {
+	p := &Posterior{Format: PosteriorFormat, Params: []string{"bass_p"}, Particles: [][]float64{{1}, {2}}, Weights: []float64{0.9, 0.1}}
+	require.NoError(t, p.Check())
+	n := map[int]int{}
+	for r := range 2000 {
+		i := p.Draw(7, r)
+		assert.Equal(t, i, p.Draw(7, r))
+		n[i]++
+	}
+	assert.InDelta(t, 1800, n[0], 80)
+}
+
+func TestReplicasDrawTheirParametersFromThePosterior(t *testing.T) {
+	c, err := Load("testdata/minimal.yaml")
+	require.NoError(t, err)
+	w, err := PrepareWorld(c, 200, 1)
+	require.NoError(t, err)
+	// Two particles far apart: replicas on the slow one adopt far less.
+	p := &Posterior{Format: PosteriorFormat, Params: []string{"bass_p", "bass_q"}, Particles: [][]float64{{0.01, 0.01}, {20, 5}},
+		Weights: []float64{0.5, 0.5}}
+	rs, err := RunReplicas(context.Background(), c, w, 3, 8, 2, WithPosterior(p))
+	require.NoError(t, err)
+	again, err := RunReplicas(context.Background(), c, w, 3, 8, 1, WithPosterior(p))
+	require.NoError(t, err)
+	for r := range rs {
+		end := rs[r].Daily[len(rs[r].Daily)-1].Profiles
+		assert.Equal(t, end, again[r].Daily[len(again[r].Daily)-1].Profiles, "replica %d same for any workers", r)
+		if p.Draw(3, r) == 0 {
+			assert.Less(t, end, 40, "replica %d on the slow particle", r)
+		} else {
+			assert.Greater(t, end, 40, "replica %d on the fast particle", r)
+		}
+	}
+}

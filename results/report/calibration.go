@@ -21,7 +21,9 @@ const (
 )
 
 // isCalibration reports whether dir holds a calibration's record (eidsim simulate --calibrate).
-func isCalibration(dir string) bool { return exists(filepath.Join(dir, results.CalibrationSummaryFile)) }
+func isCalibration(dir string) bool {
+	return exists(filepath.Join(dir, results.CalibrationSummaryFile))
+}
 
 // buildCalibration fills r from a calibration's record: the verdict of its validation, the
 // posterior and what the data pin down, the fit, the held-out predictions and the sensitivity.

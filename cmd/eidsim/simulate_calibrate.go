@@ -48,7 +48,11 @@ func calibrateRun(ctx context.Context, e *env, cfg *simulateConfig, dir string) 
 		return nil, usageErr("--state %s holds another calibration (model %s, %d particles, seed %d); this one is model %s, %d particles, seed %d",
 			stateDir, st.Config.Model, st.Config.Particles, st.Config.Seed, ccfg.Model, ccfg.Particles, ccfg.Seed)
 	}
-	st.Config.Rounds = ccfg.Rounds // more rounds may be asked of a finished calibration's state
+	if st.Done && cfg.calibrate && !cfg.validate && st.Round < ccfg.Rounds && st.Acceptance != nil &&
+		st.Acceptance[len(st.Acceptance)-1] >= ccfg.MinAcceptance {
+		st.Done, st.Stop = false, "" // more rounds asked of a calibration that stopped at its round limit
+	}
+	st.Config.Rounds = ccfg.Rounds
 	pr := newCalibProgress(ctx, e.stderr, cfg.progress)
 	defer pr.stop()
 	save := func(s *calibrate.State) error { return calibrate.WriteState(stateDir, s) }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -155,4 +156,33 @@ func TestSimulateInterruptedRunIsRecordedAsInterrupted(t *testing.T) {
 	m, err := results.ReadManifest(onlySimRun(t, root))
 	require.NoError(t, err)
 	assert.Equal(t, results.StatusInterrupted, m.Status)
+}
+
+// The cluster recipe in one process: shards of each round, then a merge, until the merge says
+// the calibration is finished, give the same state.json, byte for byte, as one unsharded run.
+func TestSimulateCalibrateShardedEqualsUnsharded(t *testing.T) {
+	base := []string{"simulate", "--calibrate", "dien-bien-2023", "kon-tum-2023", "--count", "300", "--particles", "4", "--rounds", "2",
+		"--progress", "never"}
+	whole := t.TempDir()
+	code, out, errs := runSim(t, append(base, "--out", whole, "--state", filepath.Join(whole, "state"))...)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "validation (held out)")
+
+	state, records := t.TempDir(), t.TempDir()
+	for round := 0; round < 10; round++ {
+		for i, w := range []string{"1", "2", "1"} {
+			code, _, errs := runSim(t, append(base, "--out", records, "--state", state, "--shard", []string{"1/3", "2/3", "3/3"}[i], "--workers", w)...)
+			require.Equal(t, 0, code, errs)
+		}
+		code, out, errs := runSim(t, append(base, "--out", records, "--state", state, "--merge")...)
+		require.Equal(t, 0, code, errs)
+		if !strings.Contains(out, "run the shards") {
+			break
+		}
+	}
+	a, err := os.ReadFile(filepath.Join(whole, "state", "state.json"))
+	require.NoError(t, err)
+	b, err := os.ReadFile(filepath.Join(state, "state.json"))
+	require.NoError(t, err)
+	assert.Equal(t, string(a), string(b))
 }

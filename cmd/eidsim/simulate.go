@@ -20,7 +20,7 @@ func init() {
 		summary: "simulate a province's population living through an e-ID activation campaign (reference flows under a virtual clock)",
 		usage: "CAMPAIGN... [--count N] [--full-scale] [--seed S] [--replicas N] [--workers W] [--out DIR]\n" +
 			"             [--kits N] [--sms-rate R] [--without LIST] [--counterfactual LIST] [--capacity kits|sms_rate [--deadline I]]\n" +
-			"             [--posterior default|none|FILE] [--days N]\n" +
+			"             [--posterior auto|default|none|FILE] [--days N]\n" +
 			"             [--calibrate | --validate] [--particles K] [--rounds R] [--state DIR [--shard i/n | --merge]]\n\n" +
 			"CAMPAIGN is a built-in campaign (" + strings.Join(campaign.Builtin(), ", ") + ") or a YAML file.\n" +
 			"--calibrate (or --validate) with no CAMPAIGN calibrates on every built-in campaign with evidence;\n" +
@@ -85,7 +85,7 @@ func runSimulate(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&cfg.capacity, "capacity", "", "search the fewest kits (kits) or lowest SMS rate (sms_rate) that meets a deadline")
 	fs.IntVar(&cfg.deadline, "deadline", 0, "index of the deadline the capacity search aims at")
 	fs.IntVar(&cfg.days, "days", 0, "simulate only the first N days (deadlines and reported figures after them are dropped)")
-	fs.StringVar(&cfg.posterior, "posterior", "none", "replicas draw their parameters from a posterior: default (the shipped one), a posterior.json, or none (the campaign's own values)")
+	fs.StringVar(&cfg.posterior, "posterior", "auto", "replicas draw their parameters from a posterior: default (the shipped one), a posterior.json, none (the campaign's own values), or auto (the shipped one when the campaign sets none of its parameters)")
 	fs.StringVar(&cfg.progress, "progress", "auto", "progress bars of a calibration: auto (when stderr is a terminal), always, never")
 	fs.BoolVar(&cfg.calibrate, "calibrate", false, "calibrate one pooled parameter set on the campaigns' evidence (ABC-PMC), with validation and sensitivity")
 	fs.BoolVar(&cfg.validate, "validate", false, "the validation table: leave-one-out over the provinces and the national time split (refits without the held-out data)")
@@ -227,20 +227,9 @@ func checkSimulateFlags(cfg *simulateConfig, pos []string) error {
 		}
 	}
 	if !cfg.calibrating() {
-		if _, err := loadPosterior(cfg.posterior); err != nil {
+		if _, err := loadPosterior(cfg.posterior, cfg.campaigns[0]); err != nil {
 			return usageErr("--posterior: %v", err)
 		}
 	}
 	return nil
-}
-
-// loadPosterior returns the posterior a plain run's replicas draw from (nil for none).
-func loadPosterior(arg string) (*campaign.Posterior, error) {
-	switch arg {
-	case "", "none":
-		return nil, nil
-	case "default":
-		return campaign.DefaultPosterior()
-	}
-	return campaign.ReadPosterior(arg)
 }

@@ -30,9 +30,12 @@ func simulate(ctx context.Context, e *env, cfg *simulateConfig, dir string) (any
 	if cfg.capacity != "" {
 		return capacitySearch(ctx, e, cfg, c, w, sub)
 	}
-	post, err := loadPosterior(cfg.posterior)
+	post, err := loadPosterior(cfg.posterior, c)
 	if err != nil {
 		return nil, err
+	}
+	if post != nil {
+		fmt.Fprintf(e.stderr, "%s: each replica draws its parameters from the posterior (%d particles, %s)\n", c.Name, len(post.Particles), cfg.posterior)
 	}
 	st := &campaign.Study{Campaign: c, World: w, Seed: cfg.seed, Replicas: cfg.replicas, Workers: cfg.workers, Posterior: post}
 	if cfg.counterfactual != "" {
@@ -83,4 +86,25 @@ func prepareWorld(c *campaign.Campaign, count int, seed uint64) (*campaign.World
 		return campaign.PrepareWorldFull(c, seed)
 	}
 	return campaign.PrepareWorld(c, count, seed)
+}
+
+// loadPosterior returns the posterior a plain run of c draws its replicas' parameters from
+// (nil: the campaign's own values).
+func loadPosterior(arg string, c *campaign.Campaign) (*campaign.Posterior, error) {
+	switch arg {
+	case "none":
+		return nil, nil
+	case "default":
+		return campaign.DefaultPosterior()
+	case "auto":
+		p, err := campaign.DefaultPosterior()
+		if err != nil {
+			return nil, err
+		}
+		if own, err := p.SetsParams(c); err != nil || own {
+			return nil, err
+		}
+		return p, nil
+	}
+	return campaign.ReadPosterior(arg)
 }

@@ -9,6 +9,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/eidsim/eidsim/scenarios/campaigns"
 )
 
 // PosteriorFormat is the version of the posterior file layout.
@@ -117,7 +122,9 @@ var defaultPosterior []byte
 
 // DefaultPosterior is the fitted posterior shipped with eidsim (posterior/default.json, made
 // by `make posterior`): campaigns without behaviour values of their own run on it.
-func DefaultPosterior() (*Posterior, error) { return parsePosterior(defaultPosterior, "builtin:posterior/default.json") }
+func DefaultPosterior() (*Posterior, error) {
+	return parsePosterior(defaultPosterior, "builtin:posterior/default.json")
+}
 
 // ReplicaOption changes how RunReplicas runs.
 type ReplicaOption func(*replicaConfig)
@@ -144,4 +151,33 @@ func withParams(c *Campaign, v map[string]float64) (*Campaign, error) {
 		f.set(&cp.Behaviour, v[n])
 	}
 	return &cp, nil
+}
+
+// SetsParams reports whether the campaign's file sets any of the posterior's parameters in
+// its behaviour block; a campaign that sets none runs on the shipped posterior by default.
+func (p *Posterior) SetsParams(c *Campaign) (bool, error) {
+	var b []byte
+	var err error
+	if name, ok := strings.CutPrefix(c.File, "builtin:"); ok {
+		b, err = campaigns.Read(name)
+	} else if c.File != "" {
+		b, err = os.ReadFile(c.File)
+	} else {
+		return true, nil // built in code: its values are its own
+	}
+	if err != nil {
+		return false, err
+	}
+	var doc struct {
+		Behaviour map[string]any `yaml:"behaviour"`
+	}
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return false, fmt.Errorf("%s: %w", c.File, err)
+	}
+	for _, n := range p.Params {
+		if _, ok := doc.Behaviour[n]; ok {
+			return true, nil
+		}
+	}
+	return false, nil
 }

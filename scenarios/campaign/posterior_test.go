@@ -2,6 +2,8 @@ package campaign
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -58,4 +60,26 @@ func TestReplicasDrawTheirParametersFromThePosterior(t *testing.T) {
 			assert.Greater(t, end, 40, "replica %d on the fast particle", r)
 		}
 	}
+}
+
+func TestSetsParamsTellsWhichCampaignsRunOnThePosterior(t *testing.T) {
+	p := &Posterior{Params: []string{"bass_p", "bass_q"}}
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		body string
+		want bool
+	}{
+		{"name: x\nbehaviour:\n  bass_q: 2\n", true},
+		{"name: x\nbehaviour:\n  patience: 2\n", false},
+		{"name: x\n", false},
+	} {
+		path := filepath.Join(dir, "c.yaml")
+		require.NoError(t, os.WriteFile(path, []byte(tc.body), 0o644))
+		got, err := p.SetsParams(&Campaign{File: path})
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, got, tc.body)
+	}
+	got, err := p.SetsParams(&Campaign{File: "builtin:dien-bien-2023"})
+	require.NoError(t, err)
+	assert.True(t, got, "dien-bien-2023 sets its own bass_p")
 }

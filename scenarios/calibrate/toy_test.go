@@ -5,7 +5,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -132,4 +134,37 @@ func TestCancelledCalibrationReturnsPromptly(t *testing.T) {
 	require.NoError(t, err)
 	_, err = Run(ctx, st, normalMean{sigma: 50}, 2, nil, nil)
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// cancelAfter cancels the calibration's context after n model runs.
+type cancelAfter struct {
+	normalMean
+	n      *atomic.Int64
+	cancel context.CancelFunc
+}
+
+func (m cancelAfter) Simulate(ctx context.Context, theta []float64, seed uint64) ([]float64, []float64, error) {
+	if m.n.Add(-1) == 0 {
+		m.cancel()
+	}
+	return m.normalMean.Simulate(ctx, theta, seed)
+}
+
+// Ctrl-C in the middle of round 1: Run returns at once with the error and the state of the
+// last merged round (round 0), which the caller records as interrupted.
+func TestInterruptedCalibrationKeepsTheLastMergedRound(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var n atomic.Int64
+	n.Store(2*20 + 5) // round 0 is 40 runs; stop 5 runs into round 1
+	st, err := NewState(toyConfig(20, 5))
+	require.NoError(t, err)
+	saved := 0
+	start := time.Now()
+	st, err = Run(ctx, st, cancelAfter{normalMean{sigma: 50}, &n, cancel}, 2, nil, func(*State) error { saved++; return nil })
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Less(t, time.Since(start), time.Second)
+	assert.Equal(t, 0, st.Round, "the state is that of the last merged round")
+	assert.Equal(t, 1, saved, "round 0 was checkpointed")
+	assert.False(t, st.Done)
 }

@@ -15,9 +15,6 @@ import (
 	"time"
 )
 
-// AttackFile is the summary of an adversarial scenario in its run directory.
-const AttackFile = "attack.json"
-
 // Metrics of the adversarial scenarios (scenarios/k6/lib/attack.js).
 const (
 	attackReqMetric    = "eidsim_attack_req"

@@ -383,7 +383,7 @@ func (r *loadRunner) slice(want map[string]int, offset int) (map[string][]load.S
 // once runs the scenario once into run's directory: sample the citizens (skipping the first
 // offset of each pool's order), write the scripts, run k6, aggregate its raw output and
 // print the summary.
-func (r *loadRunner) once(ctx context.Context, run *results.Run, o load.Options, offset int, findMax bool, out io.Writer) (load.Step, error) {
+func (r *loadRunner) once(ctx context.Context, run *results.Run, o load.Options, offset int, findMax bool, out io.Writer) (results.LoadStep, error) {
 	sc := r.cfg.scenario
 	want := sc.Want(o)
 	var pools map[string][]load.Sampled
@@ -393,34 +393,34 @@ func (r *loadRunner) once(ctx context.Context, run *results.Run, o load.Options,
 	} else {
 		var err error
 		if pools, pst, err = load.SampleFile(r.cfg.population, r.cfg.seed, offset, want); err != nil {
-			return load.Step{}, fmt.Errorf("population: %w", err)
+			return results.LoadStep{}, fmt.Errorf("population: %w", err)
 		}
 	}
 	fi, _ := os.Stat(r.cfg.population)
 	run.Manifest.Population = &results.PopulationInfo{File: r.cfg.population, Lines: pst.Lines, Bytes: fi.Size(), Sampled: pst.Sampled, Eligible: pst.Eligible}
 	if err := run.WriteManifest(); err != nil {
-		return load.Step{}, err
+		return results.LoadStep{}, err
 	}
 	for _, name := range loadKeys(want) {
 		if need := sc.MinCitizens(name); len(pools[name]) < need {
-			return load.Step{}, fmt.Errorf("population %s has %d citizens eligible for pool %s (%s) beyond the first %d; %s needs %d",
+			return results.LoadStep{}, fmt.Errorf("population %s has %d citizens eligible for pool %s (%s) beyond the first %d; %s needs %d",
 				r.cfg.population, pst.Eligible[name], name, load.Pools[name].Doc, offset, sc.Name, need)
 		}
 	}
 	if err := load.WritePools(run.Dir, pools); err != nil {
-		return load.Step{}, err
+		return results.LoadStep{}, err
 	}
 	scriptDir := run.Path("scripts")
 	if err := writeLoadScripts(scriptDir); err != nil {
-		return load.Step{}, err
+		return results.LoadStep{}, err
 	}
 	absDir, err := filepath.Abs(run.Dir)
 	if err != nil {
-		return load.Step{}, err
+		return results.LoadStep{}, err
 	}
 	logf, err := os.Create(run.Path(results.StdoutFile))
 	if err != nil {
-		return load.Step{}, err
+		return results.LoadStep{}, err
 	}
 	defer logf.Close()
 	var w io.Writer = logf
@@ -435,11 +435,11 @@ func (r *loadRunner) once(ctx context.Context, run *results.Run, o load.Options,
 	}
 	res, err := k.Run(ctx)
 	if err != nil {
-		return load.Step{}, err
+		return results.LoadStep{}, err
 	}
 	code := res.ExitCode
 	run.Manifest.ExitCode = &code
-	step := load.Step{Rate: o.Rate, ExitCode: code, Passed: code == 0, Dir: run.Dir, K6MaxRSS: res.MaxRSSKiB}
+	step := results.LoadStep{Rate: o.Rate, ExitCode: code, Passed: code == 0, Dir: run.Dir, K6MaxRSS: res.MaxRSSKiB}
 	if res.Wall > 0 {
 		step.K6CPUShare = res.CPU.Seconds() / res.Wall.Seconds() / float64(runtime.NumCPU())
 	}
@@ -475,7 +475,7 @@ func (r *loadRunner) once(ctx context.Context, run *results.Run, o load.Options,
 }
 
 // finish records the outcome of a single run and maps it to the exit code.
-func (r *loadRunner) finish(run *results.Run, step load.Step, err error) error {
+func (r *loadRunner) finish(run *results.Run, step results.LoadStep, err error) error {
 	status := results.StatusPassed
 	switch {
 	case err != nil:
@@ -512,24 +512,13 @@ func (r *loadRunner) finish(run *results.Run, step load.Step, err error) error {
 	return nil
 }
 
-// findMaxResult is the headline of a --find-max run.
-type findMaxResult struct {
-	MaxRate float64 `json:"max_sustainable_rate"`
-	// Bracketed is true when some step failed: MaxRate is then within the resolution of the
-	// knee. Otherwise the search ran out of steps and MaxRate is only a lower bound.
-	Bracketed bool        `json:"bracketed"`
-	Best      *load.Step  `json:"best"`
-	Hash      any         `json:"hash"`
-	Steps     []load.Step `json:"steps"`
-}
-
 func (r *loadRunner) findMax(ctx context.Context, run *results.Run) error {
 	if err := r.presample(); err != nil {
-		return r.finish(run, load.Step{}, err)
+		return r.finish(run, results.LoadStep{}, err)
 	}
 	offset := 0
 	stepsRoot := run.Path("steps")
-	runStep := func(ctx context.Context, n int, rate float64, warm bool) (load.Step, error) {
+	runStep := func(ctx context.Context, n int, rate float64, warm bool) (results.LoadStep, error) {
 		o := r.cfg.opts
 		o.Rate, o.Duration = rate, r.cfg.stepLen
 		label := fmt.Sprintf("step%02d", n)
@@ -540,7 +529,7 @@ func (r *loadRunner) findMax(ctx context.Context, run *results.Run) error {
 		sm.RunID, sm.Kind, sm.Options = fmt.Sprintf("%s-rate-%g", label, rate), "find-max-step", map[string]any{"rate": rate, "duration": o.Duration.String()}
 		sr, err := results.Create(stepsRoot, sm)
 		if err != nil {
-			return load.Step{}, err
+			return results.LoadStep{}, err
 		}
 		fmt.Fprintf(r.e.stderr, "find-max: %s at %g/s for %s …", label, rate, o.Duration)
 		st, err := r.once(ctx, sr, o, offset, true, nil)
@@ -571,15 +560,7 @@ func (r *loadRunner) findMax(ctx context.Context, run *results.Run) error {
 		return st, err
 	}
 	best, steps, err := load.FindMax(ctx, r.cfg.search, runStep)
-	res := findMaxResult{Best: best, Hash: run.Manifest.Hash, Steps: steps}
-	if best != nil {
-		res.MaxRate = best.Rate
-	}
-	for _, st := range steps {
-		if !st.WarmUp && !st.Passed {
-			res.Bracketed = true
-		}
-	}
+	res := results.NewFindMaxResult(best, steps, run.Manifest.Hash)
 	run.Manifest.Result = res
 	status := results.StatusPassed
 	if err != nil {

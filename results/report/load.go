@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -11,19 +12,11 @@ import (
 	"time"
 
 	"github.com/eidsim/eidsim/results"
-	"github.com/eidsim/eidsim/scenarios/load"
 )
 
 // Segment dimensions of the citizens, as the k6 scripts tag eidsim_outcomes.
 var segmentDims = []struct{ Tag, Label string }{
 	{"sim", "SIM ownership"}, {"coverage", "coverage"}, {"handset", "handset"}, {"ethnicity", "ethnicity"},
-}
-
-// findMaxResult is the Result a find-max run records in its manifest.
-type findMaxResult struct {
-	MaxRate float64     `json:"max_sustainable_rate"`
-	Best    *load.Step  `json:"best"`
-	Steps   []load.Step `json:"steps"`
 }
 
 // loadRun is what a load, find-max or merged run directory says, gathered before the
@@ -39,7 +32,7 @@ type loadRun struct {
 	rate  float64
 	dur   time.Duration
 	parts *mergeParts
-	fm    *findMaxResult
+	fm    *results.FindMaxResult
 }
 
 // buildLoad fills r from a load, find-max or merged run directory: the verdict, at most
@@ -349,14 +342,12 @@ func share(a, b float64) float64 {
 
 // findMaxSection adds the search's headline, its steps and their plots. It returns the
 // result and the directory of the best passing step ("" when there is none).
-func findMaxSection(r *Report, dir string, m *results.Manifest) (*findMaxResult, string) {
-	if m.Result == nil {
+func findMaxSection(r *Report, dir string, m *results.Manifest) (*results.FindMaxResult, string) {
+	var fm results.FindMaxResult
+	if err := m.DecodeResult(&fm); errors.Is(err, results.ErrNoResult) {
 		r.Missing = append(r.Missing, "manifest result: the search recorded no steps (it was interrupted before its first step ended)")
 		return nil, ""
-	}
-	b, _ := json.Marshal(m.Result)
-	var fm findMaxResult
-	if err := json.Unmarshal(b, &fm); err != nil {
+	} else if err != nil {
 		r.Missing = append(r.Missing, fmt.Sprintf("manifest result: unreadable as a find-max result (%v)", err))
 		return nil, ""
 	}

@@ -121,7 +121,7 @@ func ifText(cond bool, s string) string {
 
 // findMaxVerdict states the rate a search found sustainable and the first rate above it
 // that failed.
-func findMaxVerdict(fm *findMaxResult, stepDur time.Duration) *Verdict {
+func findMaxVerdict(fm *results.FindMaxResult, stepDur time.Duration) *Verdict {
 	failedAbove := math.NaN()
 	lowest := math.NaN()
 	for _, st := range fm.Steps {

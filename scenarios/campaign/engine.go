@@ -12,6 +12,7 @@ import (
 
 	"github.com/eidsim/eidsim/generators/population"
 	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/assemble"
 	"github.com/eidsim/eidsim/reference/memstore"
 	"github.com/eidsim/eidsim/reference/telco"
 )
@@ -108,6 +109,8 @@ type sim struct {
 	profiles int
 	activ    int
 	level2   int
+	// approvedL1, approvedL2, rejected: the ministry's answers so far (see pipeline.go).
+	approvedL1, approvedL2, rejected int
 }
 
 func (s *sim) date(d int) time.Time { return s.c.Start.AddDate(0, 0, d) }
@@ -147,15 +150,12 @@ func newSim(ctx context.Context, c *Campaign, pop []population.Record, scale flo
 		}
 		tcfg.Default.SubmitRate = rate
 	}
-	gw := &lazyGateway{}
-	svc, err := reference.NewService(reference.Config{Store: s.store, Clock: s.clock, Hasher: hasher, Gateway: gw,
-		Rand: detRand{rand.NewChaCha8(key)}, Seed: splitmix64(k)})
+	sys, err := assemble.New(assemble.Config{Store: s.store, Clock: s.clock, Hasher: hasher,
+		Rand: detRand{rand.NewChaCha8(key)}, Seed: splitmix64(k), Telco: tcfg, TelcoSeed: splitmix64(k ^ 0x7e1c0)})
 	if err != nil {
 		return nil, err
 	}
-	s.svc = svc
-	s.tel = telco.New(tcfg, svc, s.clock, splitmix64(k^0x7e1c0))
-	gw.tel = s.tel
+	s.svc, s.tel = sys.Service, sys.Telco
 	if err := s.load(pop); err != nil {
 		return nil, err
 	}
@@ -164,124 +164,88 @@ func newSim(ctx context.Context, c *Campaign, pop []population.Record, scale flo
 	return s, nil
 }
 
-// lazyGateway forwards to the telco once it exists (the telco needs the service as its world).
-type lazyGateway struct{ tel *telco.Sim }
-
-func (g *lazyGateway) Send(ctx context.Context, m reference.SMS) error { return g.tel.Send(ctx, m) }
-
 // load puts the population into the store and sets up the citizens and villages.
 func (s *sim) load(pop []population.Record) error {
 	s.cit = make([]citizen, len(pop))
 	vidx := map[string]int32{}
 	ref := s.c.Start.Year()
-	err := s.store.Update(s.ctx, func(tx reference.Tx) error {
-		for i := range pop {
-			r := &pop[i]
-			c := &s.cit[i]
-			c.rng = seedOf(s.seed, s.replica, i)
-			c.id, c.name, c.birth = r.CitizenID, r.FullName, r.BirthDate
-			c.phone = r.SIM.Phone
-			c.owner = r.SIM.OwnerRegistered
-			c.device = "dev-" + r.CitizenID
-			c.password = "Vn!" + strconv.FormatUint(c.rng%1e8, 36) + "aZ9"
-			switch r.Handset {
-			case population.HandsetSmartphone:
-				c.handset = hsSmart
-			case population.HandsetFeature:
-				c.handset = hsFeature
-			default:
-				c.handset = hsNone
-			}
-			switch r.Coverage {
-			case population.CoverageNone:
-				c.cov = covNone
-			case population.Coverage2G:
-				c.cov = cov2G
-			default:
-				c.cov = cov4G
-			}
-			switch r.Poverty {
-			case population.PovertyPoor:
-				c.poverty = 2
-			case population.PovertyNearPoor:
-				c.poverty = 1
-			}
-			c.minority = r.Ethnicity != "" && r.Ethnicity != "Kinh"
-			c.urban = r.Urban
-			if y, err := strconv.Atoi(r.BirthDate[:4]); err == nil {
-				c.ageBand = ageBandOf(ref - y)
-			}
-			b := s.c.Behaviour
-			c.forget, c.typo, c.patience, c.bioQ = float32(b.ForgetPerYear), float32(b.TypoRate), uint8(b.Patience), reference.DefaultBiometricQuality
-			if t := r.Traits; t != nil {
-				c.forget, c.typo, c.bioQ = float32(t.ForgetPerYear), float32(t.TypoRate), float32(t.BiometricQuality)
-				if t.Patience > 0 {
-					c.patience = uint8(min(t.Patience, 50))
-				}
-			}
-			c.swaps = float32(r.SIM.SwapsPerYear)
-			c.chipCard = r.ChipCard
-			c.hs0 = c.handset
-			switch {
-			case c.phone == "":
-				c.sim0 = simNone
-			case c.owner:
-				c.sim0 = simOwner
-			default:
-				c.sim0 = simNonOwner
-			}
-			v, ok := vidx[r.VillageID]
-			if !ok {
-				v = int32(len(s.villages))
-				vidx[r.VillageID] = v
-				s.villages = append(s.villages, village{noCoverage: c.cov == covNone})
-			}
-			c.village = v
-			s.villages[v].adults++
-			c.nextDay = -1
-			cz := &reference.Citizen{ID: r.CitizenID, FullName: r.FullName, Sex: r.Sex, BirthDate: r.BirthDate,
-				ProvinceCode: r.ProvinceCode, Ethnicity: r.Ethnicity, VillageID: r.VillageID, Coverage: coverageNames[c.cov],
-				Handset: r.Handset, BiometricQuality: float64(c.bioQ)}
-			if err := tx.PutCitizen(cz); err != nil {
-				return err
-			}
-			if c.phone != "" {
-				owner := ""
-				if c.owner {
-					owner = c.id
-				}
-				if err := tx.PutSubscriber(&reference.Subscriber{Phone: c.phone, Carrier: r.SIM.Carrier, OwnerID: owner, HolderID: c.id}); err != nil {
-					return err
-				}
-			}
-			if a := r.Account; a != nil {
-				// An account held at the start: active at its level (its password is the
-				// citizen's own from now on).
-				h, err := s.svc.Hasher().Hash(c.password)
-				if err != nil {
-					return err
-				}
-				st := reference.StatusActive
-				if a.AccountStatus() == population.AccountPendingActivation {
-					st = reference.StatusPendingActivation
-				}
-				acc := &reference.Account{CitizenID: c.id, Level: a.Level, Phone: a.Phone, Status: st, PasswordHash: h,
-					DeviceID: c.device, CreatedAt: s.c.Start.Time, UpdatedAt: s.c.Start.Time}
-				if err := tx.PutAccount(acc); err != nil {
-					return fmt.Errorf("citizen %s: %w", c.id, err)
-				}
-				c.level, c.acted = uint8(a.Level), true
-				c.swapped = a.Phone != c.phone
-				if st == reference.StatusActive {
-					c.stage, c.activated = stActive, true
-				} else {
-					c.stage = stPending
-				}
+	for i := range pop {
+		r := &pop[i]
+		c := &s.cit[i]
+		c.rng = seedOf(s.seed, s.replica, i)
+		c.id, c.name, c.birth = r.CitizenID, r.FullName, r.BirthDate
+		c.phone = r.SIM.Phone
+		c.owner = r.SIM.OwnerRegistered
+		c.device = "dev-" + r.CitizenID
+		c.password = "Vn!" + strconv.FormatUint(c.rng%1e8, 36) + "aZ9"
+		switch r.Handset {
+		case population.HandsetSmartphone:
+			c.handset = hsSmart
+		case population.HandsetFeature:
+			c.handset = hsFeature
+		default:
+			c.handset = hsNone
+		}
+		switch r.Coverage {
+		case population.CoverageNone:
+			c.cov = covNone
+		case population.Coverage2G:
+			c.cov = cov2G
+		default:
+			c.cov = cov4G
+		}
+		switch r.Poverty {
+		case population.PovertyPoor:
+			c.poverty = 2
+		case population.PovertyNearPoor:
+			c.poverty = 1
+		}
+		c.minority = r.Ethnicity != "" && r.Ethnicity != "Kinh"
+		c.urban = r.Urban
+		if y, err := strconv.Atoi(r.BirthDate[:4]); err == nil {
+			c.ageBand = ageBandOf(ref - y)
+		}
+		b := s.c.Behaviour
+		c.forget, c.typo, c.patience, c.bioQ = float32(b.ForgetPerYear), float32(b.TypoRate), uint8(b.Patience), reference.DefaultBiometricQuality
+		if t := r.Traits; t != nil {
+			c.forget, c.typo, c.bioQ = float32(t.ForgetPerYear), float32(t.TypoRate), float32(t.BiometricQuality)
+			if t.Patience > 0 {
+				c.patience = uint8(min(t.Patience, 50))
 			}
 		}
-		return nil
-	})
-	if err != nil {
+		c.swaps = float32(r.SIM.SwapsPerYear)
+		c.chipCard = r.ChipCard
+		c.hs0 = c.handset
+		switch {
+		case c.phone == "":
+			c.sim0 = simNone
+		case c.owner:
+			c.sim0 = simOwner
+		default:
+			c.sim0 = simNonOwner
+		}
+		v, ok := vidx[r.VillageID]
+		if !ok {
+			v = int32(len(s.villages))
+			vidx[r.VillageID] = v
+			s.villages = append(s.villages, village{noCoverage: c.cov == covNone})
+		}
+		c.village = v
+		s.villages[v].adults++
+		c.nextDay = -1
+		if a := r.Account; a != nil {
+			// An account held at the start: active at its level (its password is the
+			// citizen's own from now on).
+			c.level, c.acted = uint8(a.Level), true
+			c.swapped = a.Phone != c.phone
+			if a.AccountStatus() == population.AccountPendingActivation {
+				c.stage = stPending
+			} else {
+				c.stage, c.activated = stActive, true
+			}
+		}
+	}
+	if err := s.importPopulation(s.ctx, pop); err != nil {
 		return err
 	}
 	for i := range s.cit {
@@ -685,6 +649,7 @@ func (s *sim) wake(cause uint8, filter func(int32, *citizen) bool) int {
 func (s *sim) markEnrolled(i int32, pending bool) {
 	c := &s.cit[i]
 	s.profiles++
+	s.approvedL2++ // approved on the spot (until the ministry's pipeline, pipeline.go)
 	s.today.Enrolled++
 	c.level = 2
 	if !c.acted {
@@ -909,5 +874,6 @@ func (s *sim) closeDay() {
 	s.today.Profiles = s.profiles
 	s.today.Activated = s.activ
 	s.today.Level2 = s.level2
+	s.today.ApprovedLevel1, s.today.ApprovedLevel2, s.today.Rejected = s.approvedL1, s.approvedL2, s.rejected
 	s.daily = append(s.daily, s.today)
 }

@@ -338,6 +338,7 @@ func (s *sim) verify(ss *session, otp string) error {
 	switch ss.kind {
 	case kindRegister:
 		s.markActivated(ss.idx, 1)
+		s.approvedL1++
 		s.today.Registrations++
 		if c.u() < s.c.Behaviour.UpgradeShare {
 			// will go to a counter for level 2 later

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/eidsim/eidsim/results"
+	"github.com/eidsim/eidsim/scenarios/calibrate"
 	"github.com/eidsim/eidsim/scenarios/campaign"
 )
 
@@ -201,7 +202,7 @@ func checkSimulateFlags(cfg *simulateConfig, pos []string) error {
 		if err != nil {
 			return usageErr("%v", err) // a bad campaign is bad usage, as a bad profile is for generate
 		}
-		if cfg.calibrating() && len(cp.Reported) == 0 {
+		if cfg.calibrating() && cp.EvidenceArea() == "" {
 			continue
 		}
 		cp = cp.Truncate(cfg.days)
@@ -226,7 +227,11 @@ func checkSimulateFlags(cfg *simulateConfig, pos []string) error {
 			return usageErr("--counterfactual: %v", err)
 		}
 	}
-	if !cfg.calibrating() {
+	if cfg.calibrating() {
+		if _, err := calibrate.Priors(cfg.campaigns); err != nil {
+			return usageErr("--calibrate: %v", err)
+		}
+	} else {
 		if _, err := loadPosterior(cfg.posterior, cfg.campaigns[0]); err != nil {
 			return usageErr("--posterior: %v", err)
 		}

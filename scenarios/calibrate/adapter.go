@@ -1,101 +1,121 @@
 package calibrate
 
 // This file is the seam between the calibration and the campaign model: the parameters and
-// their priors, setting them on a campaign, the evidence a campaign is compared with, and the
-// model's value for an evidence point.
+// their priors (the campaign files' priors blocks, inside ParamSpace's hard bounds), setting
+// them on a campaign (WithParams), the evidence a campaign is compared with (its evidence
+// area's points within its simulated days) and the model's value for a point (Predict).
 
 import (
 	"fmt"
 	"strings"
 
 	"github.com/eidsim/eidsim/scenarios/campaign"
+	"github.com/eidsim/eidsim/scenarios/evidence"
 )
 
-// evidenceVersion is the version of the evidence the points come from.
-func evidenceVersion() int { return 0 }
-
-// defaultPriors are the priors used until the campaign files carry their own.
-var defaultPriors = Space{
-	{Name: "bass_p", Dist: LogUniform, Lo: 0.1, Hi: 10, Meaning: "Bass innovation coefficient per year"},
-	{Name: "bass_q", Dist: LogUniform, Lo: 0.3, Hi: 20, Meaning: "Bass imitation coefficient per year"},
-	{Name: "activation_delay_days", Dist: LogUniform, Lo: 3, Hi: 400, Meaning: "mean days from enrolment to the first activation try"},
-	{Name: "self_register_share", Dist: Uniform, Lo: 0, Hi: 1, Meaning: "share of able deciders who try level 1 in the app first"},
-	{Name: "upgrade_share", Dist: Uniform, Lo: 0, Hi: 1, Meaning: "share of level-1 holders who later go for level 2"},
-	{Name: "counter_activation_share", Dist: Uniform, Lo: 0, Hi: 1, Meaning: "share of enrolled smartphone holders activated on the spot"},
+// evidenceVersion is the version of the built-in evidence table.
+func evidenceVersion() int {
+	tb, err := evidence.Builtin()
+	if err != nil {
+		return 0
+	}
+	return tb.Version
 }
 
-// priorsFor returns the pooled priors of the campaigns.
-func priorsFor(cs []*campaign.Campaign) (Space, error) { return defaultPriors, nil }
+// Priors returns the pooled priors of the campaigns, in ParamSpace order: the union of their
+// priors blocks (the national file holds them; a province may omit them). When none of them
+// has a priors block, those of the built-in campaigns (vietnam-2022) are used. Two files
+// giving one parameter different priors is an error naming both.
+func Priors(cs []*campaign.Campaign) (Space, error) {
+	for _, c := range cs {
+		if len(c.Priors) > 0 {
+			return priorsFor(cs)
+		}
+	}
+	var builtin []*campaign.Campaign
+	for _, n := range campaign.Builtin() {
+		if c, err := campaign.Load(n); err == nil && len(c.Priors) > 0 {
+			builtin = append(builtin, c)
+		}
+	}
+	sp, err := priorsFor(append(builtin, cs...))
+	if err != nil {
+		return nil, err
+	}
+	return sp, nil
+}
+
+func priorsFor(cs []*campaign.Campaign) (Space, error) {
+	type src struct {
+		p    campaign.Prior
+		file string
+	}
+	given := map[string]src{}
+	for _, c := range cs {
+		for _, p := range c.Priors {
+			if o, ok := given[p.Param]; ok && (o.p.Dist != p.Dist || o.p.Lo != p.Lo || o.p.Hi != p.Hi) {
+				return nil, fmt.Errorf("prior of %s: %s gives %s %v–%v, %s gives %s %v–%v (pooled parameters need one prior)",
+					p.Param, o.file, o.p.Dist, o.p.Lo, o.p.Hi, c.File, p.Dist, p.Lo, p.Hi)
+			}
+			given[p.Param] = src{p, c.File}
+		}
+	}
+	var sp Space
+	for _, ps := range campaign.ParamSpace() {
+		if g, ok := given[ps.Name]; ok {
+			sp = append(sp, Param{Name: ps.Name, Dist: g.p.Dist, Lo: g.p.Lo, Hi: g.p.Hi, Meaning: ps.Meaning})
+		}
+	}
+	if len(sp) == 0 {
+		var names []string
+		for _, c := range cs {
+			names = append(names, c.Name)
+		}
+		return nil, fmt.Errorf("none of %s has a priors: block (the national campaign, e.g. vietnam-2022, holds the pooled priors)", strings.Join(names, ", "))
+	}
+	return sp, sp.Check()
+}
 
 // withValues returns a copy of c with the parameters set.
 func withValues(c *campaign.Campaign, v map[string]float64) (*campaign.Campaign, error) {
-	cp := *c
-	b := &cp.Behaviour
-	for n, x := range v {
-		switch n {
-		case "bass_p":
-			b.BassP = x
-		case "bass_q":
-			b.BassQ = x
-		case "activation_delay_days":
-			b.ActivationDelayDays = x
-		case "self_register_share":
-			b.SelfRegisterShare = x
-		case "upgrade_share":
-			b.UpgradeShare = x
-		case "counter_activation_share":
-			b.CounterActivationShare = x
-		case "standardise_share":
-			b.StandardiseShare = x
-		default:
-			return nil, fmt.Errorf("parameter %q is not a parameter of the model", n)
-		}
-	}
-	return &cp, nil
+	return c.WithParams(v)
 }
 
 // pointsFor returns the evidence points campaign c is compared with.
 func pointsFor(c *campaign.Campaign) ([]Point, error) {
-	var out []Point
-	for _, r := range c.Reported {
-		out = append(out, Point{ID: fmt.Sprintf("%s-%s-%s", c.Name, r.Date, r.Metric), Area: c.Name, Date: r.Date.String(),
-			Metric: r.Metric, Kind: "count", Value: float64(r.Value), Source: r.Source})
+	pts, err := c.EvidencePoints()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Point, len(pts))
+	for i, p := range pts {
+		out[i] = Point{ID: p.ID, Area: p.Area, Date: p.Date.String(), Metric: p.Metric, Kind: p.Kind, Value: float64(p.Value),
+			Source: p.Source, ev: p}
 	}
 	return out, nil
 }
 
 // predict is the model's value (at full scale) for point p in run r.
-func predict(r *campaign.Result, p Point) (float64, error) {
-	for i := range r.Daily {
-		if r.Daily[i].Date == p.Date {
-			return float64(metricValue(&r.Daily[i], p.Metric)) / r.Scale, nil
-		}
-	}
-	return 0, fmt.Errorf("point %s: %s is not a simulated day", p.ID, p.Date)
-}
+func predict(r *campaign.Result, p Point) (float64, error) { return campaign.Predict(r, p.ev) }
 
-func metricValue(d *campaign.DayStats, m string) int {
-	switch m {
-	case campaign.MetricProfiles:
-		return d.Profiles
-	case campaign.MetricActivated:
-		return d.Activated
-	case campaign.MetricLevel2:
-		return d.Level2
-	}
-	return 0
-}
-
-// Metrics of the activated share: activated accounts over collected dossiers.
-const (
-	shareNumerator   = campaign.MetricActivated
-	shareDenominator = campaign.MetricProfiles
+// The activated share: activated accounts over e-ID dossiers received (levels 1 and 2), or
+// over level-2 counter dossiers where an area reports only those.
+var (
+	shareNumerator    = evidence.Activated
+	shareDenominators = []string{evidence.Dossiers, evidence.ProfilesLevel2}
 )
 
 // dayValue is a metric's value (simulated counts) on day i of r.
 func dayValue(r *campaign.Result, i int, metric string) float64 {
-	return float64(metricValue(&r.Daily[i], metric))
+	v, _ := campaign.MetricValue(&r.Daily[i], metric)
+	return float64(v)
 }
 
 // national reports whether campaign k is the nation (its evidence is the national series).
-func (p *Problem) national(k int) bool { return strings.HasPrefix(p.Campaigns[k].Name, "vietnam") }
+func (p *Problem) national(k int) bool { return p.Campaigns[k].EvidenceArea() == evidence.AreaVietnam }
+
+// hasEvidence reports whether a campaign has evidence to calibrate on.
+func hasEvidence(c *campaign.Campaign) bool {
+	pts, err := c.EvidencePoints()
+	return err == nil && len(pts) > 0
+}

@@ -5,10 +5,10 @@ import (
 	"testing"
 )
 
-// BenchmarkModelRun is one model run of the calibration (every campaign of the problem once)
-// at the default calibration scale (3000 citizens per campaign).
+// BenchmarkModelRun is one model run of the calibration (every built-in campaign with evidence
+// once) at the default calibration scale (3000 citizens per campaign).
 func BenchmarkModelRun(b *testing.B) {
-	p := smallProblem(b, 3000)
+	p := smallProblem(b, 3000, true)
 	theta := p.Space.Theta(mid(p.Space))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -19,8 +19,9 @@ func BenchmarkModelRun(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "runs/s")
 }
 
-// BenchmarkCalibrationRound is round 0 and round 1 of a small calibration (8 particles, 500
-// citizens per campaign): 24 model runs on 2 workers, proposals and merges included.
+// BenchmarkCalibrationRound is round 0 and round 1 of a small calibration (the nation and one
+// province, 8 particles, 500 citizens per campaign): 24 model runs on 2 workers, proposals and
+// merges included.
 func BenchmarkCalibrationRound(b *testing.B) {
 	p := smallProblem(b, 500)
 	b.ResetTimer()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/eidsim/eidsim/scenarios/campaign"
 	"github.com/eidsim/eidsim/scenarios/campaigns"
+	"github.com/eidsim/eidsim/scenarios/evidence"
 )
 
 // Point is one evidence figure a campaign is compared with.
@@ -24,6 +25,7 @@ type Point struct {
 	Source string  `json:"source,omitempty"`
 	// Campaign is the campaign that predicts it.
 	Campaign string `json:"campaign"`
+	ev       evidence.Point
 }
 
 // Problem is the calibration of one pooled parameter set over several campaigns (the nation
@@ -52,7 +54,7 @@ func NewProblem(cs []*campaign.Campaign, count int, seed uint64) (*Problem, erro
 		return nil, fmt.Errorf("no campaign to calibrate on")
 	}
 	p := &Problem{Campaigns: cs, Count: count, Seed: seed}
-	sp, err := priorsFor(cs)
+	sp, err := Priors(cs)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +120,7 @@ func hashOf(c *campaign.Campaign) (campaign.CampaignHash, error) {
 func (p *Problem) Targets() []Target {
 	out := make([]Target, len(p.Points))
 	for i, pt := range p.Points {
-		out[i] = Target{ID: pt.ID, Value: pt.Value, AtLeast: pt.Kind == "at_least"}
+		out[i] = Target{ID: pt.ID, Value: pt.Value, AtLeast: pt.Kind == evidence.AtLeast}
 	}
 	return out
 }
@@ -181,9 +183,9 @@ func (p *Problem) len(k int) int {
 	return len(p.Points)
 }
 
-// shareAt is activated ÷ collected on day i (0 when nothing is collected).
+// shareAt is activated ÷ dossiers on day i (0 when nothing is collected).
 func shareAt(r *campaign.Result, i int) float64 {
-	d := dayValue(r, i, shareDenominator)
+	d := dayValue(r, i, shareDenominators[0])
 	if d == 0 {
 		return 0
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/eidsim/eidsim/results"
 	"github.com/eidsim/eidsim/scenarios/campaign"
+	"github.com/eidsim/eidsim/scenarios/evidence"
 )
 
 // Method names the sampler in records and reports.
@@ -130,7 +131,7 @@ func (s sample) predictive(j int) (lo, med, hi float64) {
 func fitRow(pt Point, s sample, j int) results.PointFit {
 	lo, med, hi := s.predictive(j)
 	covered := pt.Value >= lo && pt.Value <= hi
-	if pt.Kind == "at_least" {
+	if pt.Kind == evidence.AtLeast {
 		covered = hi >= pt.Value
 	}
 	return results.PointFit{ID: pt.ID, Campaign: pt.Campaign, Date: pt.Date, Metric: pt.Metric, Kind: pt.Kind, Reported: pt.Value,

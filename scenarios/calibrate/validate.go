@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/eidsim/eidsim/results"
+	"github.com/eidsim/eidsim/scenarios/evidence"
 )
 
 // ValidationMethod says how the refits without the held-out data are made.
@@ -129,7 +130,13 @@ func Validate(p *Problem, st *State) *results.Validation {
 	if !p.hasNational() {
 		v.Notes = append(v.Notes, "no national campaign among those calibrated: no time split on the national series")
 	}
-	sort.SliceStable(all, func(a, b int) bool { return math.Abs(all[a].ErrorPct) > math.Abs(all[b].ErrorPct) })
+	// The worst misses: the points outside their interval first, then by the size of the log error.
+	sort.SliceStable(all, func(a, b int) bool {
+		if all[a].Covered != all[b].Covered {
+			return !all[a].Covered
+		}
+		return math.Abs(math.Log((all[a].Median+1)/(all[a].Reported+1))) > math.Abs(math.Log((all[b].Median+1)/(all[b].Reported+1)))
+	})
 	for _, row := range all[:min(3, len(all))] {
 		h := holdOf[row.ID]
 		v.Worst = append(v.Worst, explain(p, st, row, v.Holdouts[h].Name, refits[h]))
@@ -137,8 +144,8 @@ func Validate(p *Problem, st *State) *results.Validation {
 	return v
 }
 
-// shares are the activated shares (activated ÷ collected) of the held-out area-dates that
-// have both figures.
+// shares are the activated shares (activated ÷ dossiers, or ÷ level-2 dossiers where only
+// those are reported) of the held-out area-dates that have both figures.
 func shares(p *Problem, s sample, h HoldoutSpec) []results.ShareRow {
 	var out []results.ShareRow
 	for j, held := range h.Held {
@@ -146,11 +153,17 @@ func shares(p *Problem, s sample, h HoldoutSpec) []results.ShareRow {
 		if !held || pt.Metric != shareNumerator {
 			continue
 		}
-		for k, other := range h.Held {
-			q := p.Points[k]
-			if !other || q.Metric != shareDenominator || q.Area != pt.Area || q.Date != pt.Date || q.Campaign != pt.Campaign {
-				continue
+		k := -1
+		for _, den := range shareDenominators {
+			for i, other := range h.Held {
+				q := p.Points[i]
+				if k < 0 && other && q.Metric == den && q.Area == pt.Area && q.Date == pt.Date && q.Campaign == pt.Campaign {
+					k = i
+				}
 			}
+		}
+		if k >= 0 {
+			q := p.Points[k]
 			xs := make([]float64, len(s.sims))
 			for i, sm := range s.sims {
 				if sm.Preds[k] > 0 {
@@ -180,7 +193,7 @@ func explain(p *Problem, st *State, row results.PointFit, holdout string, refit 
 		x := st.Sims[i].Preds[j]
 		logp[i] = math.Log(x + 1)
 		lo, hi = math.Min(lo, x), math.Max(hi, x)
-		if math.Abs(x-row.Reported) <= 0.1*row.Reported || (row.Kind == "at_least" && x >= row.Reported) {
+		if math.Abs(x-row.Reported) <= 0.1*row.Reported || (row.Kind == evidence.AtLeast && x >= row.Reported) {
 			near = append(near, i)
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -135,23 +134,8 @@ type replicaConfig struct{ post *Posterior }
 // parameter values, so the replicas' spread carries parameter and behavioural uncertainty.
 func WithPosterior(p *Posterior) ReplicaOption { return func(rc *replicaConfig) { rc.post = p } }
 
-// withParams returns a copy of c with the named parameters set; an error names an unknown one.
-func withParams(c *Campaign, v map[string]float64) (*Campaign, error) {
-	cp := *c
-	names := make([]string, 0, len(v))
-	for n := range v {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		f, ok := fittable[n]
-		if !ok {
-			return nil, fmt.Errorf("parameter %q is not a parameter of the model", n)
-		}
-		f.set(&cp.Behaviour, v[n])
-	}
-	return &cp, nil
-}
+// withParams returns a copy of c with the named parameters set (WithParams).
+func withParams(c *Campaign, v map[string]float64) (*Campaign, error) { return c.WithParams(v) }
 
 // SetsParams reports whether the campaign's file sets any of the posterior's parameters in
 // its behaviour block; a campaign that sets none runs on the shipped posterior by default.

@@ -21,6 +21,10 @@ type Target struct {
 	Value float64 `json:"value"`
 	// AtLeast marks a bound ("more than"): a prediction above it costs nothing.
 	AtLeast bool `json:"at_least,omitempty"`
+	// Resolution is the smallest step of the prediction (one simulated citizen at full scale,
+	// 1/scale; at least 1): the log error is regularised by it, so a count the model resolves
+	// only as 0, 1 or 2 simulated people does not swamp the distance.
+	Resolution float64 `json:"resolution,omitempty"`
 }
 
 // Config is what a calibration is: it is written into every state and shard file, and a

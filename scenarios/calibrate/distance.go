@@ -3,9 +3,11 @@ package calibrate
 import "math"
 
 // LogError is the error of a prediction against a target on the log scale,
-// ln((pred+1)/(value+1)); for a bound (at least) it is zero when the prediction is above.
+// ln((pred+r)/(value+r)) with r the target's resolution (at least 1); for a bound (at least)
+// it is zero when the prediction is above.
 func LogError(t Target, pred float64) float64 {
-	e := math.Log((math.Max(pred, 0) + 1) / (t.Value + 1))
+	r := math.Max(1, t.Resolution)
+	e := math.Log((math.Max(pred, 0) + r) / (t.Value + r))
 	if t.AtLeast && e > 0 {
 		return 0
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"strings"
 
@@ -116,11 +117,16 @@ func hashOf(c *campaign.Campaign) (campaign.CampaignHash, error) {
 	return campaign.CampaignHash{Name: c.Name, File: c.File, SHA256: hex.EncodeToString(s[:])}, nil
 }
 
-// Targets are the points as the sampler's targets.
+// Targets are the points as the sampler's targets; each point's resolution is one simulated
+// citizen of its campaign at full scale.
 func (p *Problem) Targets() []Target {
 	out := make([]Target, len(p.Points))
-	for i, pt := range p.Points {
-		out[i] = Target{ID: pt.ID, Value: pt.Value, AtLeast: pt.Kind == evidence.AtLeast}
+	for k := range p.Campaigns {
+		res := 1 / p.Worlds[k].Scale
+		for i := p.first[k]; i < p.len(k); i++ {
+			pt := p.Points[i]
+			out[i] = Target{ID: pt.ID, Value: pt.Value, AtLeast: pt.Kind == evidence.AtLeast, Resolution: math.Round(res)}
+		}
 	}
 	return out
 }

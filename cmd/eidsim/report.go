@@ -116,7 +116,7 @@ func mergeRuns(ctx context.Context, e *env, cfg *reportConfig) error {
 		abs[i], _ = filepath.Abs(d)
 	}
 	run, err := results.Create(cfg.out, results.Manifest{
-		RunID: results.NewRunID(time.Now(), scenario+"-merged"), Kind: "merge", Command: append([]string{"eidsim", "report", "--merge"}, cfg.dirs...),
+		RunID: results.NewRunID(time.Now(), scenario+"-merged"), Kind: results.KindMerge, Command: append([]string{"eidsim", "report", "--merge"}, cfg.dirs...),
 		Scenario: scenario, Started: time.Now().UTC(), Target: target, Hash: hash, Seed: seed, MergedFrom: abs,
 		Versions: map[string]string{"eidsim": results.BuildVersion()}, GitCommit: results.GitCommit(ctx), Host: results.HostInfo(),
 	})

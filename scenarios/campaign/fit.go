@@ -8,20 +8,27 @@ import (
 	"strings"
 )
 
-// Fittable behaviour parameters: name → (get, set, is a share in [0,1]).
-var fittable = map[string]struct {
+// fittable is ParamSpace as Fit uses it (ParamSpace replaces this map: h3-calib owns this
+// file and its successor; see params.go).
+var fittable = func() map[string]struct {
 	get   func(*Behaviour) float64
 	set   func(*Behaviour, float64)
 	share bool
-}{
-	"bass_p":                   {func(b *Behaviour) float64 { return b.BassP }, func(b *Behaviour, v float64) { b.BassP = v }, false},
-	"bass_q":                   {func(b *Behaviour) float64 { return b.BassQ }, func(b *Behaviour, v float64) { b.BassQ = v }, false},
-	"activation_delay_days":    {func(b *Behaviour) float64 { return b.ActivationDelayDays }, func(b *Behaviour, v float64) { b.ActivationDelayDays = v }, false},
-	"self_register_share":      {func(b *Behaviour) float64 { return b.SelfRegisterShare }, func(b *Behaviour, v float64) { b.SelfRegisterShare = v }, true},
-	"upgrade_share":            {func(b *Behaviour) float64 { return b.UpgradeShare }, func(b *Behaviour, v float64) { b.UpgradeShare = v }, true},
-	"standardise_share":        {func(b *Behaviour) float64 { return b.StandardiseShare }, func(b *Behaviour, v float64) { b.StandardiseShare = v }, true},
-	"counter_activation_share": {func(b *Behaviour) float64 { return b.CounterActivationShare }, func(b *Behaviour, v float64) { b.CounterActivationShare = v }, true},
-}
+} {
+	m := map[string]struct {
+		get   func(*Behaviour) float64
+		set   func(*Behaviour, float64)
+		share bool
+	}{}
+	for _, p := range paramSpace {
+		m[p.Name] = struct {
+			get   func(*Behaviour) float64
+			set   func(*Behaviour, float64)
+			share bool
+		}{p.get, p.set, p.Share}
+	}
+	return m
+}()
 
 // FittableParams lists the parameters Fit can move.
 func FittableParams() []string {

@@ -12,6 +12,11 @@ type DayStats struct {
 	// Activated: accounts activated at least once; Level2: of them at level 2.
 	Activated int `json:"activated"`
 	Level2    int `json:"level2"`
+	// ApprovedLevel1 and ApprovedLevel2: accounts issued (level-1 registrations; level-2
+	// dossiers approved by the ministry's pipeline); Rejected: dossiers it rejected.
+	ApprovedLevel1 int `json:"approved_level1"`
+	ApprovedLevel2 int `json:"approved_level2"`
+	Rejected       int `json:"rejected"`
 
 	Deciders                 int     `json:"deciders"`
 	Registrations            int     `json:"registrations"`

@@ -42,9 +42,9 @@ func startLoad(ctx context.Context, e *env, cfg *loadConfig) (string, error) {
 	if err != nil {
 		return "", exitErr(exitFailure, err)
 	}
-	kind := "load"
+	kind := results.KindLoad
 	if cfg.findMax {
-		kind = "find-max"
+		kind = results.KindFindMax
 	}
 	label := cfg.scenario.Name
 	if !cfg.segment.Whole() {

@@ -53,7 +53,7 @@ func (lr *loadRun) k6Output() (*results.K6Output, error) {
 // thresholds, the plots over time, latency by step and how the flows ended.
 func buildLoad(r *Report, dir string, m *results.Manifest) error {
 	lr := &loadRun{m: m, dir: dir, aggDir: dir, opts: m, rate: math.NaN()}
-	if m != nil && m.Kind == "find-max" {
+	if m != nil && m.Kind == results.KindFindMax {
 		fm, best := findMaxSection(r, dir, m)
 		lr.fm = fm
 		if fm == nil {
@@ -69,7 +69,7 @@ func buildLoad(r *Report, dir string, m *results.Manifest) error {
 		r.Sections = append(r.Sections, Section{Title: "Detail of the best passing step",
 			Text: []string{"The sections below describe the highest passing step of the search (" + filepath.Base(best) + ")."}})
 	}
-	if m != nil && m.Kind == "merge" {
+	if m != nil && m.Kind == results.KindMerge {
 		lr.parts = readParts(r, dir, m)
 		lr.opts = lr.parts.manifest
 	}
@@ -101,7 +101,7 @@ func buildLoad(r *Report, dir string, m *results.Manifest) error {
 	switch {
 	case lr.fm != nil:
 		r.Verdict = findMaxVerdict(lr.fm, lr.dur)
-	case m != nil && m.Segment != "" && m.Kind != "merge":
+	case m != nil && m.Segment != "" && m.Kind != results.KindMerge:
 		// One k6 instance of a split run: its own share of the rate, judged alone.
 		judge := "k6 execution segment " + m.Segment + " of a split run, judged alone; merge the parts (eidsim report --merge) for the whole run's verdict"
 		if thr.judge != "" {
@@ -317,7 +317,7 @@ func (lr *loadRun) ramp() (ramp, bool) {
 		scenario, segment = lr.m.Scenario, lr.m.Segment
 	}
 	if lr.opts != nil {
-		step = lr.opts.Kind == "find-max-step"
+		step = lr.opts.Kind == results.KindFindMaxStep
 		if lr.parts == nil && lr.opts.Segment != "" {
 			segment = lr.opts.Segment
 		}
@@ -425,7 +425,7 @@ func findMaxSection(r *Report, dir string, m *results.Manifest) (*results.FindMa
 	}
 	best := fm.Best.Dir
 	if best == "" || !exists(best) {
-		best = filepath.Join(dir, "steps", filepath.Base(fm.Best.Dir))
+		best = filepath.Join(dir, results.StepsDir, filepath.Base(fm.Best.Dir))
 	}
 	if !exists(best) {
 		r.Missing = append(r.Missing, "the best step's directory ("+fm.Best.Dir+"): its per-step detail cannot be shown")

@@ -47,7 +47,7 @@ func (r *Runner) measure(ctx context.Context, run *results.Run, o Options, offse
 	if err := WritePools(run.Dir, pools); err != nil {
 		return results.LoadStep{}, nil, err
 	}
-	if err := r.writeScripts(run.Path("scripts")); err != nil {
+	if err := r.writeScripts(run.Path(results.ScriptsDir)); err != nil {
 		return results.LoadStep{}, nil, err
 	}
 	absDir, err := filepath.Abs(run.Dir)
@@ -64,7 +64,7 @@ func (r *Runner) measure(ctx context.Context, run *results.Run, o Options, offse
 		w = io.MultiWriter(logf, out)
 	}
 	k := &K6{
-		Binary: r.K6Binary, Script: filepath.Join(absDir, "scripts", sc.Script),
+		Binary: r.K6Binary, Script: filepath.Join(absDir, results.ScriptsDir, sc.Script),
 		Env:       ScriptEnv(r.Target, absDir, filepath.Join(absDir, results.SummaryFile), r.Seed, o, findMax),
 		SecretEnv: map[string]string{"EIDSIM_OPERATOR_TOKEN": r.Token},
 		RawOut:    filepath.Join(absDir, results.RawFile), Segment: r.Segment, Output: w,

@@ -73,9 +73,9 @@ func TestNewcomerRulesArePolicyFields(t *testing.T) {
 
 // TestRulesDeclaredOnlyInPolicyFile: across the module's Go code (tests aside), a struct
 // field named like a Policy field or tagged with its JSON name, a Policy literal that sets
-// rules (a second set of defaults), the fixed rules, DefaultPolicy and CheckPassword are declared only in
-// reference/policy.go — so grepping a rule's name never leads first to a look-alike
-// elsewhere (the telco's OTP message validity was once called OTPValidity too).
+// rules (a second set of defaults), the fixed rules, DefaultPolicy and CheckPassword are
+// declared only in reference/policy.go — so grepping a rule's name never leads first to a
+// look-alike elsewhere (the telco's OTP message validity was once called OTPValidity too).
 func TestRulesDeclaredOnlyInPolicyFile(t *testing.T) {
 	names, jsonNames := map[string]bool{}, map[string]bool{}
 	typ := reflect.TypeOf(reference.Policy{})

@@ -13,10 +13,11 @@ import (
 )
 
 // commandDocs are the pages that document each command's flags (docs/NAME.md); a command's
-// flags may be spread over several.
+// flags may be spread over several. The first page must exist; the others are read when they
+// do (cluster.md arrives with the PostgreSQL store).
 var commandDocs = map[string][]string{
 	"generate": {"population"},
-	"serve":    {"serve", "security"},
+	"serve":    {"serve", "security", "cluster"},
 	"load":     {"load", "distributed"},
 	"simulate": {"simulate", "calibration"},
 	"report":   {"report", "distributed"},
@@ -36,8 +37,11 @@ func TestDocsNameEveryFlag(t *testing.T) {
 			flags := flagLine.FindAllStringSubmatch(out.String(), -1)
 			require.NotEmpty(t, flags, "%s --help lists no flags:\n%s", cmd, out.String())
 			var text strings.Builder
-			for _, p := range pages {
+			for i, p := range pages {
 				b, err := os.ReadFile(filepath.Join("..", "..", "docs", p+".md"))
+				if i > 0 && os.IsNotExist(err) {
+					continue
+				}
 				require.NoError(t, err)
 				text.Write(b)
 			}

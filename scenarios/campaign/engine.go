@@ -110,6 +110,7 @@ type sim struct {
 	level2   int
 	// approvedL1, approvedL2, rejected: the ministry's answers so far (see pipeline.go).
 	approvedL1, approvedL2, rejected int
+	mechanisms
 }
 
 func (s *sim) date(d int) time.Time { return s.c.Start.AddDate(0, 0, d) }
@@ -162,6 +163,9 @@ func newSim(ctx context.Context, c *Campaign, pop []population.Record, scale flo
 		return nil, err
 	}
 	s.due = make([][]int32, c.Days+1)
+	if err := s.pressureSeries(); err != nil {
+		return nil, err
+	}
 	s.freeSIMNext = uint64(len(pop)) + 1
 	return s, nil
 }
@@ -327,32 +331,6 @@ func (s *sim) schedule(i int32, day int, act uint8) {
 	s.due[day] = append(s.due[day], i)
 }
 
-// pressure is the day's hazard per citizen of a village: (p·outreach + q·F)·boost per day.
-func (s *sim) pressure(d int, v *village) float64 {
-	b := s.c.Behaviour
-	t := s.date(d)
-	out := 1.0
-	for _, o := range s.c.Outreach {
-		if !t.Before(o.From.Time) && !t.After(o.To.Time) {
-			out += o.Intensity
-		}
-	}
-	all := float64(s.adoptedAll) / float64(len(s.cit))
-	local := 0.0
-	if v.adults > 0 {
-		local = float64(v.adopted) / float64(v.adults)
-	}
-	f := imitationLocal*local + (1-imitationLocal)*all
-	boost := 1.0
-	for _, dl := range s.c.Deadlines {
-		left := dl.Date.Sub(t).Hours() / 24
-		if left >= 0 && left < float64(b.DeadlineWindowDays) {
-			boost = math.Max(boost, 1+(b.DeadlineBoost-1)*(1-left/float64(b.DeadlineWindowDays)))
-		}
-	}
-	return (b.BassP*out + b.BassQ*f) * boost / 365
-}
-
 func (s *sim) runDay(d int) error {
 	s.day = d
 	date := s.date(d)
@@ -374,6 +352,7 @@ func (s *sim) runDay(d int) error {
 			s.decide(e.idx)
 		}
 	}
+	s.activationDay(d)
 	// Scheduled actions, in citizen order as appended (deterministic).
 	for _, i := range s.due[d] {
 		c := &s.cit[i]
@@ -390,6 +369,10 @@ func (s *sim) runDay(d int) error {
 	if err := s.runEvents(); err != nil {
 		return err
 	}
+	s.serveApprovals(d, date)
+	if err := s.runEvents(); err != nil { // activations on the spot of dossiers approved today
+		return err
+	}
 	s.clock.Set(date.Add(24*time.Hour - time.Second))
 	s.tel.Advance(s.ctx)
 	s.closeDay()
@@ -400,7 +383,7 @@ func (s *sim) runDay(d int) error {
 // in their name, self_register_share of them) or a counter for level 2.
 func (s *sim) decide(i int32) {
 	c := &s.cit[i]
-	if c.handset == hsSmart && c.owner && c.phone != "" && c.u() < s.c.Behaviour.SelfRegisterShare {
+	if s.appOpen(s.day) && c.handset == hsSmart && c.owner && c.phone != "" && c.u() < s.c.Behaviour.SelfRegisterShare {
 		c.stage = stQueued
 		s.homeSession(i, kindRegister)
 		return
@@ -687,7 +670,6 @@ func (s *sim) wake(cause uint8, filter func(int32, *citizen) bool) int {
 func (s *sim) markEnrolled(i int32, pending bool) {
 	c := &s.cit[i]
 	s.profiles++
-	s.approvedL2++ // approved on the spot (until the ministry's pipeline, pipeline.go)
 	s.today.Enrolled++
 	c.level = 2
 	if !c.acted {
@@ -696,12 +678,10 @@ func (s *sim) markEnrolled(i int32, pending bool) {
 		s.adoptedAll++
 	}
 	c.swapped = false
-	if pending {
-		c.stage = stPending
-		c.visits = 0
-		s.schedule(i, s.day+1+int(c.exp(s.c.Behaviour.ActivationDelayDays)), actActivate)
-	} else if c.activated {
-		s.level2++
+	c.visits = 0
+	s.submitDossier(i, !pending) // the ministry approves it (pipeline.go)
+	if !pending && c.stage == stActive {
+		s.nextLogin(i)
 	}
 }
 
@@ -724,6 +704,9 @@ func (s *sim) markActivated(i int32, level int) {
 	c.stage, c.visits, c.cause = stActive, 0, causeNone
 	c.swapped = false
 	s.nextLogin(i)
+	if level == 1 {
+		s.enterUpgrade(i)
+	}
 }
 
 // serveCounters serves the counter queue with the day's capacity, in arrival order.

@@ -29,7 +29,7 @@ type Events struct {
 	AppLaunch       Date    `yaml:"app_launch"`
 	AppLaunchSource string  `yaml:"app_launch_source"`
 	Events          []Event `yaml:"events"`
-	File    string  `yaml:"-"`
+	File            string  `yaml:"-"`
 }
 
 // Event levels.

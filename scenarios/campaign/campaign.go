@@ -143,6 +143,9 @@ type Behaviour struct {
 	PressureDirective05    float64 `yaml:"pressure_directive05"`
 	PressureSingleLogin    float64 `yaml:"pressure_single_login"`
 	PressureLevel2Required float64 `yaml:"pressure_level2_required"`
+	// NeedGrowthPerYear makes the decision (p term) and activation hazards grow as services
+	// move onto the account: × (1 + growth × years since the app's launch).
+	NeedGrowthPerYear float64 `yaml:"need_growth_per_year"`
 	// PressureOnDecision is the share of the events' pressure that also drives the decision
 	// hazard (the rest drives only the activation of accounts one holds).
 	PressureOnDecision float64 `yaml:"pressure_on_decision"`

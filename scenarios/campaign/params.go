@@ -38,6 +38,7 @@ var paramSpace = []ParamSpec{
 	fparam("approval_per_day", 1e4, 1e8, false, "national approval capacity of the ministry at the launch, dossiers a day (full scale)", func(b *Behaviour) *float64 { return &b.ApprovalPerDay }),
 	fparam("approval_growth_per_year", 0, 20, false, "growth of the approval capacity: capacity = approval_per_day × (1 + growth × years since 2022-07-18)", func(b *Behaviour) *float64 { return &b.ApprovalGrowthPerYear }),
 	fparam("rejection_share", 0, 0.2, true, "share of dossiers the ministry rejects (the citizen must enrol again)", func(b *Behaviour) *float64 { return &b.RejectionShare }),
+	fparam("need_growth_per_year", 0, 10, false, "growth of everyone's need as services move onto the account: hazards × (1 + growth × years since the launch)", func(b *Behaviour) *float64 { return &b.NeedGrowthPerYear }),
 	fparam("pressure_on_decision", 0, 1, true, "share of the national events' pressure that also drives the decision to apply (the rest only drives activation)", func(b *Behaviour) *float64 { return &b.PressureOnDecision }),
 	fparam("pressure_directive05", 0, 50, false, "hazard multiplier added by Directive 05/CT-TTg (23 Feb – 30 Jun 2023)", func(b *Behaviour) *float64 { return &b.PressureDirective05 }),
 	fparam("pressure_single_login", 0, 50, false, "hazard multiplier added from 1 Jul 2024 (VNeID the single login for public services)", func(b *Behaviour) *float64 { return &b.PressureSingleLogin }),

@@ -39,15 +39,16 @@ type pooledEval struct {
 }
 
 func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v >= 0 {
 		return v
 	}
 	return def
 }
 
-// pointErr is the log error of a prediction; zero above a lower bound.
-func pointErr(p evidence.Point, pred float64) float64 {
-	e := math.Log((pred + 1) / (float64(p.Value) + 1))
+// pointErr is the log error of a prediction, counted in simulated people (+1 each, so a
+// figure of a few simulated people does not weigh like a large one); zero above a lower bound.
+func pointErr(p evidence.Point, pred, scale float64) float64 {
+	e := math.Log((pred*scale + 1) / (float64(p.Value)*scale + 1))
 	if p.Kind == evidence.AtLeast && e > 0 {
 		return 0
 	}
@@ -83,7 +84,7 @@ func evalPooled(t *testing.T, cases []pooledCase, params map[string]float64, fit
 	for _, pc := range cases {
 		for _, p := range pc.pts {
 			if fitOn(p) {
-				e := pointErr(p, out.preds[p.ID])
+				e := pointErr(p, out.preds[p.ID], pc.w.Scale)
 				out.loss += e * e
 				n++
 			}

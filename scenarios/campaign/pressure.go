@@ -27,17 +27,18 @@ func pressureParam(b *Behaviour, name string) float64 {
 }
 
 // pressureSeries computes, for every simulated day, the local outreach multiplier
+// O(t) = 1 + Σ local outreach intensities active on t, the national events' E(t) = Σ event
+// pressures active on t, the activation multiplier
 //
-//	O(t) = 1 + Σ local outreach intensities active on t
+//	M(t) = O(t) · (1 + E(t)) · G(t)
 //
-// and the activation multiplier
-//
-//	M(t) = O(t) + Σ national event pressures active on t,
-//
-// the decision hazard's (Bass p term) O(t) + pressure_on_decision × Σ event pressures (the
-// events raise the need for an account one holds more than the reach of the counters), and
+// and the decision hazard's (Bass p term) O(t) · (1 + pressure_on_decision · E(t)) · G(t) (the
+// events raise the need for an account one holds more than the reach of the counters; local
+// outreach multiplies what the nation asks), with G(t) below; and
 // the level-2 part L2(t) = Σ pressures of the events only a level-2 account meets (the
-// upgrade hazard of level-1 holders). The campaign's deadlines boost the decision hazard.
+// upgrade hazard of level-1 holders). G(t) = 1 + need_growth_per_year × years since the app's
+// launch is the need for the account growing as services move onto it. The campaign's
+// deadlines boost the decision hazard.
 func (s *sim) pressureSeries() error {
 	ev, err := evidence.BuiltinEvents()
 	if err != nil {
@@ -53,25 +54,26 @@ func (s *sim) pressureSeries() error {
 	s.launchDay = int(math.Ceil(launch.Sub(s.c.Start.Time).Hours() / 24))
 	for d := 0; d < n; d++ {
 		t := s.date(d)
-		m := 1.0
+		out := 1.0
 		for _, o := range s.c.Outreach {
 			if !t.Before(o.From.Time) && !t.After(o.To.Time) {
-				m += o.Intensity
+				out += o.Intensity
 			}
 		}
-		dec := m
+		events := 0.0
 		for _, e := range ev.Events {
 			if t.Before(e.From.Time) || (!e.To.IsZero() && t.After(e.To.Time)) {
 				continue
 			}
 			v := pressureParam(b, e.Param)
-			m += v
-			dec += b.PressureOnDecision * v
+			events += v
 			if e.Level == evidence.Level2 {
 				s.multL2[d] += v
 			}
 		}
-		s.mult[d], s.multDec[d] = m, dec
+		g := 1 + b.NeedGrowthPerYear*max(0, t.Sub(launch).Hours()/24/365.25)
+		s.mult[d] = out * (1 + events) * g
+		s.multDec[d] = out * (1 + b.PressureOnDecision*events) * g
 		if s.multL2[d] > 0 {
 			s.hasL2 = true
 		}

@@ -12,14 +12,6 @@ import (
 	"time"
 )
 
-// File names inside a run directory.
-const (
-	ManifestFile = "manifest.json"
-	RawFile      = "k6-raw.json.gz"
-	SummaryFile  = "k6-summary.json"
-	StdoutFile   = "k6-stdout.txt"
-)
-
 // Run statuses recorded in the manifest.
 const (
 	StatusRunning          = "running" // still running, or interrupted before it could say otherwise
@@ -61,8 +53,11 @@ type Manifest struct {
 	// Faults are the target's injected faults (reference/faults): the setting in force when
 	// the run started and every change during it; absent when the target has no /sim/faults.
 	Faults any `json:"faults,omitempty"`
-	// Result holds the run's headline figures (find-max: the sustainable rate).
+	// Result holds the run's headline figures: a LoadStep for a load run, a FindMaxResult
+	// for a find-max run. A manifest read back keeps it as written too (DecodeResult).
 	Result any `json:"result,omitempty"`
+
+	rawResult json.RawMessage
 }
 
 // PopulationInfo identifies the population a run drew its citizens from.

@@ -58,14 +58,14 @@ func checkDemoDir(t *testing.T, out, stdout string) string {
 		m, err := results.ReadManifest(filepath.Join(out, en.Name()))
 		require.NoError(t, err)
 		assert.NotEqual(t, results.StatusRunning, m.Status, "%s finished", en.Name())
-		assert.FileExists(t, filepath.Join(out, en.Name(), report.HTMLFile))
-		assert.FileExists(t, filepath.Join(out, en.Name(), report.MarkdownFile))
+		assert.FileExists(t, filepath.Join(out, en.Name(), results.HTMLFile))
+		assert.FileExists(t, filepath.Join(out, en.Name(), results.MarkdownFile))
 		if m.Kind == report.KindDemo {
 			demo = filepath.Join(out, en.Name())
 		}
 	}
 	require.NotEmpty(t, demo, "a demo run directory")
-	assert.Contains(t, stdout, "report: "+filepath.Join(demo, report.HTMLFile))
+	assert.Contains(t, stdout, "report: "+filepath.Join(demo, results.HTMLFile))
 	return demo
 }
 
@@ -85,7 +85,7 @@ func TestDemoWithoutK6(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, left, "the temporary population and database are removed")
 
-	b, err := os.ReadFile(filepath.Join(demo, report.MarkdownFile))
+	b, err := os.ReadFile(filepath.Join(demo, results.MarkdownFile))
 	require.NoError(t, err)
 	md := string(b)
 	assert.Contains(t, md, "part load scenarios was left out")

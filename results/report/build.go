@@ -72,6 +72,8 @@ func build(dir string, depth int) (*Report, error) {
 		r.Missing = append(r.Missing, "this is a demo inside a demo: its parts are not expanded")
 	case kind == KindDemo:
 		err = buildDemo(r, dir, depth)
+	case isSimulation(kind) && isCalibration(dir):
+		err = buildCalibration(r, dir, m)
 	case isSimulation(kind):
 		err = buildSimulation(r, dir, m)
 	default:
@@ -91,12 +93,12 @@ func isSimulation(kind string) bool {
 
 // guessKind names the kind of a directory without a manifest from the files it holds.
 func guessKind(dir string) string {
-	for _, f := range []string{DailyFile, FunnelFile, SimSummaryFile, CapacityFile} {
+	for _, f := range []string{results.DailyFile, results.FunnelFile, results.SimSummaryFile, results.CapacityFile} {
 		if exists(filepath.Join(dir, f)) {
 			return KindSimulation
 		}
 	}
-	if exists(filepath.Join(dir, DemoFile)) {
+	if exists(filepath.Join(dir, results.DemoFile)) {
 		return KindDemo
 	}
 	return "load"

@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"container/heap"
+	"context"
 	"math"
 )
 
@@ -48,10 +49,11 @@ func (s *sim) enterUpgrade(i int32) {
 	heap.Push(&s.upPool, poolEntry{threshold: c.threshold, idx: i})
 }
 
-// activationDay advances the hazards by day d and starts the activations and upgrades due.
-func (s *sim) activationDay(d int) {
+// activationDay advances the hazards by day d and starts the activations and upgrades due; a
+// store error of an activation ends it.
+func (s *sim) activationDay(ctx context.Context, d int) error {
 	if !s.appOpen(d) {
-		return
+		return nil
 	}
 	b := &s.c.Behaviour
 	s.actLevel += b.ActivationRate * s.mult[d] / 365
@@ -61,10 +63,12 @@ func (s *sim) activationDay(d int) {
 		if c.stage != stPending || c.threshold != e.threshold {
 			continue
 		}
-		s.act(e.idx, actActivate)
+		if err := s.act(ctx, e.idx, actActivate); err != nil {
+			return err
+		}
 	}
 	if s.multL2[d] == 0 {
-		return
+		return nil
 	}
 	s.upLevel += b.ActivationRate * s.multL2[d] / 365
 	for s.upPool.Len() > 0 && s.upPool[0].threshold <= s.upLevel {
@@ -75,4 +79,5 @@ func (s *sim) activationDay(d int) {
 		}
 		s.scheduleQueue(e.idx, d+1, false)
 	}
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/eidsim/eidsim/generators/population"
 	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/assemble"
 	"github.com/eidsim/eidsim/reference/memstore"
 	"github.com/eidsim/eidsim/reference/telco"
 )
@@ -19,7 +20,12 @@ import (
 // Run simulates one replica of the campaign over the population (records of people aged
 // 14+, without accounts or with the accounts they hold at the start). scale is the share of
 // the real area's adults the records stand for: capacities and targets are multiplied by it.
+// A cancelled ctx stops the run within the current session step: Run returns an error that
+// wraps ctx.Err() (errors.Is(err, context.Canceled)), as it returns any store error.
 func Run(ctx context.Context, c *Campaign, pop []population.Record, scale float64, seed uint64, replica int) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	s, err := newSim(ctx, c, pop, scale, seed, replica)
 	if err != nil {
 		return nil, err
@@ -28,7 +34,7 @@ func Run(ctx context.Context, c *Campaign, pop []population.Record, scale float6
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := s.runDay(d); err != nil {
+		if err := s.runDay(ctx, d); err != nil {
 			return nil, fmt.Errorf("day %d (%s): %w", d, s.date(d).Format("2006-01-02"), err)
 		}
 	}
@@ -51,17 +57,6 @@ const (
 	imitationLocal = 0.5
 )
 
-// Actions scheduled on a day.
-const (
-	actNone uint8 = iota
-	actSelfRegister
-	actJoinQueue
-	actActivate
-	actLogin
-	actPhoneChangeDone
-	actStandardise
-)
-
 type queueEntry struct {
 	idx     int32
 	arrived int32
@@ -76,7 +71,6 @@ type village struct {
 }
 
 type sim struct {
-	ctx     context.Context
 	c       *Campaign
 	scale   float64
 	seed    uint64
@@ -126,7 +120,7 @@ func newSim(ctx context.Context, c *Campaign, pop []population.Record, scale flo
 	if scale <= 0 {
 		return nil, fmt.Errorf("campaign: scale %v must be positive", scale)
 	}
-	s := &sim{ctx: ctx, c: c, scale: scale, seed: seed, replica: replica}
+	s := &sim{c: c, scale: scale, seed: seed, replica: replica}
 	s.clock = reference.NewManualClock(c.Start.Time)
 	s.store = memstore.New()
 	var key [32]byte
@@ -150,16 +144,13 @@ func newSim(ctx context.Context, c *Campaign, pop []population.Record, scale flo
 		}
 		tcfg.Default.SubmitRate = rate
 	}
-	gw := &lazyGateway{}
-	svc, err := reference.NewService(reference.Config{Store: s.store, Clock: s.clock, Hasher: hasher, Gateway: gw,
-		Rand: detRand{rand.NewChaCha8(key)}, Seed: splitmix64(k)})
+	sys, err := assemble.New(assemble.Config{Store: s.store, Clock: s.clock, Hasher: hasher,
+		Rand: detRand{rand.NewChaCha8(key)}, Seed: splitmix64(k), Telco: tcfg, TelcoSeed: splitmix64(k ^ 0x7e1c0)})
 	if err != nil {
 		return nil, err
 	}
-	s.svc = svc
-	s.tel = telco.New(tcfg, svc, s.clock, splitmix64(k^0x7e1c0))
-	gw.tel = s.tel
-	if err := s.load(pop); err != nil {
+	s.svc, s.tel = sys.Service, sys.Telco
+	if err := s.load(ctx, pop); err != nil {
 		return nil, err
 	}
 	s.due = make([][]int32, c.Days+1)
@@ -170,124 +161,88 @@ func newSim(ctx context.Context, c *Campaign, pop []population.Record, scale flo
 	return s, nil
 }
 
-// lazyGateway forwards to the telco once it exists (the telco needs the service as its world).
-type lazyGateway struct{ tel *telco.Sim }
-
-func (g *lazyGateway) Send(ctx context.Context, m reference.SMS) error { return g.tel.Send(ctx, m) }
-
 // load puts the population into the store and sets up the citizens and villages.
-func (s *sim) load(pop []population.Record) error {
+func (s *sim) load(ctx context.Context, pop []population.Record) error {
 	s.cit = make([]citizen, len(pop))
 	vidx := map[string]int32{}
 	ref := s.c.Start.Year()
-	err := s.store.Update(s.ctx, func(tx reference.Tx) error {
-		for i := range pop {
-			r := &pop[i]
-			c := &s.cit[i]
-			c.rng = seedOf(s.seed, s.replica, i)
-			c.id, c.name, c.birth = r.CitizenID, r.FullName, r.BirthDate
-			c.phone = r.SIM.Phone
-			c.owner = r.SIM.OwnerRegistered
-			c.device = "dev-" + r.CitizenID
-			c.password = "Vn!" + strconv.FormatUint(c.rng%1e8, 36) + "aZ9"
-			switch r.Handset {
-			case population.HandsetSmartphone:
-				c.handset = hsSmart
-			case population.HandsetFeature:
-				c.handset = hsFeature
-			default:
-				c.handset = hsNone
-			}
-			switch r.Coverage {
-			case population.CoverageNone:
-				c.cov = covNone
-			case population.Coverage2G:
-				c.cov = cov2G
-			default:
-				c.cov = cov4G
-			}
-			switch r.Poverty {
-			case population.PovertyPoor:
-				c.poverty = 2
-			case population.PovertyNearPoor:
-				c.poverty = 1
-			}
-			c.minority = r.Ethnicity != "" && r.Ethnicity != "Kinh"
-			c.urban = r.Urban
-			if y, err := strconv.Atoi(r.BirthDate[:4]); err == nil {
-				c.ageBand = ageBandOf(ref - y)
-			}
-			b := s.c.Behaviour
-			c.forget, c.typo, c.patience, c.bioQ = float32(b.ForgetPerYear), float32(b.TypoRate), uint8(b.Patience), reference.DefaultBiometricQuality
-			if t := r.Traits; t != nil {
-				c.forget, c.typo, c.bioQ = float32(t.ForgetPerYear), float32(t.TypoRate), float32(t.BiometricQuality)
-				if t.Patience > 0 {
-					c.patience = uint8(min(t.Patience, 50))
-				}
-			}
-			c.swaps = float32(r.SIM.SwapsPerYear)
-			c.chipCard = r.ChipCard
-			c.hs0 = c.handset
-			switch {
-			case c.phone == "":
-				c.sim0 = simNone
-			case c.owner:
-				c.sim0 = simOwner
-			default:
-				c.sim0 = simNonOwner
-			}
-			v, ok := vidx[r.VillageID]
-			if !ok {
-				v = int32(len(s.villages))
-				vidx[r.VillageID] = v
-				s.villages = append(s.villages, village{noCoverage: c.cov == covNone})
-			}
-			c.village = v
-			s.villages[v].adults++
-			c.nextDay = -1
-			cz := &reference.Citizen{ID: r.CitizenID, FullName: r.FullName, Sex: r.Sex, BirthDate: r.BirthDate,
-				ProvinceCode: r.ProvinceCode, Ethnicity: r.Ethnicity, VillageID: r.VillageID, Coverage: coverageNames[c.cov],
-				Handset: r.Handset, BiometricQuality: float64(c.bioQ)}
-			if err := tx.PutCitizen(cz); err != nil {
-				return err
-			}
-			if c.phone != "" {
-				owner := ""
-				if c.owner {
-					owner = c.id
-				}
-				if err := tx.PutSubscriber(&reference.Subscriber{Phone: c.phone, Carrier: r.SIM.Carrier, OwnerID: owner, HolderID: c.id}); err != nil {
-					return err
-				}
-			}
-			if a := r.Account; a != nil {
-				// An account held at the start: active at its level (its password is the
-				// citizen's own from now on).
-				h, err := s.svc.Hasher().Hash(c.password)
-				if err != nil {
-					return err
-				}
-				st := reference.StatusActive
-				if a.AccountStatus() == population.AccountPendingActivation {
-					st = reference.StatusPendingActivation
-				}
-				acc := &reference.Account{CitizenID: c.id, Level: a.Level, Phone: a.Phone, Status: st, PasswordHash: h,
-					DeviceID: c.device, CreatedAt: s.c.Start.Time, UpdatedAt: s.c.Start.Time}
-				if err := tx.PutAccount(acc); err != nil {
-					return fmt.Errorf("citizen %s: %w", c.id, err)
-				}
-				c.level, c.acted = uint8(a.Level), true
-				c.swapped = a.Phone != c.phone
-				if st == reference.StatusActive {
-					c.stage, c.activated = stActive, true
-				} else {
-					c.stage = stPending
-				}
+	for i := range pop {
+		r := &pop[i]
+		c := &s.cit[i]
+		c.rng = seedOf(s.seed, s.replica, i)
+		c.id, c.name, c.birth = r.CitizenID, r.FullName, r.BirthDate
+		c.phone = r.SIM.Phone
+		c.owner = r.SIM.OwnerRegistered
+		c.device = "dev-" + r.CitizenID
+		c.password = "Vn!" + strconv.FormatUint(c.rng%1e8, 36) + "aZ9"
+		switch r.Handset {
+		case population.HandsetSmartphone:
+			c.handset = hsSmart
+		case population.HandsetFeature:
+			c.handset = hsFeature
+		default:
+			c.handset = hsNone
+		}
+		switch r.Coverage {
+		case population.CoverageNone:
+			c.cov = covNone
+		case population.Coverage2G:
+			c.cov = cov2G
+		default:
+			c.cov = cov4G
+		}
+		switch r.Poverty {
+		case population.PovertyPoor:
+			c.poverty = 2
+		case population.PovertyNearPoor:
+			c.poverty = 1
+		}
+		c.minority = r.Ethnicity != "" && r.Ethnicity != "Kinh"
+		c.urban = r.Urban
+		if y, err := strconv.Atoi(r.BirthDate[:4]); err == nil {
+			c.ageBand = ageBandOf(ref - y)
+		}
+		b := s.c.Behaviour
+		c.forget, c.typo, c.patience, c.bioQ = float32(b.ForgetPerYear), float32(b.TypoRate), uint8(b.Patience), reference.DefaultBiometricQuality
+		if t := r.Traits; t != nil {
+			c.forget, c.typo, c.bioQ = float32(t.ForgetPerYear), float32(t.TypoRate), float32(t.BiometricQuality)
+			if t.Patience > 0 {
+				c.patience = uint8(min(t.Patience, 50))
 			}
 		}
-		return nil
-	})
-	if err != nil {
+		c.swaps = float32(r.SIM.SwapsPerYear)
+		c.chipCard = r.ChipCard
+		c.hs0 = c.handset
+		switch {
+		case c.phone == "":
+			c.sim0 = simNone
+		case c.owner:
+			c.sim0 = simOwner
+		default:
+			c.sim0 = simNonOwner
+		}
+		v, ok := vidx[r.VillageID]
+		if !ok {
+			v = int32(len(s.villages))
+			vidx[r.VillageID] = v
+			s.villages = append(s.villages, village{noCoverage: c.cov == covNone})
+		}
+		c.village = v
+		s.villages[v].adults++
+		c.nextDay = -1
+		if a := r.Account; a != nil {
+			// An account held at the start: active at its level (its password is the
+			// citizen's own from now on).
+			c.level, c.acted = uint8(a.Level), true
+			c.swapped = a.Phone != c.phone
+			if a.AccountStatus() == population.AccountPendingActivation {
+				c.stage = stPending
+			} else {
+				c.stage, c.activated = stActive, true
+			}
+		}
+	}
+	if err := s.importPopulation(ctx, pop); err != nil {
 		return err
 	}
 	for i := range s.cit {
@@ -318,7 +273,7 @@ func (s *sim) enterPool(i int32) {
 	heap.Push(&v.pool, poolEntry{threshold: c.threshold, idx: i})
 }
 
-func (s *sim) schedule(i int32, day int, act uint8) {
+func (s *sim) schedule(i int32, day int, act action) {
 	c := &s.cit[i]
 	if day <= s.day {
 		day = s.day + 1
@@ -331,12 +286,15 @@ func (s *sim) schedule(i int32, day int, act uint8) {
 	s.due[day] = append(s.due[day], i)
 }
 
-func (s *sim) runDay(d int) error {
+// runDay runs day d; a store error or a cancelled ctx ends it with that error.
+func (s *sim) runDay(ctx context.Context, d int) error {
 	s.day = d
 	date := s.date(d)
 	s.today = DayStats{Date: date.Format("2006-01-02"), Day: d}
 	s.clock.Set(date.Add(dayStart))
-	s.applyInterventions(date)
+	if err := s.applyInterventions(ctx, date); err != nil {
+		return err
+	}
 
 	// Deciders: every village's pool member whose threshold the cumulative pressure passed.
 	for vi := range s.villages {
@@ -352,7 +310,9 @@ func (s *sim) runDay(d int) error {
 			s.decide(e.idx)
 		}
 	}
-	s.activationDay(d)
+	if err := s.activationDay(ctx, d); err != nil {
+		return err
+	}
 	// Scheduled actions, in citizen order as appended (deterministic).
 	for _, i := range s.due[d] {
 		c := &s.cit[i]
@@ -361,20 +321,25 @@ func (s *sim) runDay(d int) error {
 		}
 		act := c.action
 		c.nextDay, c.action = -1, actNone
-		s.act(i, act)
+		if err := s.act(ctx, i, act); err != nil {
+			return err
+		}
 	}
 	s.due[d] = nil
 	s.serveCounters(d, date)
 	s.serveWeb(date)
-	if err := s.runEvents(); err != nil {
+	if err := s.runEvents(ctx); err != nil {
 		return err
 	}
 	s.serveApprovals(d, date)
-	if err := s.runEvents(); err != nil { // activations on the spot of dossiers approved today
+	if err := s.runEvents(ctx); err != nil { // activations on the spot of dossiers approved today
 		return err
 	}
 	s.clock.Set(date.Add(24*time.Hour - time.Second))
-	s.tel.Advance(s.ctx)
+	s.tel.Advance(ctx)
+	if err := ctx.Err(); err != nil { // the day's deliveries may be incomplete
+		return err
+	}
 	s.closeDay()
 	return nil
 }
@@ -448,15 +413,15 @@ func (s *sim) counterOpen(date time.Time) bool {
 
 func (s *sim) mobileActive(t time.Time) bool {
 	for _, m := range s.c.Interventions.MobileEnrolment {
-		if !t.Before(m.From.Time) && !t.After(m.To.Time) {
+		if within(t, m.From, m.To) {
 			return true
 		}
 	}
 	return false
 }
 
-// act runs a scheduled action.
-func (s *sim) act(i int32, act uint8) {
+// act runs a scheduled action; it returns the store's error.
+func (s *sim) act(ctx context.Context, i int32, act action) error {
 	c := &s.cit[i]
 	switch act {
 	case actJoinQueue:
@@ -469,25 +434,29 @@ func (s *sim) act(i int32, act uint8) {
 		}
 	case actActivate:
 		if c.stage != stPending {
-			return
+			return nil
 		}
-		s.drawSwaps(i)
+		if err := s.drawSwaps(ctx, i); err != nil {
+			return err
+		}
 		if c.handset != hsSmart {
 			s.waitWeb(i)
-			return
+			return nil
 		}
 		if c.townNext {
 			c.townNext = false
 			a := s.sessionAt(i, kindActivate, s.date(s.day).Add(10*time.Hour+time.Duration(c.u()*float64(4*time.Hour))))
 			a.away = true
-			return
+			return nil
 		}
 		s.homeSession(i, kindActivate)
 	case actLogin:
 		if c.stage != stActive {
-			return
+			return nil
 		}
-		s.drawSwaps(i)
+		if err := s.drawSwaps(ctx, i); err != nil {
+			return err
+		}
 		if c.u() < 1-math.Exp(-float64(c.forget)*365/max(s.c.Behaviour.LoginsPerYear, 0.01)/365) {
 			c.forgotten = true
 		}
@@ -503,17 +472,11 @@ func (s *sim) act(i int32, act uint8) {
 			} else {
 				s.retry(i)
 			}
-			return
+			return nil
 		}
-		c.owner = true
-		_ = s.store.Update(s.ctx, func(tx reference.Tx) error {
-			sub, err := tx.Subscriber(c.phone)
-			if err != nil {
-				return err
-			}
-			sub.OwnerID = c.id
-			return tx.PutSubscriber(sub)
-		})
+		if err := s.registerOwner(ctx, c); err != nil {
+			return err
+		}
 		s.today.SIMsStandardised++
 		c.visits = 0
 		if c.stage == stQueued {
@@ -524,6 +487,7 @@ func (s *sim) act(i int32, act uint8) {
 	case actPhoneChangeDone:
 		s.counterSession(i, kindPhoneChange, s.date(s.day).Add(9*time.Hour))
 	}
+	return nil
 }
 
 func (s *sim) nextLogin(i int32) {
@@ -534,28 +498,33 @@ func (s *sim) nextLogin(i int32) {
 // drawSwaps applies the SIM swaps since the citizen's last action: each swap puts a new SIM
 // (a new number, registered in the citizen's name as often as before) in the handset; the old
 // number leaves the citizen (nobody reads its messages any more).
-func (s *sim) drawSwaps(i int32) {
+func (s *sim) drawSwaps(ctx context.Context, i int32) error {
 	c := &s.cit[i]
 	days := s.day - int(c.lastDay)
 	c.lastDay = int32(s.day)
 	if c.phone == "" || c.swaps <= 0 || days <= 0 {
-		return
+		return nil
 	}
 	n := c.poisson(float64(c.swaps) * float64(days) / 365)
 	if n == 0 {
-		return
+		return nil
 	}
 	old := c.phone
-	s.giveSIM(i, c.owner)
-	s.releaseNumber(old)
+	if err := s.giveSIM(ctx, i, c.owner); err != nil {
+		return err
+	}
+	if err := s.releaseNumber(ctx, old); err != nil {
+		return err
+	}
 	if c.level > 0 {
 		c.swapped = true
 	}
+	return nil
 }
 
 // giveSIM puts a new SIM in the citizen's handset, owner-registered or not.
-func (s *sim) giveSIM(i int32, owner bool) {
-	s.worldChanging()
+func (s *sim) giveSIM(ctx context.Context, i int32, owner bool) error {
+	s.worldChanging(ctx)
 	c := &s.cit[i]
 	oid := ""
 	if owner {
@@ -568,11 +537,14 @@ func (s *sim) giveSIM(i int32, owner bool) {
 		s.freeSIMNext++
 		phone := numberFor(newSIMPrefix, n%10_000_000)
 		added := false
-		_ = s.store.Update(s.ctx, func(tx reference.Tx) error {
+		err := s.store.Update(ctx, func(tx reference.Tx) error {
 			var err error
 			added, err = tx.AddSubscriber(&reference.Subscriber{Phone: phone, Carrier: reference.CarrierOf(phone), OwnerID: oid, HolderID: c.id})
 			return err
 		})
+		if err != nil {
+			return fmt.Errorf("new SIM for citizen %s: %w", c.id, err)
+		}
 		if added {
 			c.phone = phone
 			break
@@ -580,6 +552,7 @@ func (s *sim) giveSIM(i int32, owner bool) {
 	}
 	c.owner = owner
 	c.lastMsg = 0
+	return nil
 }
 
 // newSIMPrefix is the prefix of SIMs handed out during the campaign (Viettel).
@@ -593,16 +566,38 @@ func numberFor(prefix string, n uint64) string {
 	return prefix + fmt.Sprintf("%07d", x)
 }
 
-func (s *sim) releaseNumber(phone string) {
-	s.worldChanging()
-	_ = s.store.Update(s.ctx, func(tx reference.Tx) error {
+// releaseNumber takes a number out of its holder's handset: nobody reads its messages any
+// more. A number without a subscriber record is left alone.
+func (s *sim) releaseNumber(ctx context.Context, phone string) error {
+	s.worldChanging(ctx)
+	err := s.updateSubscriber(ctx, phone, func(sub *reference.Subscriber) { sub.HolderID = "" })
+	if errors.Is(err, reference.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// registerOwner registers the citizen's SIM in their own name.
+func (s *sim) registerOwner(ctx context.Context, c *citizen) error {
+	c.owner = true
+	return s.updateSubscriber(ctx, c.phone, func(sub *reference.Subscriber) { sub.OwnerID = c.id })
+}
+
+// updateSubscriber changes the carrier's record of a number in one transaction; the error
+// names the number.
+func (s *sim) updateSubscriber(ctx context.Context, phone string, change func(*reference.Subscriber)) error {
+	err := s.store.Update(ctx, func(tx reference.Tx) error {
 		sub, err := tx.Subscriber(phone)
 		if err != nil {
-			return nil
+			return err
 		}
-		sub.HolderID = ""
+		change(sub)
 		return tx.PutSubscriber(sub)
 	})
+	if err != nil {
+		return fmt.Errorf("subscriber %s: %w", phone, err)
+	}
+	return nil
 }
 
 // fail records a barrier; blocking ones wait for an intervention, others retry after a
@@ -735,7 +730,7 @@ func (s *sim) serveCounters(d int, date time.Time) {
 	// Mobile teams in villages without coverage.
 	var teams float64
 	for _, m := range s.c.Interventions.MobileEnrolment {
-		if !date.Before(m.From.Time) && !date.After(m.To.Time) {
+		if within(date, m.From, m.To) {
 			teams += float64(m.Teams*m.PerTeamPerDay) * s.scale
 		}
 	}
@@ -784,7 +779,7 @@ func (s *sim) waitWeb(i int32) {
 func (s *sim) webTeams(t time.Time) float64 {
 	var n float64
 	for _, w := range s.c.Interventions.WebActivation {
-		if !t.Before(w.From.Time) && !t.After(w.To.Time) {
+		if within(t, w.From, w.To) {
 			n += float64(w.Teams*w.PerTeamPerDay) * s.scale
 		}
 	}
@@ -810,8 +805,8 @@ func (s *sim) serveWeb(date time.Time) {
 	s.today.WebActivationTries += n
 }
 
-// applyInterventions runs the interventions dated today.
-func (s *sim) applyInterventions(date time.Time) {
+// applyInterventions runs the interventions dated today; it returns the store's error.
+func (s *sim) applyInterventions(ctx context.Context, date time.Time) error {
 	iv := s.c.Interventions
 	for _, f := range iv.FreeSIMs {
 		if !f.Date.Equal(date) {
@@ -819,9 +814,10 @@ func (s *sim) applyInterventions(date time.Time) {
 		}
 		n := int(math.Round(float64(f.Count) * s.scale))
 		// Blocked for want of a SIM in their name, first come first served (blocked order).
+		var err error
 		for _, cause := range []uint8{causeNoPhone, causeNonOwnerSIM, causePhoneInUse} {
 			s.wake(cause, func(i int32, c *citizen) bool {
-				if n <= 0 {
+				if n <= 0 || err != nil {
 					return false
 				}
 				n--
@@ -829,13 +825,20 @@ func (s *sim) applyInterventions(date time.Time) {
 				if c.handset == hsNone {
 					c.handset = hsFeature // the SIM goes into a basic phone of the household
 				}
-				s.giveSIM(i, true)
+				if err = s.giveSIM(ctx, i, true); err != nil {
+					return false
+				}
 				if old != "" {
-					s.releaseNumber(old)
+					if err = s.releaseNumber(ctx, old); err != nil {
+						return false
+					}
 				}
 				s.today.FreeSIMs++
 				return true
 			})
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for _, oc := range iv.OwnerCleanup {
@@ -850,22 +853,20 @@ func (s *sim) applyInterventions(date time.Time) {
 			u := c.u()
 			switch {
 			case u < oc.Converted:
-				c.owner = true
-				_ = s.store.Update(s.ctx, func(tx reference.Tx) error {
-					sub, err := tx.Subscriber(c.phone)
-					if err != nil {
-						return err
-					}
-					sub.OwnerID = c.id
-					return tx.PutSubscriber(sub)
-				})
+				if err := s.registerOwner(ctx, c); err != nil {
+					return err
+				}
 				s.today.SIMsConverted++
 			case u < oc.Converted+oc.CutOff:
-				s.releaseNumber(c.phone)
+				if err := s.releaseNumber(ctx, c.phone); err != nil {
+					return err
+				}
 				c.phone = ""
 				s.today.SIMsCutOff++
 				if c.u() < oc.Rebuy {
-					s.giveSIM(int32(i), true)
+					if err := s.giveSIM(ctx, int32(i), true); err != nil {
+						return err
+					}
 				}
 			}
 		}
@@ -882,6 +883,7 @@ func (s *sim) applyInterventions(date time.Time) {
 			s.wake(causeCounterQueue, func(_ int32, c *citizen) bool { return c.cov == covNone })
 		}
 	}
+	return nil
 }
 
 func (s *sim) closeDay() {

@@ -15,6 +15,8 @@ import (
 
 	"github.com/eidsim/eidsim/generators/population"
 	"github.com/eidsim/eidsim/scenarios/load"
+
+	"github.com/eidsim/eidsim/results"
 )
 
 // synthPopulation returns n valid records in JSON Lines: every 4th citizen has no account,
@@ -153,9 +155,9 @@ func FuzzParseSegment(f *testing.F) {
 
 // fakeService passes every rate at or below knee.
 func fakeService(knee float64, calls *[]float64) load.RunStep {
-	return func(_ context.Context, n int, rate float64, warm bool) (load.Step, error) {
+	return func(_ context.Context, n int, rate float64, warm bool) (results.LoadStep, error) {
 		*calls = append(*calls, rate)
-		return load.Step{Passed: rate <= knee, P95: rate}, nil
+		return results.LoadStep{Passed: rate <= knee, P95: rate}, nil
 	}
 }
 

@@ -146,6 +146,9 @@ type Behaviour struct {
 	// NeedGrowthPerYear makes the decision (p term) and activation hazards grow as services
 	// move onto the account: × (1 + growth × years since the app's launch).
 	NeedGrowthPerYear float64 `yaml:"need_growth_per_year"`
+	// PressureHalfLifeDays is the half-life of an event's pressure after its end date (0:
+	// it stops at once).
+	PressureHalfLifeDays float64 `yaml:"pressure_half_life_days"`
 	// PressureOnDecision is the share of the events' pressure that also drives the decision
 	// hazard (the rest drives only the activation of accounts one holds).
 	PressureOnDecision float64 `yaml:"pressure_on_decision"`

@@ -22,7 +22,7 @@
 // with p, q the Bass coefficients per year, O(t) = 1 + the local outreach intensities active,
 // E(t) the national events' pressures active (scenarios/evidence events.yaml: Directive
 // 05/CT-TTg, the single login of 1 Jul 2024, level 2 required from 1 Jan 2025), w =
-// pressure_on_decision, G(t) = 1 + need_growth_per_year × years since the app's launch, F_v =
+// pressure_on_decision (a drive fades after its end date with pressure_half_life_days), G(t) = 1 + need_growth_per_year × years since the app's launch, F_v =
 // ½·(share of the village's adults who have acted) + ½·(share of the whole area), and boost
 // rising linearly from 1 to deadline_boost over the deadline_window_days before each of the
 // campaign's deadlines. A citizen acts when the cumulative pressure passes an Exp(1) threshold

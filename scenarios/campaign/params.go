@@ -39,6 +39,7 @@ var paramSpace = []ParamSpec{
 	fparam("approval_growth_per_year", 0, 20, false, "growth of the approval capacity: capacity = approval_per_day × (1 + growth × years since 2022-07-18)", func(b *Behaviour) *float64 { return &b.ApprovalGrowthPerYear }),
 	fparam("rejection_share", 0, 0.2, true, "share of dossiers the ministry rejects (the citizen must enrol again)", func(b *Behaviour) *float64 { return &b.RejectionShare }),
 	fparam("need_growth_per_year", 0, 10, false, "growth of everyone's need as services move onto the account: hazards × (1 + growth × years since the launch)", func(b *Behaviour) *float64 { return &b.NeedGrowthPerYear }),
+	fparam("pressure_half_life_days", 0, 720, false, "half-life of a dated drive's pressure after its end date (0: it stops at once)", func(b *Behaviour) *float64 { return &b.PressureHalfLifeDays }),
 	fparam("pressure_on_decision", 0, 1, true, "share of the national events' pressure that also drives the decision to apply (the rest only drives activation)", func(b *Behaviour) *float64 { return &b.PressureOnDecision }),
 	fparam("pressure_directive05", 0, 50, false, "hazard multiplier added by Directive 05/CT-TTg (23 Feb – 30 Jun 2023)", func(b *Behaviour) *float64 { return &b.PressureDirective05 }),
 	fparam("pressure_single_login", 0, 50, false, "hazard multiplier added from 1 Jul 2024 (VNeID the single login for public services)", func(b *Behaviour) *float64 { return &b.PressureSingleLogin }),

@@ -118,7 +118,8 @@ func TestPooledFit(t *testing.T) {
 	}
 	// the parameters whose priors wait for the next posterior refit (vietnam-2022.yaml)
 	for _, extra := range []Prior{{Param: "pressure_on_decision", Dist: DistUniform, Lo: 0, Hi: 1},
-		{Param: "need_growth_per_year", Dist: DistUniform, Lo: 0, Hi: 3}} {
+		{Param: "need_growth_per_year", Dist: DistUniform, Lo: 0, Hi: 3},
+		{Param: "pressure_half_life_days", Dist: DistLogUniform, Lo: 10, Hi: 360}} {
 		if !slices.ContainsFunc(priors, func(p Prior) bool { return p.Param == extra.Param }) {
 			priors = append(priors, extra)
 		}

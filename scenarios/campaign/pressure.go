@@ -36,7 +36,8 @@ func pressureParam(b *Behaviour, name string) float64 {
 // events raise the need for an account one holds more than the reach of the counters; local
 // outreach multiplies what the nation asks), with G(t) below; and
 // the level-2 part L2(t) = Σ pressures of the events only a level-2 account meets (the
-// upgrade hazard of level-1 holders). G(t) = 1 + need_growth_per_year × years since the app's
+// upgrade hazard of level-1 holders). An event with an end date fades after it with the
+// half-life pressure_half_life_days (0: it stops at once). G(t) = 1 + need_growth_per_year × years since the app's
 // launch is the need for the account growing as services move onto it. The campaign's
 // deadlines boost the decision hazard.
 func (s *sim) pressureSeries() error {
@@ -62,10 +63,17 @@ func (s *sim) pressureSeries() error {
 		}
 		events := 0.0
 		for _, e := range ev.Events {
-			if t.Before(e.From.Time) || (!e.To.IsZero() && t.After(e.To.Time)) {
+			if t.Before(e.From.Time) {
 				continue
 			}
 			v := pressureParam(b, e.Param)
+			if !e.To.IsZero() && t.After(e.To.Time) {
+				// after its end date a drive's pressure fades with a half-life
+				if b.PressureHalfLifeDays <= 0 {
+					continue
+				}
+				v *= math.Exp2(-t.Sub(e.To.Time).Hours() / 24 / b.PressureHalfLifeDays)
+			}
 			events += v
 			if e.Level == evidence.Level2 {
 				s.multL2[d] += v

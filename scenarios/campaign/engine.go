@@ -103,6 +103,7 @@ type sim struct {
 	level2   int
 	// approvedL1, approvedL2, rejected: the ministry's answers so far (see pipeline.go).
 	approvedL1, approvedL2, rejected int
+	mechanisms
 }
 
 func (s *sim) date(d int) time.Time { return s.c.Start.AddDate(0, 0, d) }
@@ -152,6 +153,9 @@ func newSim(ctx context.Context, c *Campaign, pop []population.Record, scale flo
 		return nil, err
 	}
 	s.due = make([][]int32, c.Days+1)
+	if err := s.pressureSeries(); err != nil {
+		return nil, err
+	}
 	s.freeSIMNext = uint64(len(pop)) + 1
 	return s, nil
 }
@@ -179,32 +183,6 @@ func (s *sim) schedule(i int32, day int, act action) {
 	s.due[day] = append(s.due[day], i)
 }
 
-// pressure is the day's hazard per citizen of a village: (p·outreach + q·F)·boost per day.
-func (s *sim) pressure(d int, v *village) float64 {
-	b := s.c.Behaviour
-	t := s.date(d)
-	out := 1.0
-	for _, o := range s.c.Outreach {
-		if within(t, o.From, o.To) {
-			out += o.Intensity
-		}
-	}
-	all := float64(s.adoptedAll) / float64(len(s.cit))
-	local := 0.0
-	if v.adults > 0 {
-		local = float64(v.adopted) / float64(v.adults)
-	}
-	f := imitationLocal*local + (1-imitationLocal)*all
-	boost := 1.0
-	for _, dl := range s.c.Deadlines {
-		left := dl.Date.Sub(t).Hours() / 24
-		if left >= 0 && left < float64(b.DeadlineWindowDays) {
-			boost = math.Max(boost, 1+(b.DeadlineBoost-1)*(1-left/float64(b.DeadlineWindowDays)))
-		}
-	}
-	return (b.BassP*out + b.BassQ*f) * boost / 365
-}
-
 // runDay runs day d; a store error or a cancelled ctx ends it with that error.
 func (s *sim) runDay(ctx context.Context, d int) error {
 	s.day = d
@@ -229,6 +207,9 @@ func (s *sim) runDay(ctx context.Context, d int) error {
 			s.decide(e.idx)
 		}
 	}
+	if err := s.activationDay(ctx, d); err != nil {
+		return err
+	}
 	// Scheduled actions, in citizen order as appended (deterministic).
 	for _, i := range s.due[d] {
 		c := &s.cit[i]
@@ -247,6 +228,10 @@ func (s *sim) runDay(ctx context.Context, d int) error {
 	if err := s.runEvents(ctx); err != nil {
 		return err
 	}
+	s.serveApprovals(d, date)
+	if err := s.runEvents(ctx); err != nil { // activations on the spot of dossiers approved today
+		return err
+	}
 	s.clock.Set(date.Add(24*time.Hour - time.Second))
 	s.tel.Advance(ctx)
 	if err := ctx.Err(); err != nil { // the day's deliveries may be incomplete
@@ -260,7 +245,7 @@ func (s *sim) runDay(ctx context.Context, d int) error {
 // in their name, self_register_share of them) or a counter for level 2.
 func (s *sim) decide(i int32) {
 	c := &s.cit[i]
-	if c.handset == hsSmart && c.owner && c.phone != "" && c.u() < s.c.Behaviour.SelfRegisterShare {
+	if s.appOpen(s.day) && c.handset == hsSmart && c.owner && c.phone != "" && c.u() < s.c.Behaviour.SelfRegisterShare {
 		c.stage = stQueued
 		s.homeSession(i, kindRegister)
 		return
@@ -463,7 +448,6 @@ func (s *sim) wake(cause uint8, filter func(int32, *citizen) bool) int {
 func (s *sim) markEnrolled(i int32, pending bool) {
 	c := &s.cit[i]
 	s.profiles++
-	s.approvedL2++ // approved on the spot (until the ministry's pipeline, pipeline.go)
 	s.today.Enrolled++
 	c.level = 2
 	if !c.acted {
@@ -472,12 +456,10 @@ func (s *sim) markEnrolled(i int32, pending bool) {
 		s.adoptedAll++
 	}
 	c.swapped = false
-	if pending {
-		c.stage = stPending
-		c.visits = 0
-		s.schedule(i, s.day+1+int(c.exp(s.c.Behaviour.ActivationDelayDays)), actActivate)
-	} else if c.activated {
-		s.level2++
+	c.visits = 0
+	s.submitDossier(i, !pending) // the ministry approves it (pipeline.go)
+	if !pending && c.stage == stActive {
+		s.nextLogin(i)
 	}
 }
 
@@ -500,6 +482,9 @@ func (s *sim) markActivated(i int32, level int) {
 	c.stage, c.visits, c.cause = stActive, 0, causeNone
 	c.swapped = false
 	s.nextLogin(i)
+	if level == 1 {
+		s.enterUpgrade(i)
+	}
 }
 
 // serveCounters serves the counter queue with the day's capacity, in arrival order.

@@ -507,12 +507,6 @@ func (s *sim) counterStep(ctx context.Context, ss *session) error {
 		}
 		pending := e.Status == reference.StatusPendingActivation
 		s.markEnrolled(ss.idx, pending)
-		if pending && c.handset == hsSmart && c.u() < s.c.Behaviour.CounterActivationShare {
-			// the officer helps activate on the spot, in town
-			c.nextDay, c.action = -1, actNone
-			a := s.sessionAt(ss.idx, kindActivate, ss.at.Add(5*time.Minute))
-			a.away = true
-		}
 		return nil
 	}
 	capture := ""

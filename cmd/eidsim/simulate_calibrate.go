@@ -23,7 +23,8 @@ func calibrateRun(ctx context.Context, e *env, cfg *simulateConfig, dir string) 
 		count = defaultCalibCount
 	}
 	start := time.Now()
-	prob, err := calibrate.NewProblem(cfg.campaigns, count, cfg.seed)
+	fmt.Fprintf(e.stderr, "preparing the populations of %d campaigns (%d citizens each)…\n", len(cfg.campaigns), count)
+	prob, err := calibrate.NewProblem(ctx, cfg.campaigns, count, cfg.seed)
 	if err != nil {
 		return nil, err
 	}

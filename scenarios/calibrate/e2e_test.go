@@ -31,7 +31,7 @@ func smallProblem(t testing.TB, count int, all ...bool) *Problem {
 		require.NoError(t, err)
 		cs = append(cs, c)
 	}
-	p, err := NewProblem(cs, count, 1)
+	p, err := NewProblem(context.Background(), cs, count, 1)
 	require.NoError(t, err)
 	return p
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/assemble"
 	"github.com/eidsim/eidsim/reference/memstore"
 )
 
@@ -39,7 +40,7 @@ func newGatedService(t *testing.T, queue int, wait time.Duration) (*reference.Se
 	svc, err := reference.NewService(reference.Config{Store: st, Clock: reference.NewManualClock(fixtureTime), Hasher: h,
 		Gateway: &recordingGateway{}, Policy: p, HashWorkers: 1})
 	require.NoError(t, err)
-	_, err = svc.Import(bg, "testdata/population.jsonl", reference.ImportOptions{})
+	_, err = assemble.ImportFile(bg, svc, "testdata/population.jsonl", reference.ImportOptions{})
 	require.NoError(t, err)
 	return svc, h, st
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/assemble"
 	"github.com/eidsim/eidsim/reference/sqlite"
 )
 
@@ -141,7 +142,7 @@ func BenchmarkImport(b *testing.B) {
 		runtime.ReadMemStats(&ms0)
 		cpu0 := cpuTime()
 		b.StartTimer()
-		stats, err := e.svc.Import(context.Background(), path, reference.ImportOptions{})
+		stats, err := assemble.ImportFile(context.Background(), e.svc, path, reference.ImportOptions{})
 		b.StopTimer()
 		cpu += cpuTime() - cpu0
 		runtime.ReadMemStats(&ms1)

@@ -185,33 +185,7 @@ func (s *Service) Unlock(ctx context.Context, req CounterRequest) (*AccountInfo,
 
 // Handset answers who holds a phone number now, their carrier and their village's coverage
 // ("4g" for holders outside the population); not_found for numbers without a subscriber record.
+// It reads the store (see StoreWorld).
 func (s *Service) Handset(ctx context.Context, phone string) (*Handset, error) {
-	var h *Handset
-	err := s.store.View(ctx, func(tx Tx) error {
-		sub, err := tx.Subscriber(phone)
-		if errors.Is(err, ErrNotFound) {
-			return Errorf(ENotFound, "no subscriber record for this number")
-		} else if err != nil {
-			return err
-		}
-		h = &Handset{Phone: sub.Phone, Carrier: sub.Carrier, HolderID: sub.HolderID, Coverage: "4g"}
-		if h.Carrier == "" {
-			h.Carrier = CarrierOf(phone)
-		}
-		if sub.HolderID == "" {
-			return nil
-		}
-		c, err := tx.Citizen(sub.HolderID)
-		if errors.Is(err, ErrNotFound) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		h.Coverage = c.Coverage
-		return nil
-	})
-	if err != nil {
-		return nil, internal(err)
-	}
-	return h, nil
+	return StoreWorld{Store: s.store}.Handset(ctx, phone)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/assemble"
 	"github.com/eidsim/eidsim/reference/sqlite"
 )
 
@@ -34,7 +35,7 @@ func ExampleService() {
 	if err != nil {
 		panic(err)
 	}
-	stats, err := svc.Import(ctx, "testdata/population.jsonl", reference.ImportOptions{})
+	stats, err := assemble.ImportFile(ctx, svc, "testdata/population.jsonl", reference.ImportOptions{})
 	if err != nil {
 		panic(err)
 	}

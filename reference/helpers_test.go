@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/assemble"
 	"github.com/eidsim/eidsim/reference/sqlite"
 )
 
@@ -115,7 +116,7 @@ func newEnvOn(t testing.TB, st *sqlite.Store, load bool, opts ...envOpt) *env {
 	e.svc, err = reference.NewService(cfg)
 	require.NoError(t, err)
 	if load {
-		_, err = e.svc.Import(context.Background(), "testdata/population.jsonl", reference.ImportOptions{})
+		_, err = assemble.ImportFile(context.Background(), e.svc, "testdata/population.jsonl", reference.ImportOptions{})
 		require.NoError(t, err)
 	}
 	return e

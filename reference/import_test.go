@@ -3,6 +3,7 @@ package reference_test
 import (
 	"bufio"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/assemble"
 	"github.com/eidsim/eidsim/reference/sqlite"
 )
 
@@ -26,7 +28,7 @@ func freshEnv(t *testing.T) *env {
 
 func TestImportFixture(t *testing.T) {
 	e := freshEnv(t)
-	st, err := e.svc.Import(bg, "testdata/population.jsonl", reference.ImportOptions{BatchSize: 5})
+	st, err := assemble.ImportFile(bg, e.svc, "testdata/population.jsonl", reference.ImportOptions{BatchSize: 5})
 	require.NoError(t, err)
 	assert.False(t, st.Skipped)
 	assert.EqualValues(t, 12, st.Citizens)
@@ -36,7 +38,7 @@ func TestImportFixture(t *testing.T) {
 	assert.Equal(t, 6, st.PasswordPoolSize)
 	assert.Len(t, st.SHA256, 64)
 
-	again, err := e.svc.Import(bg, "testdata/population.jsonl", reference.ImportOptions{})
+	again, err := assemble.ImportFile(bg, e.svc, "testdata/population.jsonl", reference.ImportOptions{})
 	require.NoError(t, err)
 	assert.True(t, again.Skipped, "the same file is skipped")
 	assert.Equal(t, st.Citizens, again.Citizens)
@@ -92,12 +94,12 @@ func fileKeys(t *testing.T, path string) (ids, phones []string) {
 func TestImportIsIdempotentAndOrderFree(t *testing.T) {
 	e := freshEnv(t)
 	path := "testdata/population.jsonl"
-	_, err := e.svc.Import(bg, path, reference.ImportOptions{})
+	_, err := assemble.ImportFile(bg, e.svc, path, reference.ImportOptions{})
 	require.NoError(t, err)
 	want := snapshot(t, e, path)
 
 	// Forced re-import gives the same state.
-	_, err = e.svc.Import(bg, path, reference.ImportOptions{Force: true, BatchSize: 3})
+	_, err = assemble.ImportFile(bg, e.svc, path, reference.ImportOptions{Force: true, BatchSize: 3})
 	require.NoError(t, err)
 	assert.Equal(t, want, snapshot(t, e, path))
 
@@ -109,7 +111,7 @@ func TestImportIsIdempotentAndOrderFree(t *testing.T) {
 	rev := filepath.Join(t.TempDir(), "reversed.jsonl")
 	require.NoError(t, os.WriteFile(rev, []byte(strings.Join(lines, "\n")+"\n"), 0o644))
 	e2 := freshEnv(t)
-	_, err = e2.svc.Import(bg, rev, reference.ImportOptions{BatchSize: 2})
+	_, err = assemble.ImportFile(bg, e2.svc, rev, reference.ImportOptions{BatchSize: 2})
 	require.NoError(t, err)
 	assert.Equal(t, want, snapshot(t, e2, path))
 }
@@ -134,18 +136,18 @@ func TestImportErrorsNameFileAndLine(t *testing.T) {
 			e := freshEnv(t)
 			path := filepath.Join(t.TempDir(), "bad.jsonl")
 			require.NoError(t, os.WriteFile(path, []byte(strings.Join(tt.lines, "\n")+"\n"), 0o644))
-			_, err := e.svc.Import(bg, path, reference.ImportOptions{})
+			_, err := assemble.ImportFile(bg, e.svc, path, reference.ImportOptions{})
 			require.Error(t, err)
 			for _, w := range tt.want {
 				assert.Contains(t, err.Error(), w)
 			}
 			// A failed import is not recorded: it runs again next time.
-			_, err = e.svc.Import(bg, path, reference.ImportOptions{})
+			_, err = assemble.ImportFile(bg, e.svc, path, reference.ImportOptions{})
 			require.Error(t, err)
 		})
 	}
 	e := freshEnv(t)
-	_, err = e.svc.Import(bg, filepath.Join(t.TempDir(), "missing.jsonl"), reference.ImportOptions{})
+	_, err = assemble.ImportFile(bg, e.svc, filepath.Join(t.TempDir(), "missing.jsonl"), reference.ImportOptions{})
 	assert.ErrorContains(t, err, "missing.jsonl")
 }
 
@@ -154,7 +156,7 @@ func TestImportGenerated(t *testing.T) {
 	path := writePopulation(t, t.TempDir(), n, 1)
 	e := freshEnv(t)
 	var progress []int64
-	st, err := e.svc.Import(bg, path, reference.ImportOptions{BatchSize: 1000, Progress: func(c int64) { progress = append(progress, c) }})
+	st, err := assemble.ImportFile(bg, e.svc, path, reference.ImportOptions{BatchSize: 1000, Progress: func(c int64) { progress = append(progress, c) }})
 	require.NoError(t, err)
 	assert.EqualValues(t, n, st.Citizens)
 	assert.Equal(t, []int64{1000, 2000, 3000}, progress)
@@ -176,7 +178,7 @@ func TestImportHashBudget(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	e := newEnvOn(t, st, false, func(c *reference.Config) { c.Hasher = argon })
-	stats, err := e.svc.Import(bg, "testdata/population.jsonl", reference.ImportOptions{HashBudget: 2})
+	stats, err := assemble.ImportFile(bg, e.svc, "testdata/population.jsonl", reference.ImportOptions{HashBudget: 2})
 	require.NoError(t, err)
 	assert.Equal(t, 2, stats.PasswordPoolSize)
 	assert.Equal(t, 4, stats.DeferredPasswordHashes)
@@ -206,5 +208,110 @@ func TestImportHashBudget(t *testing.T) {
 		e.login(t, c.id, c.pw, c.dev)
 		_, err := e.svc.Login(bg, reference.LoginRequest{CitizenID: c.id, Password: "Wrong@123", DeviceID: c.dev})
 		requireCode(t, err, reference.EInvalidCredentials)
+	}
+}
+
+// people is an in-memory reference.Population.
+type people struct {
+	ps   []reference.Person
+	next int
+}
+
+func (p *people) Next(out *reference.Person) error {
+	if p.next >= len(p.ps) {
+		return io.EOF
+	}
+	*out = p.ps[p.next]
+	p.next++
+	return nil
+}
+
+func (p *people) Line() int { return p.next }
+
+func person(id, sim string, acc *reference.PersonAccount) reference.Person {
+	return reference.Person{Citizen: reference.Citizen{ID: id, FullName: "Người " + id, Sex: "F", BirthDate: "1990-01-01",
+		ProvinceCode: "001", Coverage: "2g", Handset: "smartphone"}, SIM: reference.PersonSIM{Phone: sim, OwnerRegistered: true}, Account: acc}
+}
+
+// The import reads any Population (the caller opens files): its rules hold for a stream in
+// memory, an unnamed source is neither recorded nor skipped, and its errors name the source
+// and the record.
+func TestImportFromAStream(t *testing.T) {
+	e := freshEnv(t)
+	pop := func() *people {
+		return &people{ps: []reference.Person{
+			person("001090000901", "0912000901", &reference.PersonAccount{Level: 1, Phone: "0912000902", Password: "Pw@12345", DeviceID: "d1"}),
+			person("001090000902", "0912000902", nil), // holds the first one's old number
+			person("001090000903", "", &reference.PersonAccount{Level: 2, Phone: "0912000999", Password: "Pw@12345", DeviceID: "d3",
+				Status: reference.StatusPendingActivation}),
+		}}
+	}
+	for range 2 {
+		st, err := e.svc.Import(bg, pop(), reference.ImportOptions{BatchSize: 2})
+		require.NoError(t, err)
+		assert.False(t, st.Skipped, "no digest: never skipped")
+		assert.EqualValues(t, 3, st.Citizens)
+		assert.EqualValues(t, 2, st.OldNumbers)
+		assert.Equal(t, 1, st.PasswordPoolSize)
+	}
+	set, err := e.svc.Settings(bg)
+	require.NoError(t, err)
+	assert.Empty(t, set.Population, "no digest: not recorded")
+	tests := []struct{ phone, holder, owner string }{
+		{"0912000901", "001090000901", "001090000901"},
+		{"0912000902", "001090000902", "001090000902"}, // recycled: the new holder
+		{"0912000999", "", ""},
+	}
+	for _, tt := range tests {
+		h, err := e.svc.Handset(bg, tt.phone)
+		require.NoError(t, err, tt.phone)
+		assert.Equal(t, tt.holder, h.HolderID, tt.phone)
+	}
+	require.NoError(t, e.store.View(bg, func(tx reference.Tx) error {
+		a, err := tx.Account("001090000901")
+		require.NoError(t, err)
+		assert.Equal(t, reference.StatusActive, a.Status, `"" is active`)
+		c, err := tx.Citizen("001090000902")
+		require.NoError(t, err)
+		assert.Equal(t, reference.DefaultBiometricQuality, c.BiometricQuality, "0 is the default")
+		return nil
+	}))
+
+	twice := &people{ps: []reference.Person{
+		person("001090000911", "0912000911", &reference.PersonAccount{Level: 1, Phone: "0912000911", Password: "Pw@12345"}),
+		person("001090000912", "0912000912", &reference.PersonAccount{Level: 1, Phone: "0912000911", Password: "Pw@12345"}),
+	}}
+	_, err = e.svc.Import(bg, twice, reference.ImportOptions{Name: "mine"})
+	var re *reference.RecordError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, "mine", re.Name)
+	assert.Equal(t, 2, re.Line)
+	assert.ErrorContains(t, err, "mine:2: field account.phone: 0912000911 is on another citizen's account")
+}
+
+// StoreWorld answers the telco from the store alone: holder and coverage, "4g" outside the
+// population, not_found for a number without a record.
+func TestStoreWorld(t *testing.T) {
+	e := newEnv(t)
+	w := reference.StoreWorld{Store: e.store}
+	tests := []struct {
+		phone, holder, coverage, code string
+	}{
+		{"0977000105", "001203000109", "4g", ""}, // recycled: Khoa holds Em's old number
+		{"0912345601", idAn, "4g", ""},
+		{"0999999999", "", "", reference.ENotFound},
+	}
+	for _, tt := range tests {
+		h, err := w.Handset(bg, tt.phone)
+		if tt.code != "" {
+			requireCode(t, err, tt.code)
+			continue
+		}
+		require.NoError(t, err)
+		assert.Equal(t, tt.holder, h.HolderID)
+		assert.Equal(t, tt.coverage, h.Coverage)
+		via, err := e.svc.Handset(bg, tt.phone)
+		require.NoError(t, err)
+		assert.Equal(t, h, via, "the service answers the same")
 	}
 }

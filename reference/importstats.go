@@ -8,9 +8,15 @@ const DefaultHashBudget = 1000
 
 // ImportOptions tune Service.Import.
 type ImportOptions struct {
+	// Name names the source (a file's path) in errors, the log and the import's record.
+	Name string
+	// SHA256 is the hex digest of the source's content. When set, the import is recorded
+	// under it and a source imported before (same digest) is skipped unless Force; "" records
+	// and skips nothing (an in-memory population).
+	SHA256 string
 	// BatchSize is the number of citizens written per transaction (default 20,000).
 	BatchSize int
-	// Force imports the file even when a file with the same SHA-256 was imported before.
+	// Force imports the source even when one with the same SHA256 was imported before.
 	Force bool
 	// HashBudget is how many distinct passwords a slow hasher (argon2id) hashes during the
 	// import (0: DefaultHashBudget; negative: all); see Service.Import.

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/assemble"
 	"github.com/eidsim/eidsim/reference/memstore"
 	"github.com/eidsim/eidsim/reference/pgstore"
 	"github.com/eidsim/eidsim/reference/pgstore/pgtest"
@@ -92,7 +93,7 @@ func newServiceOn(t *testing.T, st reference.Store, h *countingHasher, edit func
 	svc, err := reference.NewService(reference.Config{Store: st, Clock: clock, Hasher: hasher,
 		Gateway: &recordingGateway{}, Policy: p, Seed: 42})
 	require.NoError(t, err)
-	_, err = svc.Import(context.Background(), "testdata/population.jsonl", reference.ImportOptions{})
+	_, err = assemble.ImportFile(context.Background(), svc, "testdata/population.jsonl", reference.ImportOptions{})
 	require.NoError(t, err)
 	return svc, clock
 }

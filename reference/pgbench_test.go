@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/assemble"
 	"github.com/eidsim/eidsim/reference/pgstore"
 	"github.com/eidsim/eidsim/reference/pgstore/pgtest"
 	"github.com/eidsim/eidsim/reference/sqlite"
@@ -66,7 +67,7 @@ func BenchmarkImportStores(b *testing.B) {
 					Hasher: h, Gateway: &recordingGateway{}, Seed: 42})
 				require.NoError(b, err)
 				b.StartTimer()
-				stats, err := svc.Import(context.Background(), path, reference.ImportOptions{})
+				stats, err := assemble.ImportFile(context.Background(), svc, path, reference.ImportOptions{})
 				b.StopTimer()
 				require.NoError(b, err)
 				citizens += stats.Citizens

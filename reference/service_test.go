@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/assemble"
 )
 
 func TestPolicyValidate(t *testing.T) {
@@ -96,7 +97,7 @@ func (s noBulk) Update(ctx context.Context, fn func(reference.Tx) error) error {
 
 func TestImportWithoutBulkWrites(t *testing.T) {
 	bulk := freshEnv(t)
-	_, err := bulk.svc.Import(bg, "testdata/population.jsonl", reference.ImportOptions{})
+	_, err := assemble.ImportFile(bg, bulk.svc, "testdata/population.jsonl", reference.ImportOptions{})
 	require.NoError(t, err)
 	want := snapshot(t, bulk, "testdata/population.jsonl")
 
@@ -104,7 +105,7 @@ func TestImportWithoutBulkWrites(t *testing.T) {
 	h, _ := reference.NewHasher(reference.HashFast)
 	svc, err := reference.NewService(reference.Config{Store: noBulk{plain.store}, Hasher: h, Gateway: plain.gw, Clock: plain.clock})
 	require.NoError(t, err)
-	_, err = svc.Import(bg, "testdata/population.jsonl", reference.ImportOptions{BatchSize: 4})
+	_, err = assemble.ImportFile(bg, svc, "testdata/population.jsonl", reference.ImportOptions{BatchSize: 4})
 	require.NoError(t, err)
 	assert.Equal(t, want, snapshot(t, plain, "testdata/population.jsonl"))
 }

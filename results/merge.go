@@ -49,9 +49,6 @@ func Merge(parts ...*Aggregate) (*Aggregate, error) {
 	return out, nil
 }
 
-// AggregateFile is the name of the aggregate in a run directory.
-const AggregateFile = "aggregate.json"
-
 // WriteAggregate stores a in dir/aggregate.json (atomically).
 func WriteAggregate(dir string, a *Aggregate) error {
 	b, err := json.MarshalIndent(a, "", " ")

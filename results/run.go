@@ -12,12 +12,14 @@ import (
 	"time"
 )
 
-// File names inside a run directory.
+// Kinds of run recorded in the manifest.
 const (
-	ManifestFile = "manifest.json"
-	RawFile      = "k6-raw.json.gz"
-	SummaryFile  = "k6-summary.json"
-	StdoutFile   = "k6-stdout.txt"
+	KindLoad        = "load"          // eidsim load: one run of a scenario (result: LoadStep)
+	KindFindMax     = "find-max"      // eidsim load --find-max (result: FindMaxResult)
+	KindFindMaxStep = "find-max-step" // one step of a search, under its StepsDir (result: LoadStep)
+	KindMerge       = "merge"         // eidsim report --merge of a split run's segments
+	KindSimulate    = "simulate"      // eidsim simulate
+	KindDemo        = "demo"          // eidsim demo (DemoFile lists its parts)
 )
 
 // Run statuses recorded in the manifest.
@@ -35,7 +37,7 @@ const (
 // to a run that was interrupted.
 type Manifest struct {
 	RunID    string    `json:"run_id"`
-	Kind     string    `json:"kind"` // "load", "find-max", "merge"
+	Kind     string    `json:"kind"` // KindLoad, KindFindMax, …
 	Command  []string  `json:"command"`
 	Scenario string    `json:"scenario,omitempty"`
 	Started  time.Time `json:"started"`
@@ -61,8 +63,11 @@ type Manifest struct {
 	// Faults are the target's injected faults (reference/faults): the setting in force when
 	// the run started and every change during it; absent when the target has no /sim/faults.
 	Faults any `json:"faults,omitempty"`
-	// Result holds the run's headline figures (find-max: the sustainable rate).
+	// Result holds the run's headline figures: a LoadStep for a load run, a FindMaxResult
+	// for a find-max run. A manifest read back keeps it as written too (DecodeResult).
 	Result any `json:"result,omitempty"`
+
+	rawResult json.RawMessage
 }
 
 // PopulationInfo identifies the population a run drew its citizens from.

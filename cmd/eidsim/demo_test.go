@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/eidsim/eidsim/results"
-	"github.com/eidsim/eidsim/results/report"
 )
 
 func runDemoCmd(t *testing.T, args ...string) (int, string, string) {
@@ -58,14 +57,14 @@ func checkDemoDir(t *testing.T, out, stdout string) string {
 		m, err := results.ReadManifest(filepath.Join(out, en.Name()))
 		require.NoError(t, err)
 		assert.NotEqual(t, results.StatusRunning, m.Status, "%s finished", en.Name())
-		assert.FileExists(t, filepath.Join(out, en.Name(), report.HTMLFile))
-		assert.FileExists(t, filepath.Join(out, en.Name(), report.MarkdownFile))
-		if m.Kind == report.KindDemo {
+		assert.FileExists(t, filepath.Join(out, en.Name(), results.HTMLFile))
+		assert.FileExists(t, filepath.Join(out, en.Name(), results.MarkdownFile))
+		if m.Kind == results.KindDemo {
 			demo = filepath.Join(out, en.Name())
 		}
 	}
 	require.NotEmpty(t, demo, "a demo run directory")
-	assert.Contains(t, stdout, "report: "+filepath.Join(demo, report.HTMLFile))
+	assert.Contains(t, stdout, "report: "+filepath.Join(demo, results.HTMLFile))
 	return demo
 }
 
@@ -85,7 +84,7 @@ func TestDemoWithoutK6(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, left, "the temporary population and database are removed")
 
-	b, err := os.ReadFile(filepath.Join(demo, report.MarkdownFile))
+	b, err := os.ReadFile(filepath.Join(demo, results.MarkdownFile))
 	require.NoError(t, err)
 	md := string(b)
 	assert.Contains(t, md, "part load scenarios was left out")

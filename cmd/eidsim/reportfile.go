@@ -89,13 +89,13 @@ func printFigures(w io.Writer, r *report.Report, top []report.Figure, page strin
 		fmt.Fprintln(w, "note:", n)
 	}
 	fmt.Fprintf(w, "\nreport: %s\n", page)
-	fmt.Fprintf(w, "        %s\n", strings.TrimSuffix(page, report.HTMLFile)+report.MarkdownFile)
+	fmt.Fprintf(w, "        %s\n", strings.TrimSuffix(page, results.HTMLFile)+results.MarkdownFile)
 }
 
 // runOutputs are the files whose presence makes a directory a run directory even without a
 // manifest (a run killed before it could write one, or a copied-out part of one).
 var runOutputs = []string{results.ManifestFile, results.RawFile, results.SummaryFile, results.AggregateFile,
-	report.DailyFile, report.SimSummaryFile, report.DemoFile}
+	results.DailyFile, results.SimSummaryFile, results.DemoFile}
 
 // checkRunDir refuses, as bad usage, what is not a run directory: a missing path, a file, an
 // empty directory, a results directory holding runs (naming the newest), and a manifest that

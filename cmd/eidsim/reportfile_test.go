@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/eidsim/eidsim/results/report"
+	"github.com/eidsim/eidsim/results"
 )
 
 // reportFixture copies a run directory of results/report's test data into a temporary
@@ -36,9 +36,9 @@ func TestReportWritesReport(t *testing.T) {
 			for _, w := range tc.want {
 				assert.Contains(t, stdout, w)
 			}
-			assert.Contains(t, stdout, "report: "+filepath.Join(dir, report.HTMLFile))
-			assert.FileExists(t, filepath.Join(dir, report.HTMLFile))
-			assert.FileExists(t, filepath.Join(dir, report.MarkdownFile))
+			assert.Contains(t, stdout, "report: "+filepath.Join(dir, results.HTMLFile))
+			assert.FileExists(t, filepath.Join(dir, results.HTMLFile))
+			assert.FileExists(t, filepath.Join(dir, results.MarkdownFile))
 		})
 	}
 }
@@ -48,14 +48,14 @@ func TestReportCompare(t *testing.T) {
 	code, stdout, stderr := runDemoCmdArgs(t, "report", a, "--compare", b)
 	require.Equal(t, exitOK, code, "stderr: %s", stderr)
 	out := filepath.Join(a, "compare-20261122T211000Z-recovery-storm-bbbbbb")
-	assert.Contains(t, stdout, "report: "+filepath.Join(out, report.HTMLFile))
+	assert.Contains(t, stdout, "report: "+filepath.Join(out, results.HTMLFile))
 	assert.Contains(t, stdout, "B/A ×0.05, better", "p99 fell to a twentieth")
-	assert.FileExists(t, filepath.Join(out, report.MarkdownFile))
+	assert.FileExists(t, filepath.Join(out, results.MarkdownFile))
 
 	other := filepath.Join(t.TempDir(), "cmp")
 	code, _, stderr = runDemoCmdArgs(t, "report", a, "--compare", b, "--out", other)
 	require.Equal(t, exitOK, code, "stderr: %s", stderr)
-	assert.FileExists(t, filepath.Join(other, report.HTMLFile))
+	assert.FileExists(t, filepath.Join(other, results.HTMLFile))
 }
 
 func TestReportErrors(t *testing.T) {

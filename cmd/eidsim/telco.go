@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -64,37 +63,6 @@ func parseTelco(c *command, e *env, args []string) (*telcoConfig, error) {
 	return cfg, nil
 }
 
-// storeWorld answers who holds a number from the store, as reference.Service.Handset does.
-type storeWorld struct{ store reference.Store }
-
-func (w storeWorld) Handset(ctx context.Context, phone string) (*reference.Handset, error) {
-	var h *reference.Handset
-	err := w.store.View(ctx, func(tx reference.Tx) error {
-		sub, err := tx.Subscriber(phone)
-		if errors.Is(err, reference.ErrNotFound) {
-			return reference.Errorf(reference.ENotFound, "no subscriber record for this number")
-		} else if err != nil {
-			return err
-		}
-		h = &reference.Handset{Phone: sub.Phone, Carrier: sub.Carrier, HolderID: sub.HolderID, Coverage: "4g"}
-		if h.Carrier == "" {
-			h.Carrier = reference.CarrierOf(phone)
-		}
-		if sub.HolderID == "" {
-			return nil
-		}
-		c, err := tx.Citizen(sub.HolderID)
-		if errors.Is(err, reference.ErrNotFound) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		h.Coverage = c.Coverage
-		return nil
-	})
-	return h, err
-}
-
 func runTelco(ctx context.Context, e *env, args []string) error {
 	cfg, err := parseTelco(commands["telco"], e, args)
 	if err != nil {
@@ -114,7 +82,7 @@ func runTelco(ctx context.Context, e *env, args []string) error {
 	if cfg.sms == "fast" {
 		tcfg = telco.FastConfig()
 	}
-	sim := telco.New(tcfg, storeWorld{store}, reference.SystemClock{}, cfg.seed)
+	sim := telco.New(tcfg, reference.StoreWorld{Store: store}, reference.SystemClock{}, cfg.seed)
 	// The SMS part of the shared fault settings applies here, where the messages are.
 	sync := cluster.NewFaultSync(store, faults.New(sim, nil, cfg.seed), jsonLogger(e.stderr))
 	if err := sync.Start(ctx); err != nil {

@@ -17,9 +17,15 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/eidsim/eidsim/internal/testtool"
 )
 
-// The README's walk-through of the reference service lies between these markers, as one
+// walkDoc is the page that holds the walk-through of the reference service, from the
+// repository root.
+const walkDoc = "docs/serve.md"
+
+// The walk-through of the reference service (in walkDoc) lies between these markers, as one
 // console block: "$ " lines are commands (a trailing backslash continues one), "# " lines
 // are comments, everything else is the output of the command before it.
 const (
@@ -30,16 +36,16 @@ const (
 
 // walkStep is one command of the walk-through and the output it shows.
 type walkStep struct {
-	line int // in README.md
+	line int // in walkDoc
 	cmd  string
 	want []string
 }
 
-// readWalkthrough extracts the steps of the walk-through from a README.
+// readWalkthrough extracts the steps of the walk-through from a page.
 func readWalkthrough(readme string) ([]walkStep, error) {
 	i, j := strings.Index(readme, walkBegin), strings.Index(readme, walkEnd)
 	if i < 0 || j < i {
-		return nil, fmt.Errorf("README.md has no %q … %q section", walkBegin, walkEnd)
+		return nil, fmt.Errorf("%s has no %q … %q section", walkDoc, walkBegin, walkEnd)
 	}
 	first := strings.Count(readme[:i], "\n") + 1
 	var steps []walkStep
@@ -96,7 +102,7 @@ func walkPattern(shown string) *regexp.Regexp {
 }
 
 // walkMatch checks that every shown line appears, in order, among the lines the command
-// printed (the README may leave lines out, never make one up).
+// printed (the page may leave lines out, never make one up).
 func walkMatch(shown, got []string) error {
 	k := 0
 	for _, s := range shown {
@@ -127,24 +133,19 @@ func TestWalkthroughParsing(t *testing.T) {
 	require.Error(t, err)
 }
 
-// TestREADMEWalkthrough runs the README's walk-through of the reference service as printed,
-// in a fresh directory with the fixture population at the path the README names, against
+// TestDocsWalkthrough runs the walk-through of the reference service in walkDoc as printed,
+// in a fresh directory with the fixture population at the path the page names, against
 // the eidsim built from this tree, in one bash session, and checks that every output the
-// README shows is what the command prints (ids, codes and times aside). Only the port is
+// page shows is what the command prints (ids, codes and times aside). Only the port is
 // changed, to a free one (serve gets --addr).
-func TestREADMEWalkthrough(t *testing.T) {
+func TestDocsWalkthrough(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds eidsim and waits for simulated SMS (≈ 20 s)")
 	}
 	for _, tool := range []string{"bash", "curl", "jq"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s not found; CI is set, so the walk-through must run (.ci/run installs curl and jq)", tool)
-			}
-			t.Skipf("%s not found: the walk-through needs bash, curl and jq", tool)
-		}
+		testtool.LookPath(t, "the walk-through needs bash, curl and jq; .ci/run installs them", tool)
 	}
-	b, err := os.ReadFile("../../README.md")
+	b, err := os.ReadFile(filepath.Join("..", "..", walkDoc))
 	require.NoError(t, err)
 	steps, err := readWalkthrough(string(b))
 	require.NoError(t, err)
@@ -211,7 +212,7 @@ func TestREADMEWalkthrough(t *testing.T) {
 		script := cmd + "\necho " + sentinel + "\n"
 		until := sentinel
 		if strings.HasSuffix(strings.TrimSpace(cmd), "&") {
-			require.NotEmpty(t, want, "README.md:%d: a background command shows the line that says it is ready", st.line)
+			require.NotEmpty(t, want, "%s:%d: a background command shows the line that says it is ready", walkDoc, st.line)
 			until = ""
 		}
 		_, err := io.WriteString(stdin, script)
@@ -223,7 +224,7 @@ func TestREADMEWalkthrough(t *testing.T) {
 			select {
 			case l, ok := <-lines:
 				if !ok {
-					t.Fatalf("README.md:%d: bash ended during %q; it printed:\n%s", st.line, cmd, strings.Join(got, "\n"))
+					t.Fatalf("%s:%d: bash ended during %q; it printed:\n%s", walkDoc, st.line, cmd, strings.Join(got, "\n"))
 				}
 				if l == sentinel {
 					if until == sentinel {
@@ -236,11 +237,11 @@ func TestREADMEWalkthrough(t *testing.T) {
 					break read
 				}
 			case <-deadline:
-				t.Fatalf("README.md:%d: %q did not finish in 45 s; it printed:\n%s", st.line, cmd, strings.Join(got, "\n"))
+				t.Fatalf("%s:%d: %q did not finish in 45 s; it printed:\n%s", walkDoc, st.line, cmd, strings.Join(got, "\n"))
 			}
 		}
 		if err := walkMatch(want, got); err != nil {
-			t.Errorf("README.md:%d: $ %s\n%v", st.line, st.cmd, err)
+			t.Errorf("%s:%d: $ %s\n%v", walkDoc, st.line, st.cmd, err)
 		}
 	}
 }

@@ -13,12 +13,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/eidsim/eidsim/reference"
-	"github.com/eidsim/eidsim/reference/telco"
+	"github.com/eidsim/eidsim/reference/smsfault"
 )
 
-// Telco is the part of the telco simulator the controller drives; *telco.Sim implements it.
+// Telco is the part of a telco simulator the controller drives: it takes the SMS part of
+// every setting and refuses one it cannot apply. *telco.Sim implements it; this package does
+// not import the telco (the setting's type is the shared smsfault.Setting).
 type Telco interface {
-	SetFaults(telco.Faults) error
+	SetFaults(smsfault.Setting) error
 }
 
 // Entry is one change of the fault setting.

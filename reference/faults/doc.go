@@ -4,7 +4,7 @@
 // Timeline):
 //
 //   - SMS: per-carrier extra delay (a lognormal by P50/P95), loss probability and submit rate,
-//     and outage windows — handed to the telco simulator (telco.Faults);
+//     and outage windows — handed to the telco simulator (smsfault.Setting);
 //   - routes: added latency (fixed plus uniform jitter) and an error rate with a chosen status
 //     on requests whose path starts with a given prefix (and optionally a method);
 //   - the OpenID Connect provider unavailable (503 on /oidc/ and discovery);

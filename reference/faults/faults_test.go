@@ -17,16 +17,16 @@ import (
 
 	"github.com/eidsim/eidsim/reference"
 	"github.com/eidsim/eidsim/reference/faults"
-	"github.com/eidsim/eidsim/reference/telco"
+	"github.com/eidsim/eidsim/reference/smsfault"
 )
 
 // fakeTelco records the faults it was given.
 type fakeTelco struct {
 	mu  sync.Mutex
-	got []telco.Faults
+	got []smsfault.Setting
 }
 
-func (f *fakeTelco) SetFaults(t telco.Faults) error {
+func (f *fakeTelco) SetFaults(t smsfault.Setting) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func TestJournal(t *testing.T) {
 	spec, err := faults.ParseSpec([]byte(`{"sms": {"carriers": {"Viettel": {"loss": 0.3}}}, "clock_skew": "90s"}`))
 	require.NoError(t, err)
 	require.NoError(t, c.Set(spec, "control-plane: test"))
-	require.Error(t, c.Set(faults.Spec{SMS: telco.Faults{Carriers: map[string]telco.CarrierFaults{"Viettel": {Loss: 3}}}}, "bad"))
+	require.Error(t, c.Set(faults.Spec{SMS: smsfault.Setting{Carriers: map[string]smsfault.Carrier{"Viettel": {Loss: 3}}}}, "bad"))
 	assert.Equal(t, 90*time.Second, c.Skew())
 	assert.Equal(t, now.Add(90*time.Second), faults.Clock{Base: reference.NewManualClock(now), C: c}.Now())
 	require.NoError(t, c.Set(faults.Spec{}, "control-plane: reset"))
@@ -164,7 +164,7 @@ func TestWrap(t *testing.T) {
 		h.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
 		return rec.Code
 	}
-	require.Error(t, c.Set(faults.Spec{SMS: telco.Faults{Carriers: map[string]telco.CarrierFaults{"Viettel": {Loss: 0.5}}}}, "x"),
+	require.Error(t, c.Set(faults.Spec{SMS: smsfault.Setting{Carriers: map[string]smsfault.Carrier{"Viettel": {Loss: 0.5}}}}, "x"),
 		"SMS faults need a telco")
 	require.NoError(t, c.Set(faults.Spec{ProviderUnavailable: true, Routes: []faults.RouteFault{
 		{Prefix: "/v1/sessions", Method: "POST", ErrorRate: 1, Status: 502},

@@ -10,14 +10,14 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/eidsim/eidsim/reference/telco"
+	"github.com/eidsim/eidsim/reference/smsfault"
 )
 
 // Spec is one complete fault setting; the zero Spec is a healthy service. Durations are
 // written as Go durations ("250ms", "2s") in YAML and JSON input.
 type Spec struct {
 	// SMS impairs the telco simulator's carriers.
-	SMS telco.Faults `json:"sms" yaml:"sms"`
+	SMS smsfault.Setting `json:"sms" yaml:"sms"`
 	// Routes add latency or errors to requests.
 	Routes []RouteFault `json:"routes,omitempty" yaml:"routes"`
 	// ProviderUnavailable makes the OpenID Connect provider answer 503.
@@ -108,7 +108,7 @@ func (s Spec) Validate() error {
 
 // Healthy reports whether s injects nothing.
 func (s Spec) Healthy() bool {
-	return len(s.SMS.Carriers) == 0 && len(s.SMS.Outages) == 0 && len(s.Routes) == 0 && !s.ProviderUnavailable && s.ClockSkew == 0
+	return s.SMS.Healthy() && len(s.Routes) == 0 && !s.ProviderUnavailable && s.ClockSkew == 0
 }
 
 // ParseSpec decodes a spec from YAML or JSON, refusing unknown fields, and validates it.

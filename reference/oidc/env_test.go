@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/assemble"
 	"github.com/eidsim/eidsim/reference/httpapi"
 	"github.com/eidsim/eidsim/reference/oidc"
 	"github.com/eidsim/eidsim/reference/sqlite"
@@ -94,7 +95,7 @@ func newEnvHash(t testing.TB, hash string, mod func(*oidc.Config), extra ...oidc
 	sms := &smsBox{}
 	svc, err := reference.NewService(reference.Config{Store: store, Hasher: hasher, Gateway: sms, Seed: 1})
 	require.NoError(t, err)
-	_, err = svc.Import(ctx, "testdata/population.jsonl", reference.ImportOptions{})
+	_, err = assemble.ImportFile(ctx, svc, "testdata/population.jsonl", reference.ImportOptions{})
 	require.NoError(t, err)
 	api, err := httpapi.New(httpapi.Config{API: svc, OperatorToken: "op-token"})
 	require.NoError(t, err)

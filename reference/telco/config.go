@@ -4,50 +4,16 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/smsfault"
 )
 
 // Latency is a lognormal distribution given by its median and 95th percentile; P95 0 (or equal
-// to P50) makes it the constant P50.
-type Latency struct {
-	P50 time.Duration `json:"p50" yaml:"p50"`
-	P95 time.Duration `json:"p95" yaml:"p95"`
-}
-
-// z95 is the standard normal quantile at 0.95.
-const z95 = 1.6448536269514722
-
-// Zero reports whether the distribution is unset (no delay).
-func (l Latency) Zero() bool { return l.P50 == 0 && l.P95 == 0 }
-
-// sigma is the log-space standard deviation: ln(P95/P50)/z95.
-func (l Latency) sigma() float64 {
-	if l.P50 <= 0 || l.P95 <= l.P50 {
-		return 0
-	}
-	return math.Log(float64(l.P95)/float64(l.P50)) / z95
-}
-
-// Quantile returns the latency at standard normal score z.
-func (l Latency) Quantile(z float64) time.Duration {
-	if l.P50 <= 0 {
-		return 0
-	}
-	return time.Duration(float64(l.P50) * math.Exp(l.sigma()*z))
-}
-
-func (l Latency) validate(field string) error {
-	switch {
-	case l.P50 < 0 || l.P95 < 0:
-		return fmt.Errorf("%s: negative latency (p50 %v, p95 %v)", field, l.P50, l.P95)
-	case l.P95 != 0 && l.P95 < l.P50:
-		return fmt.Errorf("%s: p95 %v is below p50 %v", field, l.P95, l.P50)
-	}
-	return nil
-}
+// to P50) makes it the constant P50. It is the shared smsfault.Latency, which an impairment's
+// extra delay uses too.
+type Latency = smsfault.Latency
 
 // CarrierConfig is how one carrier's SMSC route behaves.
 type CarrierConfig struct {
@@ -69,9 +35,11 @@ type Config struct {
 	// Validity is the SMPP validity period of ordinary messages: how long the SMSC keeps
 	// retrying before EXPIRED.
 	Validity time.Duration `json:"validity" yaml:"validity"`
-	// OTPValidity is the validity period of messages that carry an OTP (aggregators submit OTP
-	// traffic with a short validity_period).
-	OTPValidity time.Duration `json:"otp_validity" yaml:"otp_validity"`
+	// OTPMessageValidity is the SMPP validity period of messages that carry an OTP: how long
+	// the SMSC keeps retrying them (aggregators submit OTP traffic with a short
+	// validity_period). It is not how long the code can be used: that rule is
+	// reference.Policy.OTPValidity, in reference/policy.go.
+	OTPMessageValidity time.Duration `json:"otp_message_validity" yaml:"otp_message_validity"`
 	// RetryInterval is the wait before the first retry of a failed attempt; it doubles on every
 	// further failure up to MaxRetryInterval.
 	RetryInterval    time.Duration `json:"retry_interval" yaml:"retry_interval"`
@@ -110,16 +78,16 @@ func DefaultConfig() Config {
 			reference.CarrierItelecom:     lat(3.5, 13),
 			reference.CarrierReddi:        lat(4, 15),
 		},
-		Default:           lat(3, 12),
-		Validity:          24 * time.Hour,
-		OTPValidity:       10 * time.Minute,
-		RetryInterval:     time.Minute,
-		MaxRetryInterval:  15 * time.Minute,
-		WeakSignalFailure: 0.1,
-		InboxSize:         50,
-		Retention:         24 * time.Hour,
-		ReceiptBuffer:     1 << 16,
-		MaxPending:        1 << 20,
+		Default:            lat(3, 12),
+		Validity:           24 * time.Hour,
+		OTPMessageValidity: 10 * time.Minute,
+		RetryInterval:      time.Minute,
+		MaxRetryInterval:   15 * time.Minute,
+		WeakSignalFailure:  0.1,
+		InboxSize:          50,
+		Retention:          24 * time.Hour,
+		ReceiptBuffer:      1 << 16,
+		MaxPending:         1 << 20,
 	}
 }
 
@@ -151,8 +119,8 @@ func (c Config) withDefaults() Config {
 	if c.Validity == 0 {
 		c.Validity = d.Validity
 	}
-	if c.OTPValidity == 0 {
-		c.OTPValidity = d.OTPValidity
+	if c.OTPMessageValidity == 0 {
+		c.OTPMessageValidity = d.OTPMessageValidity
 	}
 	if c.RetryInterval == 0 {
 		c.RetryInterval = d.RetryInterval
@@ -202,7 +170,7 @@ func (c Config) Validate() error {
 	for _, d := range []struct {
 		name string
 		v    time.Duration
-	}{{"validity", c.Validity}, {"otp_validity", c.OTPValidity}, {"retry_interval", c.RetryInterval},
+	}{{"validity", c.Validity}, {"otp_message_validity", c.OTPMessageValidity}, {"retry_interval", c.RetryInterval},
 		{"max_retry_interval", c.MaxRetryInterval}, {"retention", c.Retention}} {
 		if d.v < 0 {
 			return fmt.Errorf("%s: negative duration %v", d.name, d.v)
@@ -226,7 +194,7 @@ func (c Config) Validate() error {
 }
 
 func (cc CarrierConfig) validate(field string) error {
-	if err := cc.Latency.validate(field + ".latency"); err != nil {
+	if err := cc.Latency.Validate(field + ".latency"); err != nil {
 		return err
 	}
 	if cc.SubmitRate < 0 || math.IsNaN(cc.SubmitRate) || math.IsInf(cc.SubmitRate, 0) {
@@ -236,18 +204,9 @@ func (cc CarrierConfig) validate(field string) error {
 }
 
 // carrierKey normalises a carrier name: lower case, without spaces, hyphens and underscores,
-// so "G-Mobile", "Gmobile" and "gmobile" name the same route.
-func carrierKey(name string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		switch r {
-		case ' ', '-', '_', '.':
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// so "G-Mobile", "Gmobile" and "gmobile" name the same route (smsfault.CarrierKey, so that
+// configured routes and impairments match the same way).
+func carrierKey(name string) string { return smsfault.CarrierKey(name) }
 
 // route returns the configuration of the carrier with normalised name key.
 func (c *Config) route(key string) CarrierConfig {

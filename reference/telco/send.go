@@ -30,7 +30,7 @@ func (s *Sim) Send(ctx context.Context, msg reference.SMS) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.counterLocked(carrier)
-	if until := s.faults.outage(c.key, now); !until.IsZero() {
+	if until := s.faults.OutageEnd(c.key, now); !until.IsZero() {
 		c.RefusedOutage++
 		c.mRefusedOutage.Inc()
 		return &SubmitError{Phone: phone, Carrier: carrier, Status: StatusSubmitFailed, RetryAfter: until.Sub(now), Err: ErrOutage}
@@ -40,7 +40,7 @@ func (s *Sim) Send(ctx context.Context, msg reference.SMS) error {
 		c.mRefusedQueue.Inc()
 		return &SubmitError{Phone: phone, Carrier: carrier, Status: StatusQueueFull, Err: ErrQueueFull}
 	}
-	cf := s.faults.carrier(c.key)
+	cf := s.faults.ForCarrier(c.key)
 	route := s.cfg.route(c.key)
 	rate := route.SubmitRate
 	if cf.SubmitRate > 0 && (rate == 0 || cf.SubmitRate < rate) {
@@ -65,7 +65,7 @@ func (s *Sim) Send(ctx context.Context, msg reference.SMS) error {
 	n.touched = now
 	validity := s.cfg.Validity
 	if msg.OTP != "" {
-		validity = s.cfg.OTPValidity
+		validity = s.cfg.OTPMessageValidity
 	}
 	latency := route.Latency.Quantile(normal(key, streamLatency))
 	if !cf.ExtraDelay.Zero() {

@@ -9,8 +9,9 @@ import (
 	"github.com/eidsim/eidsim/reference"
 )
 
-// World answers who holds a number now and with what coverage; reference.API satisfies it.
-// An error with code reference.ENotFound means the number is not in service; any other error is
+// World answers who holds a number now and with what coverage. reference.StoreWorld answers
+// it from a store (the subscriber record and its holder's village), so a telco needs a store,
+// not a service; reference.API satisfies it too. An error with code reference.ENotFound means the number is not in service; any other error is
 // taken as transient and the attempt is retried.
 type World interface {
 	Handset(ctx context.Context, phone string) (*reference.Handset, error)

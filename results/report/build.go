@@ -17,7 +17,6 @@ import (
 // Kinds of run a report knows how to read besides the load kinds of package results.
 const (
 	KindSimulation = "simulation"
-	KindDemo       = "demo"
 	KindUnknown    = "unknown"
 )
 
@@ -68,10 +67,12 @@ func build(dir string, depth int) (*Report, error) {
 		kind = guessKind(dir)
 	}
 	switch {
-	case kind == KindDemo && depth >= maxDepth:
+	case kind == results.KindDemo && depth >= maxDepth:
 		r.Missing = append(r.Missing, "this is a demo inside a demo: its parts are not expanded")
-	case kind == KindDemo:
+	case kind == results.KindDemo:
 		err = buildDemo(r, dir, depth)
+	case isSimulation(kind) && isCalibration(dir):
+		err = buildCalibration(r, dir, m)
 	case isSimulation(kind):
 		err = buildSimulation(r, dir, m)
 	default:
@@ -91,15 +92,15 @@ func isSimulation(kind string) bool {
 
 // guessKind names the kind of a directory without a manifest from the files it holds.
 func guessKind(dir string) string {
-	for _, f := range []string{DailyFile, FunnelFile, SimSummaryFile, CapacityFile} {
+	for _, f := range []string{results.DailyFile, results.FunnelFile, results.SimSummaryFile, results.CapacityFile} {
 		if exists(filepath.Join(dir, f)) {
 			return KindSimulation
 		}
 	}
-	if exists(filepath.Join(dir, DemoFile)) {
-		return KindDemo
+	if exists(filepath.Join(dir, results.DemoFile)) {
+		return results.KindDemo
 	}
-	return "load"
+	return results.KindLoad
 }
 
 func exists(path string) bool {
@@ -113,13 +114,13 @@ func title(r *Report, m *results.Manifest) string {
 	}
 	what := m.Kind
 	switch {
-	case m.Kind == "find-max":
+	case m.Kind == results.KindFindMax:
 		what = "Max-load search"
-	case m.Kind == "merge":
+	case m.Kind == results.KindMerge:
 		what = "Merged load run"
-	case m.Kind == "load":
+	case m.Kind == results.KindLoad:
 		what = "Load run"
-	case m.Kind == KindDemo:
+	case m.Kind == results.KindDemo:
 		what = "Demo"
 	case isSimulation(m.Kind):
 		what = "Campaign simulation"

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/eidsim/eidsim/results"
-	"github.com/eidsim/eidsim/scenarios/load"
 )
 
 // -fixtures rewrites the synthetic run directories under testdata/runs (deterministic from
@@ -237,10 +236,10 @@ func TestWriteFixtures(t *testing.T) {
 	d = mk("findmax")
 	fm := fixtureManifest("20261122T213000Z-login-throughput-dddddd", "find-max", results.StatusPassed, 4, map[string]any{"rate": 10.0})
 	fm.Scenario = "login-throughput"
-	var steps []load.Step
+	var steps []results.LoadStep
 	for i, rate := range []float64{10, 20, 30, 25, 27.5} {
 		passed := rate <= 25
-		st := load.Step{N: i + 1, Rate: rate, Passed: passed, P50: 3 * rate, P95: 12 * rate * rate / 10, P99: 20 * rate * rate / 10,
+		st := results.LoadStep{N: i + 1, Rate: rate, Passed: passed, P50: 3 * rate, P95: 12 * rate * rate / 10, P99: 20 * rate * rate / 10,
 			Requests: rate * 20 * 3, ErrorRate: 0.001 * rate, Achieved: math.Min(rate, 26) * 0.98, K6CPUShare: 0.01 * rate,
 			Dir: "/elsewhere/steps/" + fmt.Sprintf("step%02d-rate-%g", i+1, rate)}
 		if !passed {

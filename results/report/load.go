@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -11,19 +12,11 @@ import (
 	"time"
 
 	"github.com/eidsim/eidsim/results"
-	"github.com/eidsim/eidsim/scenarios/load"
 )
 
 // Segment dimensions of the citizens, as the k6 scripts tag eidsim_outcomes.
 var segmentDims = []struct{ Tag, Label string }{
 	{"sim", "SIM ownership"}, {"coverage", "coverage"}, {"handset", "handset"}, {"ethnicity", "ethnicity"},
-}
-
-// findMaxResult is the Result a find-max run records in its manifest.
-type findMaxResult struct {
-	MaxRate float64     `json:"max_sustainable_rate"`
-	Best    *load.Step  `json:"best"`
-	Steps   []load.Step `json:"steps"`
 }
 
 // loadRun is what a load, find-max or merged run directory says, gathered before the
@@ -39,7 +32,20 @@ type loadRun struct {
 	rate  float64
 	dur   time.Duration
 	parts *mergeParts
-	fm    *findMaxResult
+	fm    *results.FindMaxResult
+	// raw is aggDir's k6 output, read once (k6Output) for the aggregate and the series.
+	raw     *results.K6Output
+	rawErr  error
+	rawRead bool
+}
+
+// k6Output reads aggDir's raw k6 output once.
+func (lr *loadRun) k6Output() (*results.K6Output, error) {
+	if !lr.rawRead {
+		lr.rawRead = true
+		lr.raw, lr.rawErr = results.ReadK6File(filepath.Join(lr.aggDir, results.RawFile))
+	}
+	return lr.raw, lr.rawErr
 }
 
 // buildLoad fills r from a load, find-max or merged run directory: the verdict, at most
@@ -47,7 +53,7 @@ type loadRun struct {
 // thresholds, the plots over time, latency by step and how the flows ended.
 func buildLoad(r *Report, dir string, m *results.Manifest) error {
 	lr := &loadRun{m: m, dir: dir, aggDir: dir, opts: m, rate: math.NaN()}
-	if m != nil && m.Kind == "find-max" {
+	if m != nil && m.Kind == results.KindFindMax {
 		fm, best := findMaxSection(r, dir, m)
 		lr.fm = fm
 		if fm == nil {
@@ -63,7 +69,7 @@ func buildLoad(r *Report, dir string, m *results.Manifest) error {
 		r.Sections = append(r.Sections, Section{Title: "Detail of the best passing step",
 			Text: []string{"The sections below describe the highest passing step of the search (" + filepath.Base(best) + ")."}})
 	}
-	if m != nil && m.Kind == "merge" {
+	if m != nil && m.Kind == results.KindMerge {
 		lr.parts = readParts(r, dir, m)
 		lr.opts = lr.parts.manifest
 	}
@@ -80,7 +86,7 @@ func buildLoad(r *Report, dir string, m *results.Manifest) error {
 	if lr.fm != nil && lr.fm.Best != nil {
 		lr.rate = lr.fm.Best.Rate
 	}
-	agg, err := loadAggregate(lr.aggDir)
+	agg, err := lr.aggregate()
 	if err != nil {
 		r.Missing = append(r.Missing, fmt.Sprintf("%s and %s: %v — no k6 measurements, so there are no latency, throughput or outcome figures (the run ended before k6 wrote any output)",
 			results.AggregateFile, results.RawFile, err))
@@ -95,7 +101,7 @@ func buildLoad(r *Report, dir string, m *results.Manifest) error {
 	switch {
 	case lr.fm != nil:
 		r.Verdict = findMaxVerdict(lr.fm, lr.dur)
-	case m != nil && m.Segment != "" && m.Kind != "merge":
+	case m != nil && m.Segment != "" && m.Kind != results.KindMerge:
 		// One k6 instance of a split run: its own share of the rate, judged alone.
 		judge := "k6 execution segment " + m.Segment + " of a split run, judged alone; merge the parts (eidsim report --merge) for the whole run's verdict"
 		if thr.judge != "" {
@@ -311,7 +317,7 @@ func (lr *loadRun) ramp() (ramp, bool) {
 		scenario, segment = lr.m.Scenario, lr.m.Segment
 	}
 	if lr.opts != nil {
-		step = lr.opts.Kind == "find-max-step"
+		step = lr.opts.Kind == results.KindFindMaxStep
 		if lr.parts == nil && lr.opts.Segment != "" {
 			segment = lr.opts.Segment
 		}
@@ -322,10 +328,10 @@ func (lr *loadRun) ramp() (ramp, bool) {
 	return configuredRamp(scenario, lr.rate, lr.dur, step, segment)
 }
 
-// loadAggregate reads a run's aggregate without writing one: from aggregate.json, else by
-// reading the raw k6 output.
-func loadAggregate(dir string) (*results.Aggregate, error) {
-	b, err := os.ReadFile(filepath.Join(dir, results.AggregateFile))
+// aggregate reads the run's aggregate without writing one: from aggregate.json, else from
+// the raw k6 output.
+func (lr *loadRun) aggregate() (*results.Aggregate, error) {
+	b, err := os.ReadFile(filepath.Join(lr.aggDir, results.AggregateFile))
 	if err == nil {
 		a := results.NewAggregate()
 		if err := json.Unmarshal(b, a); err != nil {
@@ -333,11 +339,14 @@ func loadAggregate(dir string) (*results.Aggregate, error) {
 		}
 		return a, nil
 	}
-	raw := filepath.Join(dir, results.RawFile)
-	if !exists(raw) {
+	if !exists(filepath.Join(lr.aggDir, results.RawFile)) {
 		return nil, fmt.Errorf("neither file is present")
 	}
-	return results.ReadK6JSONFile(raw)
+	raw, err := lr.k6Output()
+	if err != nil {
+		return nil, err
+	}
+	return raw.Aggregate()
 }
 
 func share(a, b float64) float64 {
@@ -349,14 +358,12 @@ func share(a, b float64) float64 {
 
 // findMaxSection adds the search's headline, its steps and their plots. It returns the
 // result and the directory of the best passing step ("" when there is none).
-func findMaxSection(r *Report, dir string, m *results.Manifest) (*findMaxResult, string) {
-	if m.Result == nil {
+func findMaxSection(r *Report, dir string, m *results.Manifest) (*results.FindMaxResult, string) {
+	var fm results.FindMaxResult
+	if err := m.DecodeResult(&fm); errors.Is(err, results.ErrNoResult) {
 		r.Missing = append(r.Missing, "manifest result: the search recorded no steps (it was interrupted before its first step ended)")
 		return nil, ""
-	}
-	b, _ := json.Marshal(m.Result)
-	var fm findMaxResult
-	if err := json.Unmarshal(b, &fm); err != nil {
+	} else if err != nil {
 		r.Missing = append(r.Missing, fmt.Sprintf("manifest result: unreadable as a find-max result (%v)", err))
 		return nil, ""
 	}
@@ -418,7 +425,7 @@ func findMaxSection(r *Report, dir string, m *results.Manifest) (*findMaxResult,
 	}
 	best := fm.Best.Dir
 	if best == "" || !exists(best) {
-		best = filepath.Join(dir, "steps", filepath.Base(fm.Best.Dir))
+		best = filepath.Join(dir, results.StepsDir, filepath.Base(fm.Best.Dir))
 	}
 	if !exists(best) {
 		r.Missing = append(r.Missing, "the best step's directory ("+fm.Best.Dir+"): its per-step detail cannot be shown")
@@ -447,7 +454,7 @@ func latencySection(agg *results.Aggregate, dir string) Section {
 	}
 	sim := false
 	for _, st := range agg.Steps() {
-		h := agg.Trends[results.SeriesKey("http_req_duration", map[string]string{"step": st})]
+		h := agg.Trends[results.SeriesKey(results.MetricHTTPReqDuration, map[string]string{"step": st})]
 		name := st
 		if strings.HasPrefix(st, results.SimStepPrefix) {
 			name += " (simulated world)"

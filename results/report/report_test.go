@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/eidsim/eidsim/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -167,8 +169,8 @@ func TestGenerateWritesReportAndPlots(t *testing.T) {
 	copyDir(t, fixture("load-before"), dir)
 	r, html, err := Generate(dir)
 	require.NoError(t, err)
-	assert.Equal(t, filepath.Join(dir, HTMLFile), html)
-	for _, f := range []string{MarkdownFile, HTMLFile} {
+	assert.Equal(t, filepath.Join(dir, results.HTMLFile), html)
+	for _, f := range []string{results.MarkdownFile, results.HTMLFile} {
 		st, err := os.Stat(filepath.Join(dir, f))
 		require.NoError(t, err)
 		assert.Greater(t, st.Size(), int64(1000))
@@ -176,14 +178,14 @@ func TestGenerateWritesReportAndPlots(t *testing.T) {
 	n := 0
 	for _, s := range r.Sections {
 		for _, p := range s.Plots {
-			b, err := os.ReadFile(filepath.Join(dir, PlotsDir, p.Name+".svg"))
+			b, err := os.ReadFile(filepath.Join(dir, results.PlotsDir, p.Name+".svg"))
 			require.NoError(t, err)
 			assert.True(t, bytes.HasPrefix(b, []byte("<?xml")))
 			n++
 		}
 	}
 	assert.GreaterOrEqual(t, n, 4, "latency and throughput over time, failures by segment")
-	md, _ := os.ReadFile(filepath.Join(dir, MarkdownFile))
+	md, _ := os.ReadFile(filepath.Join(dir, results.MarkdownFile))
 	assert.Contains(t, string(md), "![Latency percentiles over time](plots/latency-over-time.svg)")
 
 	out := filepath.Join(t.TempDir(), "cmp")

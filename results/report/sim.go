@@ -12,52 +12,8 @@ import (
 	"github.com/eidsim/eidsim/results"
 )
 
-// Files of a campaign simulation's run directory (eidsim simulate).
-const (
-	DailyFile          = "daily.csv"       // one row per replica and day, simulated (scaled-down) counts
-	FunnelFile         = "funnel.csv"      // citizens by segment, outcome and cause, mean and 95% CI over replicas
-	SimSummaryFile     = "summary.json"    // headline figures at full scale with confidence bands
-	CalibrationFile    = "calibration.md"  // simulated against reported figures
-	CalibrationCSVFile = "calibration.csv" // the same as a table
-	CapacityFile       = "capacity.json"   // eidsim simulate --capacity: the fewest kits or lowest SMS rate that meets a deadline
-	CounterfactualFile = "counterfactual.csv"
-)
-
-// band is a figure across replicas: mean, 95% confidence interval of the mean, and the
-// 2.5–97.5% range of the replicas.
-type band struct {
-	Mean   float64 `json:"mean"`
-	CILow  float64 `json:"ci95_low"`
-	CIHigh float64 `json:"ci95_high"`
-	P025   float64 `json:"p2_5"`
-	P975   float64 `json:"p97_5"`
-	N      int     `json:"replicas"`
-}
-
-func (b band) ci() string { return "95% CI " + thousands(b.CILow) + " – " + thousands(b.CIHigh) }
-
-// simSummary is summary.json of a campaign simulation.
-type simSummary struct {
-	Campaign  string          `json:"campaign"`
-	Citizens  int             `json:"citizens"`
-	Scale     float64         `json:"scale"`
-	Seed      uint64          `json:"seed"`
-	Replicas  int             `json:"replicas"`
-	End       map[string]band `json:"end"`
-	Deadlines []struct {
-		Name        string  `json:"name"`
-		Date        string  `json:"date"`
-		Metric      string  `json:"metric"`
-		Target      float64 `json:"target"`
-		AtDeadline  band    `json:"at_deadline"`
-		Shortfall   band    `json:"shortfall"`
-		MetShare    float64 `json:"met_share"`
-		ReachedDay  band    `json:"reached_day"`
-		ReachedDate string  `json:"reached_date"`
-	} `json:"deadlines"`
-	Totals map[string]band `json:"totals"`
-	Causes map[string]band `json:"barriers_met"`
-}
+// ci formats a band's 95% confidence interval of the mean.
+func ci(b results.Band) string { return "95% CI " + thousands(b.CILow) + " – " + thousands(b.CIHigh) }
 
 // thousands formats a count with thousands separators.
 func thousands(v float64) string {
@@ -127,11 +83,11 @@ func buildSimulation(r *Report, dir string, m *results.Manifest) error {
 		}
 	}
 	cal := dir
-	if !exists(filepath.Join(dir, CalibrationCSVFile)) && !exists(filepath.Join(dir, CalibrationFile)) {
+	if !exists(filepath.Join(dir, results.CalibrationCSVFile)) && !exists(filepath.Join(dir, results.CalibrationFile)) {
 		// A run with a subdirectory per campaign calibrates the campaign as run (base/).
 		for _, sub := range simSubdirs(dir) {
 			for _, d := range []string{filepath.Join(sub, "base"), sub} {
-				if exists(filepath.Join(d, CalibrationCSVFile)) || exists(filepath.Join(d, CalibrationFile)) {
+				if exists(filepath.Join(d, results.CalibrationCSVFile)) || exists(filepath.Join(d, results.CalibrationFile)) {
 					cal = d
 					break
 				}
@@ -147,7 +103,7 @@ func buildSimulation(r *Report, dir string, m *results.Manifest) error {
 
 // simRunDir reports whether dir holds the outputs of one simulated campaign.
 func simRunDir(dir string) bool {
-	for _, f := range []string{SimSummaryFile, DailyFile, FunnelFile, CapacityFile} {
+	for _, f := range []string{results.SimSummaryFile, results.DailyFile, results.FunnelFile, results.CapacityFile} {
 		if exists(filepath.Join(dir, f)) {
 			return true
 		}
@@ -246,22 +202,22 @@ func simDir(r *Report, dir string) *Report {
 	return r
 }
 
-func readSimSummary(r *Report, dir string) *simSummary {
-	b, err := os.ReadFile(filepath.Join(dir, SimSummaryFile))
+func readSimSummary(r *Report, dir string) *results.SimSummary {
+	b, err := os.ReadFile(filepath.Join(dir, results.SimSummaryFile))
 	if err != nil {
-		r.Missing = append(r.Missing, SimSummaryFile+": the simulation did not write its summary (it was interrupted?), so there are no deadline figures")
+		r.Missing = append(r.Missing, results.SimSummaryFile+": the simulation did not write its summary (it was interrupted?), so there are no deadline figures")
 		return nil
 	}
-	var s simSummary
+	var s results.SimSummary
 	if err := json.Unmarshal(b, &s); err != nil {
-		r.Missing = append(r.Missing, fmt.Sprintf("%s: unreadable (%v)", SimSummaryFile, err))
+		r.Missing = append(r.Missing, fmt.Sprintf("%s: unreadable (%v)", results.SimSummaryFile, err))
 		return nil
 	}
 	return &s
 }
 
 // deadlineSection puts each deadline and the state at the end in the headline.
-func deadlineSection(r *Report, s *simSummary) Section {
+func deadlineSection(r *Report, s *results.SimSummary) Section {
 	sec := Section{Title: "Targets and deadlines",
 		Text: []string{fmt.Sprintf("Campaign %s: %s simulated citizens (scale %.4g of the real population), %d replicas, seed %d. Figures are at full scale: mean over the replicas, with the 95%% confidence interval of the mean.",
 			s.Campaign, thousands(float64(s.Citizens)), s.Scale, s.Replicas, s.Seed)}}
@@ -275,21 +231,21 @@ func deadlineSection(r *Report, s *simSummary) Section {
 			f.Value, f.Text = d.ReachedDay.Mean, d.ReachedDate
 			f.Note = fmt.Sprintf("day %.0f of the campaign (95%% CI %.0f – %.0f)", d.ReachedDay.Mean, d.ReachedDay.CILow, d.ReachedDay.CIHigh)
 		} else {
-			f.Note = fmt.Sprintf("%s %s by %s", thousands(d.Target), d.Metric, d.Date)
+			f.Note = fmt.Sprintf("%s %s by %s", thousands(float64(d.Target)), d.Metric, d.Date)
 		}
 		r.Headline = append(r.Headline, f)
 		sf := Figure{Key: "shortfall:" + d.Name, Label: d.Name + ": shortfall on " + d.Date, Value: d.Shortfall.Mean, Better: -1,
-			Text: thousands(d.Shortfall.Mean), Note: fmt.Sprintf("%s of %s %s reached (%s); met in %s of replicas", thousands(d.AtDeadline.Mean), thousands(d.Target), d.Metric, d.AtDeadline.ci(), pct(d.MetShare))}
+			Text: thousands(d.Shortfall.Mean), Note: fmt.Sprintf("%s of %s %s reached (%s); met in %s of replicas", thousands(d.AtDeadline.Mean), thousands(float64(d.Target)), d.Metric, ci(d.AtDeadline), pct(d.MetShare))}
 		if d.Shortfall.Mean <= 0 {
 			sf.Text = "none: met"
 		}
 		r.Headline = append(r.Headline, sf)
-		tb.Rows = append(tb.Rows, []string{d.Name, d.Date, d.Metric, thousands(d.Target), thousands(d.AtDeadline.Mean) + " (" + d.AtDeadline.ci() + ")",
+		tb.Rows = append(tb.Rows, []string{d.Name, d.Date, d.Metric, thousands(float64(d.Target)), thousands(d.AtDeadline.Mean) + " (" + ci(d.AtDeadline) + ")",
 			thousands(d.Shortfall.Mean), pct(d.MetShare), reached})
 	}
 	for _, k := range sortedKeys(s.End) {
 		b := s.End[k]
-		r.Headline = append(r.Headline, Figure{Key: "end:" + k, Label: label(k) + " at the end", Value: b.Mean, Text: thousands(b.Mean), Note: b.ci(), Better: +1,
+		r.Headline = append(r.Headline, Figure{Key: "end:" + k, Label: label(k) + " at the end", Value: b.Mean, Text: thousands(b.Mean), Note: ci(b), Better: +1,
 			Detail: k != "activated", Group: ifText(k != "activated", "State at the end")})
 	}
 	r.Verdict = simVerdict(s)
@@ -301,7 +257,7 @@ func deadlineSection(r *Report, s *simSummary) Section {
 
 // simVerdict states, for each deadline, whether the campaign met its target and when, or
 // by how much it fell short.
-func simVerdict(s *simSummary) *Verdict {
+func simVerdict(s *results.SimSummary) *Verdict {
 	if len(s.Deadlines) == 0 {
 		return &Verdict{State: VerdictUnknown, Text: "NO TARGET: the campaign sets no deadline to judge it by"}
 	}
@@ -319,15 +275,15 @@ func simVerdict(s *simSummary) *Verdict {
 			if d.ReachedDate != "" && d.ReachedDay.N > 0 {
 				when = fmt.Sprintf(", reached on %s (day %.0f)", d.ReachedDate, d.ReachedDay.Mean)
 			}
-			parts = append(parts, fmt.Sprintf("%s MET — %s %s by %s%s%s", d.Name, thousands(d.Target), d.Metric, d.Date, when, reps))
+			parts = append(parts, fmt.Sprintf("%s MET — %s %s by %s%s%s", d.Name, thousands(float64(d.Target)), d.Metric, d.Date, when, reps))
 			continue
 		}
 		v.State = VerdictNotHeld
 		short := thousands(d.Shortfall.Mean)
 		if d.Target > 0 {
-			short += " (" + pct(d.Shortfall.Mean/d.Target) + " of the target)"
+			short += " (" + pct(d.Shortfall.Mean/float64(d.Target)) + " of the target)"
 		}
-		parts = append(parts, fmt.Sprintf("%s NOT MET — %s of %s %s by %s, short by %s%s", d.Name, thousands(d.AtDeadline.Mean), thousands(d.Target), d.Metric, d.Date, short, reps))
+		parts = append(parts, fmt.Sprintf("%s NOT MET — %s of %s %s by %s, short by %s%s", d.Name, thousands(d.AtDeadline.Mean), thousands(float64(d.Target)), d.Metric, d.Date, short, reps))
 	}
 	head := "TARGETS MET"
 	if met < len(s.Deadlines) {
@@ -345,7 +301,7 @@ func simVerdict(s *simSummary) *Verdict {
 	return v
 }
 
-func bandTable(caption, what string, m map[string]band) Table {
+func bandTable(caption, what string, m map[string]results.Band) Table {
 	t := Table{Caption: caption, Header: []string{what, "mean", "95% CI of the mean", "replicas' 2.5–97.5%"}, Numeric: map[int]bool{1: true}}
 	for _, k := range sortedKeys(m) {
 		b := m[k]
@@ -375,8 +331,8 @@ func label(k string) string {
 // calibrationSection compares simulated with reported figures.
 func calibrationSection(r *Report, dir string, m *results.Manifest) Section {
 	s := Section{Title: "Calibration against reported figures"}
-	if t, err := readCSVFile(filepath.Join(dir, CalibrationCSVFile)); err == nil {
-		tb := Table{Caption: CalibrationCSVFile, Header: t.Header, Rows: t.Rows, Numeric: map[int]bool{}}
+	if t, err := readCSVFile(filepath.Join(dir, results.CalibrationCSVFile)); err == nil {
+		tb := Table{Caption: results.CalibrationCSVFile, Header: t.Header, Rows: t.Rows, Numeric: map[int]bool{}}
 		for i := range t.Header {
 			if _, ok := t.floats(i); ok {
 				tb.Numeric[i] = true
@@ -385,7 +341,7 @@ func calibrationSection(r *Report, dir string, m *results.Manifest) Section {
 		s.Tables = append(s.Tables, tb)
 		return s
 	}
-	if b, err := os.ReadFile(filepath.Join(dir, CalibrationFile)); err == nil {
+	if b, err := os.ReadFile(filepath.Join(dir, results.CalibrationFile)); err == nil {
 		s.Pre = string(b)
 		return s
 	}
@@ -395,7 +351,7 @@ func calibrationSection(r *Report, dir string, m *results.Manifest) Section {
 			return s
 		}
 	}
-	r.Missing = append(r.Missing, CalibrationFile+": no comparison of the simulation with reported figures")
+	r.Missing = append(r.Missing, results.CalibrationFile+": no comparison of the simulation with reported figures")
 	s.Text = append(s.Text, "The run wrote no calibration table.")
 	return s
 }

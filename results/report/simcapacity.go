@@ -7,45 +7,27 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-)
 
-// capacityResult is capacity.json: a search of the fewest kits (or lowest SMS rate) that
-// meets a deadline.
-type capacityResult struct {
-	Lever    string  `json:"lever"`
-	Deadline string  `json:"deadline"`
-	Date     string  `json:"date"`
-	Metric   string  `json:"metric"`
-	Target   float64 `json:"target"`
-	Current  float64 `json:"current"`
-	Answer   float64 `json:"answer"`
-	Found    bool    `json:"found"`
-	Binds    bool    `json:"binds"`
-	Rule     string  `json:"rule"`
-	Probes   []struct {
-		Value    float64 `json:"value"`
-		AtTarget band    `json:"at_deadline"`
-		Met      bool    `json:"met"`
-	} `json:"probes"`
-}
+	"github.com/eidsim/eidsim/results"
+)
 
 // capacitySection reads capacity.json into the headline and a section; it reports whether
 // the directory held one.
 func capacitySection(r *Report, dir string) bool {
-	b, err := os.ReadFile(filepath.Join(dir, CapacityFile))
+	b, err := os.ReadFile(filepath.Join(dir, results.CapacityFile))
 	if err != nil {
 		return false
 	}
-	var c capacityResult
+	var c results.CapacityResult
 	if err := json.Unmarshal(b, &c); err != nil {
-		r.Missing = append(r.Missing, fmt.Sprintf("%s: unreadable (%v)", CapacityFile, err))
+		r.Missing = append(r.Missing, fmt.Sprintf("%s: unreadable (%v)", results.CapacityFile, err))
 		return true
 	}
 	f := Figure{Key: "capacity:" + c.Lever, Label: fmt.Sprintf("Capacity needed: fewest %s to meet %q", c.Lever, c.Deadline), Value: c.Answer, Better: -1,
-		Note: fmt.Sprintf("%s %s by %s; the campaign has %s", thousands(c.Target), c.Metric, c.Date, num(c.Current))}
+		Note: fmt.Sprintf("%s %s by %s; the campaign has %s", thousands(float64(c.Target)), c.Metric, c.Date, num(c.Current))}
 	switch {
 	case c.Found && !c.Binds:
-		f.Text, f.Note = "does not limit", fmt.Sprintf("every probe down to %s met %s %s by %s", num(c.Answer), thousands(c.Target), c.Metric, c.Date)
+		f.Text, f.Note = "does not limit", fmt.Sprintf("every probe down to %s met %s %s by %s", num(c.Answer), thousands(float64(c.Target)), c.Metric, c.Date)
 	case c.Found:
 		f.Text = num(c.Answer)
 	default:
@@ -53,7 +35,7 @@ func capacitySection(r *Report, dir string) bool {
 		f.Note = "demand, not " + c.Lever + ", limits this deadline; " + f.Note
 	}
 	r.Headline = append(r.Headline, f)
-	goal := fmt.Sprintf("%q (%s %s by %s)", c.Deadline, thousands(c.Target), c.Metric, c.Date)
+	goal := fmt.Sprintf("%q (%s %s by %s)", c.Deadline, thousands(float64(c.Target)), c.Metric, c.Date)
 	switch {
 	case c.Found && !c.Binds:
 		r.Verdict = &Verdict{State: VerdictHeld, Text: fmt.Sprintf("%s DOES NOT LIMIT %s: every probe down to %s met it", strings.ToUpper(c.Lever), goal, num(c.Answer))}
@@ -66,7 +48,7 @@ func capacitySection(r *Report, dir string) bool {
 	if c.Rule != "" {
 		s.Text = append(s.Text, c.Rule)
 	}
-	tb := Table{Caption: "probes", Header: []string{c.Lever, c.Metric + " on " + c.Date, "95% CI", "met " + thousands(c.Target)}, Numeric: map[int]bool{0: true, 1: true}}
+	tb := Table{Caption: "probes", Header: []string{c.Lever, c.Metric + " on " + c.Date, "95% CI", "met " + thousands(float64(c.Target))}, Numeric: map[int]bool{0: true, 1: true}}
 	xs, ys := []float64{}, []float64{}
 	idx := make([]float64, len(c.Probes))
 	for i, p := range c.Probes {
@@ -83,7 +65,7 @@ func capacitySection(r *Report, dir string) bool {
 	}
 	s.Tables = append(s.Tables, tb)
 	if len(xs) > 1 {
-		target := series{Name: "target", X: []float64{xs[0], xs[len(xs)-1]}, Y: []float64{c.Target, c.Target}, Dashed: true}
+		target := series{Name: "target", X: []float64{xs[0], xs[len(xs)-1]}, Y: []float64{float64(c.Target), float64(c.Target)}, Dashed: true}
 		if svg, err := linePlot(axes{Title: c.Metric + " on " + c.Date + " by " + c.Lever, X: c.Lever, Y: c.Metric + " (full scale)", YMin0: true},
 			[]series{{Name: "simulated (mean of replicas)", X: xs, Y: ys}, target}); err == nil {
 			s.Plots = append(s.Plots, Plot{Name: "capacity-" + slug(c.Lever), Title: c.Metric + " by " + c.Lever, SVG: svg,

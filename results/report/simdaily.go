@@ -2,17 +2,18 @@ package report
 
 import (
 	"fmt"
-	"math"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/eidsim/eidsim/results"
 )
 
 // daily is daily.csv summarised over replicas: per date, each column's mean and 95% CI,
 // at full scale.
 type daily struct {
 	dates []time.Time
-	cols  map[string][]band
+	cols  map[string][]results.Band
 	order []string
 }
 
@@ -20,14 +21,14 @@ type daily struct {
 // scale (counts divided by scale; columns that are not counts, such as waits in days, are
 // kept as they are).
 func readDaily(r *Report, dir string, scale float64) (*daily, bool) {
-	t, err := readCSVFile(filepath.Join(dir, DailyFile))
+	t, err := readCSVFile(filepath.Join(dir, results.DailyFile))
 	if err != nil {
-		r.Missing = append(r.Missing, fmt.Sprintf("%s: %v — no daily curves", DailyFile, simplify(err)))
+		r.Missing = append(r.Missing, fmt.Sprintf("%s: %v — no daily curves", results.DailyFile, simplify(err)))
 		return nil, false
 	}
 	dc := t.col("date")
 	if dc < 0 || len(t.Rows) == 0 {
-		r.Missing = append(r.Missing, DailyFile+": no date column or no rows — no daily curves")
+		r.Missing = append(r.Missing, results.DailyFile+": no date column or no rows — no daily curves")
 		return nil, false
 	}
 	byDate := map[string]int{}
@@ -38,11 +39,11 @@ func readDaily(r *Report, dir string, scale float64) (*daily, bool) {
 			dates = append(dates, row[dc])
 		}
 	}
-	d := &daily{cols: map[string][]band{}}
+	d := &daily{cols: map[string][]results.Band{}}
 	for _, s := range dates {
 		tm, err := time.Parse("2006-01-02", strings.TrimSpace(s))
 		if err != nil {
-			r.Missing = append(r.Missing, fmt.Sprintf("%s: date %q is not YYYY-MM-DD — no daily curves", DailyFile, s))
+			r.Missing = append(r.Missing, fmt.Sprintf("%s: date %q is not YYYY-MM-DD — no daily curves", results.DailyFile, s))
 			return nil, false
 		}
 		d.dates = append(d.dates, tm)
@@ -64,38 +65,14 @@ func readDaily(r *Report, dir string, scale float64) (*daily, bool) {
 			g := byDate[row[dc]]
 			groups[g] = append(groups[g], v[k]*f)
 		}
-		bs := make([]band, len(dates))
+		bs := make([]results.Band, len(dates))
 		for g, xs := range groups {
-			bs[g] = bandOf(xs)
+			bs[g] = results.BandOf(xs)
 		}
 		d.cols[h] = bs
 		d.order = append(d.order, h)
 	}
 	return d, true
-}
-
-// bandOf is the mean of xs with the 95% confidence interval of the mean (normal
-// approximation; the mean itself for one value).
-func bandOf(xs []float64) band {
-	b := band{N: len(xs)}
-	if len(xs) == 0 {
-		return b
-	}
-	var sum float64
-	for _, x := range xs {
-		sum += x
-	}
-	b.Mean = sum / float64(len(xs))
-	b.CILow, b.CIHigh = b.Mean, b.Mean
-	if len(xs) > 1 {
-		var ss float64
-		for _, x := range xs {
-			ss += (x - b.Mean) * (x - b.Mean)
-		}
-		se := math.Sqrt(ss/float64(len(xs)-1)) / math.Sqrt(float64(len(xs)))
-		b.CILow, b.CIHigh = b.Mean-1.96*se, b.Mean+1.96*se
-	}
-	return b
 }
 
 // curve returns a column as a plot series with its band; with smooth > 1, the mean and
@@ -106,14 +83,14 @@ func (d *daily) curve(col, name string, smooth int) (series, bool) {
 		return series{}, false
 	}
 	if smooth > 1 {
-		sm := make([]band, len(bs))
+		sm := make([]results.Band, len(bs))
 		for i := range bs {
 			var m, lo, hi float64
 			n := 0
 			for k := max(0, i-smooth+1); k <= i; k++ {
 				m, lo, hi, n = m+bs[k].Mean, lo+bs[k].CILow, hi+bs[k].CIHigh, n+1
 			}
-			sm[i] = band{Mean: m / float64(n), CILow: lo / float64(n), CIHigh: hi / float64(n), N: bs[i].N}
+			sm[i] = results.Band{Mean: m / float64(n), CILow: lo / float64(n), CIHigh: hi / float64(n), N: bs[i].N}
 		}
 		bs = sm
 	}
@@ -153,7 +130,7 @@ func (d *daily) peak(col string) (float64, string, bool) {
 
 // dailySections draws the adoption curves with their bands, the counter queues and the
 // daily load, and puts the capacity the campaign used in the headline.
-func dailySections(r *Report, d *daily, sum *simSummary) []Section {
+func dailySections(r *Report, d *daily, sum *results.SimSummary) []Section {
 	s := Section{Title: "Adoption day by day",
 		Text: []string{"Cumulative counts at full scale; each curve is the mean over the replicas and the shaded band around it its 95% confidence interval. Dashed lines are the deadlines' targets."}}
 	var curves []series
@@ -171,7 +148,7 @@ func dailySections(r *Report, d *daily, sum *simSummary) []Section {
 	if sum != nil && len(d.dates) > 0 {
 		x0, x1 := float64(d.dates[0].Unix()), float64(d.dates[len(d.dates)-1].Unix())
 		for _, dl := range sum.Deadlines {
-			curves = append(curves, series{Name: "target: " + dl.Name, X: []float64{x0, x1}, Y: []float64{dl.Target, dl.Target}, Dashed: true})
+			curves = append(curves, series{Name: "target: " + dl.Name, X: []float64{x0, x1}, Y: []float64{float64(dl.Target), float64(dl.Target)}, Dashed: true})
 		}
 	}
 	if len(curves) > 0 {

@@ -6,24 +6,26 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/eidsim/eidsim/results"
 )
 
 // funnelSection shows how citizens ended, by segment, with stacked bars of outcome shares
 // and the share activated per segment in the headline.
 func funnelSection(r *Report, dir string) (Section, bool) {
-	t, err := readCSVFile(filepath.Join(dir, FunnelFile))
+	t, err := readCSVFile(filepath.Join(dir, results.FunnelFile))
 	if err != nil {
-		r.Missing = append(r.Missing, fmt.Sprintf("%s: %v — no funnel by segment", FunnelFile, simplify(err)))
+		r.Missing = append(r.Missing, fmt.Sprintf("%s: %v — no funnel by segment", results.FunnelFile, simplify(err)))
 		return Section{}, false
 	}
 	dimC, valC, outC, shareC := t.col("dimension"), t.col("value"), t.col("outcome"), t.col("share_mean", "share")
 	if dimC < 0 || valC < 0 || outC < 0 || shareC < 0 {
-		r.Missing = append(r.Missing, FunnelFile+": no dimension, value, outcome and share_mean columns — no funnel by segment")
+		r.Missing = append(r.Missing, results.FunnelFile+": no dimension, value, outcome and share_mean columns — no funnel by segment")
 		return Section{}, false
 	}
 	shares, ok := t.floats(shareC)
 	if !ok {
-		r.Missing = append(r.Missing, FunnelFile+": share_mean is not numeric — no funnel by segment")
+		r.Missing = append(r.Missing, results.FunnelFile+": share_mean is not numeric — no funnel by segment")
 		return Section{}, false
 	}
 	type seg struct{ dim, val string }
@@ -41,7 +43,7 @@ func funnelSection(r *Report, dir string) (Section, bool) {
 	}
 	outs := sortedKeys(outcomes)
 	s := Section{Title: "Who got through, by segment",
-		Text: []string{"How the simulated citizens ended the campaign, as shares of each segment (mean over the replicas). Active means an account activated at level 1 or 2; blocked and gave up carry the barrier that stopped them in " + FunnelFile + "."}}
+		Text: []string{"How the simulated citizens ended the campaign, as shares of each segment (mean over the replicas). Active means an account activated at level 1 or 2; blocked and gave up carry the barrier that stopped them in " + results.FunnelFile + "."}}
 	tb := Table{Caption: "outcome shares by segment", Header: append([]string{"dimension", "segment", "active"}, outs...), Numeric: map[int]bool{}}
 	for i := 2; i < len(tb.Header); i++ {
 		tb.Numeric[i] = true
@@ -93,15 +95,15 @@ func funnelSection(r *Report, dir string) (Section, bool) {
 // counterfactualSection contrasts the shares activated by segment with and without the
 // interventions (counterfactual.csv).
 func counterfactualSection(r *Report, dir, prefix, without string) (Section, bool) {
-	t, err := readCSVFile(filepath.Join(dir, CounterfactualFile))
+	t, err := readCSVFile(filepath.Join(dir, results.CounterfactualFile))
 	if err != nil {
-		r.Missing = append(r.Missing, fmt.Sprintf("%s: %v — no contrast of the two arms", CounterfactualFile, simplify(err)))
+		r.Missing = append(r.Missing, fmt.Sprintf("%s: %v — no contrast of the two arms", results.CounterfactualFile, simplify(err)))
 		return Section{}, false
 	}
 	dc, vc, mc := t.col("dimension"), t.col("value"), t.col("metric")
 	bm, am, dm, dlo, dhi := t.col("base_mean"), t.col("alt_mean"), t.col("diff_mean"), t.col("diff_ci95_low"), t.col("diff_ci95_high")
 	if dc < 0 || vc < 0 || mc < 0 || bm < 0 || am < 0 || dm < 0 || dlo < 0 || dhi < 0 {
-		r.Missing = append(r.Missing, CounterfactualFile+": columns missing — no contrast of the two arms")
+		r.Missing = append(r.Missing, results.CounterfactualFile+": columns missing — no contrast of the two arms")
 		return Section{}, false
 	}
 	title := "With and " + without
@@ -110,7 +112,7 @@ func counterfactualSection(r *Report, dir, prefix, without string) (Section, boo
 	}
 	s := Section{Title: title, Text: []string{"Share of each segment activated at the end, with the interventions and " + without +
 		" (same seeds), and the paired difference with its 95% confidence interval."}}
-	tb := Table{Caption: CounterfactualFile + ": activated share", Header: []string{"dimension", "segment", "with", without, "difference", "95% CI of the difference"},
+	tb := Table{Caption: results.CounterfactualFile + ": activated share", Header: []string{"dimension", "segment", "with", without, "difference", "95% CI of the difference"},
 		Numeric: map[int]bool{2: true, 3: true, 4: true}}
 	var cats []string
 	withB, withoutB := bar{Name: "with"}, bar{Name: without}

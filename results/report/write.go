@@ -5,24 +5,19 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-)
 
-// Names of the files Write stores in a run directory.
-const (
-	MarkdownFile = "report.md"
-	HTMLFile     = "report.html"
-	PlotsDir     = "plots"
+	"github.com/eidsim/eidsim/results"
 )
 
 // Write stores r in dir as report.md, report.html and plots/NAME.svg, each file written
 // whole to a temporary name and renamed, so a reader never sees half a report.
 func Write(dir string, r *Report) error {
-	if err := os.MkdirAll(filepath.Join(dir, PlotsDir), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, results.PlotsDir), 0o755); err != nil {
 		return err
 	}
 	for _, s := range r.Sections {
 		for _, p := range s.Plots {
-			if err := writeFile(filepath.Join(dir, PlotsDir, p.Name+".svg"), svgFile(p.SVG)); err != nil {
+			if err := writeFile(filepath.Join(dir, results.PlotsDir, p.Name+".svg"), svgFile(p.SVG)); err != nil {
 				return err
 			}
 		}
@@ -34,10 +29,10 @@ func Write(dir string, r *Report) error {
 	if err := WriteHTML(&html, r); err != nil {
 		return err
 	}
-	if err := writeFile(filepath.Join(dir, MarkdownFile), md.Bytes()); err != nil {
+	if err := writeFile(filepath.Join(dir, results.MarkdownFile), md.Bytes()); err != nil {
 		return err
 	}
-	return writeFile(filepath.Join(dir, HTMLFile), html.Bytes())
+	return writeFile(filepath.Join(dir, results.HTMLFile), html.Bytes())
 }
 
 // Generate builds the report of the run directory dir and writes it there. It returns the
@@ -50,7 +45,7 @@ func Generate(dir string) (*Report, string, error) {
 	if err := Write(dir, r); err != nil {
 		return r, "", fmt.Errorf("writing the report into %s: %w", dir, err)
 	}
-	return r, filepath.Join(dir, HTMLFile), nil
+	return r, filepath.Join(dir, results.HTMLFile), nil
 }
 
 // svgFile turns inline SVG markup into a stand-alone SVG file with a fixed size.
@@ -100,5 +95,5 @@ func CompareDirs(a, b, out string) (*Report, string, error) {
 	if err := Write(out, r); err != nil {
 		return r, "", fmt.Errorf("writing the comparison into %s: %w", out, err)
 	}
-	return r, filepath.Join(out, HTMLFile), nil
+	return r, filepath.Join(out, results.HTMLFile), nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/eidsim/eidsim/internal/yamlerr"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/eidsim/eidsim/scenarios/campaigns"
+	"github.com/eidsim/eidsim/scenarios/evidence"
 )
 
 // Campaign is one campaign definition (a YAML file; see scenarios/campaigns/README.md).
@@ -26,11 +28,17 @@ type Campaign struct {
 	Days  int  `yaml:"days"`
 	// Deadlines are the targets the capacity planner asks about.
 	Deadlines []Deadline `yaml:"deadlines"`
-	// Reported are published figures the run is compared against (calibration).
-	Reported  []Reported `yaml:"reported"`
-	Behaviour Behaviour  `yaml:"behaviour"`
-	Counters  Counters   `yaml:"counters"`
-	SMS       SMS        `yaml:"sms"`
+	// Evidence names the area of the evidence table (scenarios/evidence) whose published
+	// figures this campaign is compared with: vietnam, dien-bien, muong-ang, nghe-an, kon-tum.
+	Evidence string `yaml:"evidence"`
+	// Reported are figures of one's own the run is compared against, in addition to the
+	// evidence area's (a user's campaign file may carry them; the built-in ones use evidence).
+	Reported []Reported `yaml:"reported"`
+	// Priors are the calibration's prior distributions of behaviour parameters.
+	Priors    []Prior   `yaml:"priors"`
+	Behaviour Behaviour `yaml:"behaviour"`
+	Counters  Counters  `yaml:"counters"`
+	SMS       SMS       `yaml:"sms"`
 	// Outreach is the campaign intensity over time (door-to-door teams, holiday pushes,
 	// bus-station stands): each window multiplies the external adoption pressure.
 	Outreach      []Outreach    `yaml:"outreach"`
@@ -72,6 +80,10 @@ type Reported struct {
 	// Fit is true when the behaviour parameters were fitted to this figure (in-sample).
 	Fit    bool   `yaml:"fit"`
 	Source string `yaml:"source"`
+	// ID is the evidence point's id when the figure comes from the evidence table.
+	ID string `yaml:"-"`
+	// Kind is the evidence kind (count, at_least, about); "" for one's own figures (a count).
+	Kind string `yaml:"-"`
 }
 
 // Metrics a deadline or a reported figure may name.
@@ -110,6 +122,36 @@ type Behaviour struct {
 	// StandardiseDays; the others wait for an intervention.
 	StandardiseShare float64 `yaml:"standardise_share"`
 	StandardiseDays  float64 `yaml:"standardise_days"`
+	// ActivationRate is the activation hazard, per year, of an approved account not yet
+	// activated, before the holder's need (NeedUrban, NeedOld) and the pressure multiplier
+	// (outreach and the national events).
+	ActivationRate float64 `yaml:"activation_rate"`
+	// NeedUrban and NeedOld multiply the activation hazard of urban residents and of people
+	// aged 60+.
+	NeedUrban float64 `yaml:"need_urban"`
+	NeedOld   float64 `yaml:"need_old"`
+	// ApprovalPerDay is the ministry's national approval capacity at the launch, dossiers a
+	// day at full scale (a province gets its share in proportion to its adults);
+	// ApprovalGrowthPerYear makes it grow linearly: capacity × (1 + growth × years).
+	ApprovalPerDay        float64 `yaml:"approval_per_day"`
+	ApprovalGrowthPerYear float64 `yaml:"approval_growth_per_year"`
+	// RejectionShare is the share of dossiers the ministry rejects.
+	RejectionShare float64 `yaml:"rejection_share"`
+	// Pressure* are the hazard multipliers the national events add (scenarios/evidence
+	// events.yaml): Directive 05/CT-TTg, the single login of 1 Jul 2024, level 2 required
+	// from 1 Jan 2025.
+	PressureDirective05    float64 `yaml:"pressure_directive05"`
+	PressureSingleLogin    float64 `yaml:"pressure_single_login"`
+	PressureLevel2Required float64 `yaml:"pressure_level2_required"`
+	// NeedGrowthPerYear makes the decision (p term) and activation hazards grow as services
+	// move onto the account: × (1 + growth × years since the app's launch).
+	NeedGrowthPerYear float64 `yaml:"need_growth_per_year"`
+	// PressureHalfLifeDays is the half-life of an event's pressure after its end date (0:
+	// it stops at once).
+	PressureHalfLifeDays float64 `yaml:"pressure_half_life_days"`
+	// PressureOnDecision is the share of the events' pressure that also drives the decision
+	// hazard (the rest drives only the activation of accounts one holds).
+	PressureOnDecision float64 `yaml:"pressure_on_decision"`
 	// LoginsPerYear is how often an active account holder logs in.
 	LoginsPerYear float64 `yaml:"logins_per_year"`
 	// Defaults for citizens whose record has no traits.
@@ -250,8 +292,6 @@ func Load(nameOrFile string) (*Campaign, error) {
 	return Parse(b, nameOrFile)
 }
 
-var ()
-
 // Parse decodes and checks a campaign; file names it in errors.
 func Parse(data []byte, file string) (*Campaign, error) {
 	var root yaml.Node
@@ -261,7 +301,7 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	if root.Kind == 0 || len(root.Content) == 0 {
 		return nil, &Error{File: file, Msg: "empty campaign file"}
 	}
-	var c Campaign
+	c := Campaign{Behaviour: DefaultBehaviour(), Counters: Counters{Kits: kitsUnset}}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil {
@@ -269,12 +309,19 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	}
 	c.File = file
 	c.applyDefaults()
-	if err := c.check(); err != nil {
+	err := c.check()
+	if err == nil {
+		err = c.applyProfileDefaults()
+	}
+	if err != nil {
 		var fe *fieldErr
 		if errors.As(err, &fe) {
 			return nil, &Error{File: file, Line: lineOf(&root, fe.field), Field: fe.field, Msg: fe.msg}
 		}
 		return nil, &Error{File: file, Msg: err.Error()}
+	}
+	if err := c.addEvidence(); err != nil {
+		return nil, &Error{File: file, Field: "evidence", Msg: err.Error()}
 	}
 	return &c, nil
 }
@@ -381,7 +428,18 @@ func fieldAtLine(root *yaml.Node, line int) string {
 	return walk(root, "")
 }
 
+// DefaultCount is how many citizens a profile campaign simulates when its file gives no
+// population.count.
+const DefaultCount = 10_000
+
 func (c *Campaign) applyDefaults() {
+	if c.Name == "" {
+		// a campaign file may leave out its name: the file's, without the extension
+		c.Name = strings.TrimSuffix(filepath.Base(strings.TrimPrefix(c.File, "builtin:")), filepath.Ext(c.File))
+	}
+	if c.Population.File == "" && c.Population.Count == 0 {
+		c.Population.Count = DefaultCount
+	}
 	b := &c.Behaviour
 	def := func(v *float64, d float64) {
 		if *v == 0 {
@@ -410,6 +468,10 @@ func (c *Campaign) applyDefaults() {
 }
 
 var metrics = map[string]bool{MetricProfiles: true, MetricActivated: true, MetricLevel2: true}
+
+// reportedMetric reports whether a reported figure may name metric: the deadline metrics or
+// any metric of the evidence table.
+func reportedMetric(metric string) bool { return metrics[metric] || evidence.IsMetric(metric) }
 
 var outreachKinds = map[string]bool{"door_to_door": true, "holiday_push": true, "bus_station": true, "media": true, "other": true}
 
@@ -515,12 +577,18 @@ func (c *Campaign) check() error {
 		if err := c.inRange(f+".date", r.Date); err != nil {
 			return err
 		}
-		if !metrics[r.Metric] {
-			return ferr(f+".metric", "%q is not one of profiles, activated, level2", r.Metric)
+		if !reportedMetric(r.Metric) {
+			return ferr(f+".metric", "%q is not one of profiles, activated, level2 or an evidence metric (%s)", r.Metric, strings.Join(evidenceMetricNames(), ", "))
 		}
 		if r.Value <= 0 {
 			return ferr(f+".value", "must be positive")
 		}
+	}
+	if err := c.checkEvidence(); err != nil {
+		return err
+	}
+	if err := c.checkPriors(); err != nil {
+		return err
 	}
 	b := c.Behaviour
 	for _, x := range []struct {
@@ -552,9 +620,12 @@ func (c *Campaign) check() error {
 	if b.Patience < 1 || b.DeadlineWindowDays < 1 {
 		return ferr("behaviour.patience", "patience and deadline_window_days must be at least 1")
 	}
+	if err := c.checkParams(); err != nil {
+		return err
+	}
 	k := c.Counters
 	switch {
-	case k.Kits < 0:
+	case k.Kits < 0 && k.Kits != kitsUnset:
 		return ferr("counters.kits", "is negative")
 	case k.HoursPerDay <= 0 || k.HoursPerDay > 24:
 		return ferr("counters.hours_per_day", "%v is not in (0,24]", k.HoursPerDay)

@@ -53,7 +53,17 @@ func TestParseErrorsNameFileLineField(t *testing.T) {
 			"outreach[0].to", "before from"},
 		{"both file and profile", strings.Replace(base, "  count: 10\n", "  count: 10\n  file: p.jsonl\n", 1), 5,
 			"population.file", "either file"},
-		{"no pressure", strings.Replace(base, "bass_p: 1", "bass_p: 0", 1), 8, "behaviour.bass_p", "both zero"},
+		{"no pressure", strings.Replace(base, "bass_p: 1", "bass_p: 0\n  bass_q: 0", 1), 8, "behaviour.bass_p", "both zero"},
+		{"out of hard bounds", base + "  activation_rate: 500\n", 9, "behaviour.activation_rate", "outside its bounds [0.01, 50]"},
+		{"unknown evidence area", base + "evidence: hue\n", 9, "evidence", `"hue" is not an area of the evidence table`},
+		{"reported metric unknown", base + "reported:\n  - {date: 2023-01-05, metric: logins, value: 5}\n", 10, "reported[0].metric", "evidence metric"},
+		{"prior unknown param", base + "priors:\n  - {param: bass_r, dist: uniform, lo: 0, hi: 1, source: x}\n", 10, "priors[0].param", `"bass_r" is not a calibratable parameter`},
+		{"prior lo above hi", base + "priors:\n  - {param: bass_p, dist: uniform, lo: 2, hi: 1, source: x}\n", 10, "priors[0].hi", "lo 2 must be below hi 1"},
+		{"prior outside bounds", base + "priors:\n  - {param: upgrade_share, dist: uniform, lo: 0.5, hi: 1.5, source: x}\n", 10, "priors[0].hi", "above upgrade_share's hard bound 1"},
+		{"prior bad dist", base + "priors:\n  - {param: bass_p, dist: normal, lo: 0.1, hi: 1, source: x}\n", 10, "priors[0].dist", "not one of uniform, log_uniform"},
+		{"prior log at zero", base + "priors:\n  - {param: bass_q, dist: log_uniform, lo: 0, hi: 1, source: x}\n", 10, "priors[0].lo", "needs lo > 0"},
+		{"prior twice", base + "priors:\n  - {param: bass_p, dist: uniform, lo: 0.1, hi: 1, source: x}\n  - {param: bass_p, dist: uniform, lo: 0.1, hi: 1, source: x}\n", 11, "priors[1].param", "has a prior already"},
+		{"prior without source", base + "priors:\n  - {param: bass_p, dist: uniform, lo: 0.1, hi: 1}\n", 10, "priors[0].source", "say where"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

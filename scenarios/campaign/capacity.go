@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+
+	"github.com/eidsim/eidsim/results"
 )
 
 // Capacity levers.
@@ -12,33 +14,6 @@ const (
 	LeverSMSRate = "sms_rate" // each carrier's SMS submit rate, per second
 )
 
-// Probe is one full run of a capacity search.
-type Probe struct {
-	Value    float64 `json:"value"`
-	AtTarget Band    `json:"at_deadline"`
-	Met      bool    `json:"met"`
-}
-
-// CapacityResult is the fewest kits (or lowest SMS rate) that meets a deadline's target.
-type CapacityResult struct {
-	Lever    string  `json:"lever"`
-	Deadline string  `json:"deadline"`
-	Date     string  `json:"date"`
-	Metric   string  `json:"metric"`
-	Target   int     `json:"target"`
-	Current  float64 `json:"current"`
-	// Answer is the lowest value that met the target (NaN-free: 0 with Found false when even
-	// the upper bound did not).
-	Answer float64 `json:"answer"`
-	Found  bool    `json:"found"`
-	// Binds is false when every probe met the target: the lever does not limit this deadline
-	// down to the search's floor (1 kit, or 0.01 SMS/s).
-	Binds  bool    `json:"binds"`
-	Probes []Probe `json:"probes"`
-	// Rule says when a probe counts as meeting the target.
-	Rule string `json:"rule"`
-}
-
 // SearchCapacity bisects a lever on a deadline: each probe is a full run of the replicas,
 // and a probe meets the target when the mean of the replicas' values on the deadline day is
 // at least the target. Kits are searched over integers from 1 up to an upper bound found by
@@ -46,12 +21,12 @@ type CapacityResult struct {
 // answer is meaningful only where the lever binds: demand may miss the target at any
 // capacity, which is reported as not found.
 func SearchCapacity(ctx context.Context, c *Campaign, w *World, seed uint64, replicas, workers int, lever string, deadline int,
-	progress func(Probe)) (*CapacityResult, error) {
+	progress func(results.CapacityProbe)) (*results.CapacityResult, error) {
 	if deadline < 0 || deadline >= len(c.Deadlines) {
 		return nil, fmt.Errorf("capacity search: the campaign has no deadline %d", deadline)
 	}
 	dl := c.Deadlines[deadline]
-	res := &CapacityResult{Lever: lever, Deadline: dl.Name, Date: dl.Date.String(), Metric: dl.Metric, Target: dl.Target,
+	res := &results.CapacityResult{Lever: lever, Deadline: dl.Name, Date: dl.Date.String(), Metric: dl.Metric, Target: dl.Target,
 		Rule: "mean over replicas of the metric on the deadline day (full scale) ≥ target"}
 	probe := func(v float64) (bool, error) {
 		cp := *c
@@ -70,8 +45,8 @@ func SearchCapacity(ctx context.Context, c *Campaign, w *World, seed uint64, rep
 			i := dayIndex(r, dl.Date.String())
 			xs = append(xs, float64(metricOf(&r.Daily[i], dl.Metric))/r.Scale)
 		}
-		b := BandOf(xs)
-		p := Probe{Value: v, AtTarget: b, Met: b.Mean >= float64(dl.Target)}
+		b := results.BandOf(xs)
+		p := results.CapacityProbe{Value: v, AtTarget: b, Met: b.Mean >= float64(dl.Target)}
 		res.Probes = append(res.Probes, p)
 		if progress != nil {
 			progress(p)

@@ -8,12 +8,13 @@ import (
 
 // Stages of a citizen in the campaign.
 const (
-	stPool    uint8 = iota // has not acted (yet): in the decision pool of their village
-	stQueued               // travelling to or waiting at a counter
-	stPending              // level-2 profile collected, account pending activation
-	stActive               // account active
-	stBlocked              // stopped by a barrier until an intervention removes it
-	stLocked               // had an active account, lost access (forgotten password, no way back)
+	stPool     uint8 = iota // has not acted (yet): in the decision pool of their village
+	stQueued                // travelling to or waiting at a counter
+	stPending               // level-2 profile collected, account pending activation
+	stActive                // account active
+	stBlocked               // stopped by a barrier until an intervention removes it
+	stLocked                // had an active account, lost access (forgotten password, no way back)
+	stApproval              // level-2 dossier taken, waiting for the ministry's approval (pipeline.go)
 )
 
 // Causes are the barriers a flow met. Each is the outcome of a reference flow, the telco or the
@@ -87,7 +88,7 @@ type citizen struct {
 
 	threshold float64 // decision pool: acts when the village's cumulative pressure reaches it
 	nextDay   int32   // day of the next scheduled action, -1 none
-	action    uint8
+	action    action
 	lastDay   int32 // last day SIM swaps were drawn up to
 	lastMsg   int64 // last inbox message id seen
 	queuedDay int32

@@ -5,6 +5,8 @@ import (
 	"io"
 	"sort"
 	"strconv"
+
+	"github.com/eidsim/eidsim/results"
 )
 
 // Contrast is the activation share of one segment in two arms of a counterfactual run with
@@ -13,7 +15,7 @@ import (
 type Contrast struct {
 	Dimension, Value string
 	Metric           string
-	Base, Alt, Diff  Band
+	Base, Alt, Diff  results.Band
 	// Separated is true when the 95% confidence intervals of the two arms do not overlap.
 	Separated bool
 	// DiffExcludesZero is true when the paired difference's 95% CI excludes zero.
@@ -55,7 +57,7 @@ func Compare(base, alt []*Result) []Contrast {
 			for i := range d {
 				d[i] = vb[m][i] - va[m][i]
 			}
-			c := Contrast{Dimension: k.dim, Value: k.val, Metric: names[m], Base: BandOf(vb[m]), Alt: BandOf(va[m]), Diff: BandOf(d)}
+			c := Contrast{Dimension: k.dim, Value: k.val, Metric: names[m], Base: results.BandOf(vb[m]), Alt: results.BandOf(va[m]), Diff: results.BandOf(d)}
 			c.Separated = c.Base.CILow > c.Alt.CIHigh || c.Alt.CILow > c.Base.CIHigh
 			c.DiffExcludesZero = c.Diff.CILow > 0 || c.Diff.CIHigh < 0
 			out = append(out, c)

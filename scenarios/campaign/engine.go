@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strconv"
 	"time"
 
 	"github.com/eidsim/eidsim/generators/population"
 	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/assemble"
 	"github.com/eidsim/eidsim/reference/memstore"
 	"github.com/eidsim/eidsim/reference/telco"
 )
@@ -19,7 +19,12 @@ import (
 // Run simulates one replica of the campaign over the population (records of people aged
 // 14+, without accounts or with the accounts they hold at the start). scale is the share of
 // the real area's adults the records stand for: capacities and targets are multiplied by it.
+// A cancelled ctx stops the run within the current session step: Run returns an error that
+// wraps ctx.Err() (errors.Is(err, context.Canceled)), as it returns any store error.
 func Run(ctx context.Context, c *Campaign, pop []population.Record, scale float64, seed uint64, replica int) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	s, err := newSim(ctx, c, pop, scale, seed, replica)
 	if err != nil {
 		return nil, err
@@ -28,7 +33,7 @@ func Run(ctx context.Context, c *Campaign, pop []population.Record, scale float6
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := s.runDay(d); err != nil {
+		if err := s.runDay(ctx, d); err != nil {
 			return nil, fmt.Errorf("day %d (%s): %w", d, s.date(d).Format("2006-01-02"), err)
 		}
 	}
@@ -51,17 +56,6 @@ const (
 	imitationLocal = 0.5
 )
 
-// Actions scheduled on a day.
-const (
-	actNone uint8 = iota
-	actSelfRegister
-	actJoinQueue
-	actActivate
-	actLogin
-	actPhoneChangeDone
-	actStandardise
-)
-
 type queueEntry struct {
 	idx     int32
 	arrived int32
@@ -76,7 +70,6 @@ type village struct {
 }
 
 type sim struct {
-	ctx     context.Context
 	c       *Campaign
 	scale   float64
 	seed    uint64
@@ -108,6 +101,9 @@ type sim struct {
 	profiles int
 	activ    int
 	level2   int
+	// approvedL1, approvedL2, rejected: the ministry's answers so far (see pipeline.go).
+	approvedL1, approvedL2, rejected int
+	mechanisms
 }
 
 func (s *sim) date(d int) time.Time { return s.c.Start.AddDate(0, 0, d) }
@@ -123,7 +119,7 @@ func newSim(ctx context.Context, c *Campaign, pop []population.Record, scale flo
 	if scale <= 0 {
 		return nil, fmt.Errorf("campaign: scale %v must be positive", scale)
 	}
-	s := &sim{ctx: ctx, c: c, scale: scale, seed: seed, replica: replica}
+	s := &sim{c: c, scale: scale, seed: seed, replica: replica}
 	s.clock = reference.NewManualClock(c.Start.Time)
 	s.store = memstore.New()
 	var key [32]byte
@@ -147,159 +143,21 @@ func newSim(ctx context.Context, c *Campaign, pop []population.Record, scale flo
 		}
 		tcfg.Default.SubmitRate = rate
 	}
-	gw := &lazyGateway{}
-	svc, err := reference.NewService(reference.Config{Store: s.store, Clock: s.clock, Hasher: hasher, Gateway: gw,
-		Rand: detRand{rand.NewChaCha8(key)}, Seed: splitmix64(k)})
+	sys, err := assemble.New(assemble.Config{Store: s.store, Clock: s.clock, Hasher: hasher,
+		Rand: detRand{rand.NewChaCha8(key)}, Seed: splitmix64(k), Telco: tcfg, TelcoSeed: splitmix64(k ^ 0x7e1c0)})
 	if err != nil {
 		return nil, err
 	}
-	s.svc = svc
-	s.tel = telco.New(tcfg, svc, s.clock, splitmix64(k^0x7e1c0))
-	gw.tel = s.tel
-	if err := s.load(pop); err != nil {
+	s.svc, s.tel = sys.Service, sys.Telco
+	if err := s.load(ctx, pop); err != nil {
 		return nil, err
 	}
 	s.due = make([][]int32, c.Days+1)
+	if err := s.pressureSeries(); err != nil {
+		return nil, err
+	}
 	s.freeSIMNext = uint64(len(pop)) + 1
 	return s, nil
-}
-
-// lazyGateway forwards to the telco once it exists (the telco needs the service as its world).
-type lazyGateway struct{ tel *telco.Sim }
-
-func (g *lazyGateway) Send(ctx context.Context, m reference.SMS) error { return g.tel.Send(ctx, m) }
-
-// load puts the population into the store and sets up the citizens and villages.
-func (s *sim) load(pop []population.Record) error {
-	s.cit = make([]citizen, len(pop))
-	vidx := map[string]int32{}
-	ref := s.c.Start.Year()
-	err := s.store.Update(s.ctx, func(tx reference.Tx) error {
-		for i := range pop {
-			r := &pop[i]
-			c := &s.cit[i]
-			c.rng = seedOf(s.seed, s.replica, i)
-			c.id, c.name, c.birth = r.CitizenID, r.FullName, r.BirthDate
-			c.phone = r.SIM.Phone
-			c.owner = r.SIM.OwnerRegistered
-			c.device = "dev-" + r.CitizenID
-			c.password = "Vn!" + strconv.FormatUint(c.rng%1e8, 36) + "aZ9"
-			switch r.Handset {
-			case population.HandsetSmartphone:
-				c.handset = hsSmart
-			case population.HandsetFeature:
-				c.handset = hsFeature
-			default:
-				c.handset = hsNone
-			}
-			switch r.Coverage {
-			case population.CoverageNone:
-				c.cov = covNone
-			case population.Coverage2G:
-				c.cov = cov2G
-			default:
-				c.cov = cov4G
-			}
-			switch r.Poverty {
-			case population.PovertyPoor:
-				c.poverty = 2
-			case population.PovertyNearPoor:
-				c.poverty = 1
-			}
-			c.minority = r.Ethnicity != "" && r.Ethnicity != "Kinh"
-			c.urban = r.Urban
-			if y, err := strconv.Atoi(r.BirthDate[:4]); err == nil {
-				c.ageBand = ageBandOf(ref - y)
-			}
-			b := s.c.Behaviour
-			c.forget, c.typo, c.patience, c.bioQ = float32(b.ForgetPerYear), float32(b.TypoRate), uint8(b.Patience), reference.DefaultBiometricQuality
-			if t := r.Traits; t != nil {
-				c.forget, c.typo, c.bioQ = float32(t.ForgetPerYear), float32(t.TypoRate), float32(t.BiometricQuality)
-				if t.Patience > 0 {
-					c.patience = uint8(min(t.Patience, 50))
-				}
-			}
-			c.swaps = float32(r.SIM.SwapsPerYear)
-			c.chipCard = r.ChipCard
-			c.hs0 = c.handset
-			switch {
-			case c.phone == "":
-				c.sim0 = simNone
-			case c.owner:
-				c.sim0 = simOwner
-			default:
-				c.sim0 = simNonOwner
-			}
-			v, ok := vidx[r.VillageID]
-			if !ok {
-				v = int32(len(s.villages))
-				vidx[r.VillageID] = v
-				s.villages = append(s.villages, village{noCoverage: c.cov == covNone})
-			}
-			c.village = v
-			s.villages[v].adults++
-			c.nextDay = -1
-			cz := &reference.Citizen{ID: r.CitizenID, FullName: r.FullName, Sex: r.Sex, BirthDate: r.BirthDate,
-				ProvinceCode: r.ProvinceCode, Ethnicity: r.Ethnicity, VillageID: r.VillageID, Coverage: coverageNames[c.cov],
-				Handset: r.Handset, BiometricQuality: float64(c.bioQ)}
-			if err := tx.PutCitizen(cz); err != nil {
-				return err
-			}
-			if c.phone != "" {
-				owner := ""
-				if c.owner {
-					owner = c.id
-				}
-				if err := tx.PutSubscriber(&reference.Subscriber{Phone: c.phone, Carrier: r.SIM.Carrier, OwnerID: owner, HolderID: c.id}); err != nil {
-					return err
-				}
-			}
-			if a := r.Account; a != nil {
-				// An account held at the start: active at its level (its password is the
-				// citizen's own from now on).
-				h, err := s.svc.Hasher().Hash(c.password)
-				if err != nil {
-					return err
-				}
-				st := reference.StatusActive
-				if a.AccountStatus() == population.AccountPendingActivation {
-					st = reference.StatusPendingActivation
-				}
-				acc := &reference.Account{CitizenID: c.id, Level: a.Level, Phone: a.Phone, Status: st, PasswordHash: h,
-					DeviceID: c.device, CreatedAt: s.c.Start.Time, UpdatedAt: s.c.Start.Time}
-				if err := tx.PutAccount(acc); err != nil {
-					return fmt.Errorf("citizen %s: %w", c.id, err)
-				}
-				c.level, c.acted = uint8(a.Level), true
-				c.swapped = a.Phone != c.phone
-				if st == reference.StatusActive {
-					c.stage, c.activated = stActive, true
-				} else {
-					c.stage = stPending
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for i := range s.cit {
-		c := &s.cit[i]
-		switch c.stage {
-		case stPool:
-			s.enterPool(int32(i))
-		case stActive:
-			s.villages[c.village].adopted++
-			s.adoptedAll++
-			s.schedule(int32(i), 1+int(c.exp(365/max(s.c.Behaviour.LoginsPerYear, 0.01))), actLogin)
-		case stPending:
-			s.villages[c.village].adopted++
-			s.adoptedAll++
-			s.schedule(int32(i), 1+int(c.exp(s.c.Behaviour.ActivationDelayDays)), actActivate)
-		}
-	}
-	return nil
 }
 
 // enterPool puts a citizen into their village's decision pool with a fresh exponential
@@ -312,7 +170,7 @@ func (s *sim) enterPool(i int32) {
 	heap.Push(&v.pool, poolEntry{threshold: c.threshold, idx: i})
 }
 
-func (s *sim) schedule(i int32, day int, act uint8) {
+func (s *sim) schedule(i int32, day int, act action) {
 	c := &s.cit[i]
 	if day <= s.day {
 		day = s.day + 1
@@ -325,38 +183,15 @@ func (s *sim) schedule(i int32, day int, act uint8) {
 	s.due[day] = append(s.due[day], i)
 }
 
-// pressure is the day's hazard per citizen of a village: (p·outreach + q·F)·boost per day.
-func (s *sim) pressure(d int, v *village) float64 {
-	b := s.c.Behaviour
-	t := s.date(d)
-	out := 1.0
-	for _, o := range s.c.Outreach {
-		if !t.Before(o.From.Time) && !t.After(o.To.Time) {
-			out += o.Intensity
-		}
-	}
-	all := float64(s.adoptedAll) / float64(len(s.cit))
-	local := 0.0
-	if v.adults > 0 {
-		local = float64(v.adopted) / float64(v.adults)
-	}
-	f := imitationLocal*local + (1-imitationLocal)*all
-	boost := 1.0
-	for _, dl := range s.c.Deadlines {
-		left := dl.Date.Sub(t).Hours() / 24
-		if left >= 0 && left < float64(b.DeadlineWindowDays) {
-			boost = math.Max(boost, 1+(b.DeadlineBoost-1)*(1-left/float64(b.DeadlineWindowDays)))
-		}
-	}
-	return (b.BassP*out + b.BassQ*f) * boost / 365
-}
-
-func (s *sim) runDay(d int) error {
+// runDay runs day d; a store error or a cancelled ctx ends it with that error.
+func (s *sim) runDay(ctx context.Context, d int) error {
 	s.day = d
 	date := s.date(d)
 	s.today = DayStats{Date: date.Format("2006-01-02"), Day: d}
 	s.clock.Set(date.Add(dayStart))
-	s.applyInterventions(date)
+	if err := s.applyInterventions(ctx, date); err != nil {
+		return err
+	}
 
 	// Deciders: every village's pool member whose threshold the cumulative pressure passed.
 	for vi := range s.villages {
@@ -372,6 +207,9 @@ func (s *sim) runDay(d int) error {
 			s.decide(e.idx)
 		}
 	}
+	if err := s.activationDay(ctx, d); err != nil {
+		return err
+	}
 	// Scheduled actions, in citizen order as appended (deterministic).
 	for _, i := range s.due[d] {
 		c := &s.cit[i]
@@ -380,16 +218,25 @@ func (s *sim) runDay(d int) error {
 		}
 		act := c.action
 		c.nextDay, c.action = -1, actNone
-		s.act(i, act)
+		if err := s.act(ctx, i, act); err != nil {
+			return err
+		}
 	}
 	s.due[d] = nil
 	s.serveCounters(d, date)
 	s.serveWeb(date)
-	if err := s.runEvents(); err != nil {
+	if err := s.runEvents(ctx); err != nil {
+		return err
+	}
+	s.serveApprovals(d, date)
+	if err := s.runEvents(ctx); err != nil { // activations on the spot of dossiers approved today
 		return err
 	}
 	s.clock.Set(date.Add(24*time.Hour - time.Second))
-	s.tel.Advance(s.ctx)
+	s.tel.Advance(ctx)
+	if err := ctx.Err(); err != nil { // the day's deliveries may be incomplete
+		return err
+	}
 	s.closeDay()
 	return nil
 }
@@ -398,7 +245,7 @@ func (s *sim) runDay(d int) error {
 // in their name, self_register_share of them) or a counter for level 2.
 func (s *sim) decide(i int32) {
 	c := &s.cit[i]
-	if c.handset == hsSmart && c.owner && c.phone != "" && c.u() < s.c.Behaviour.SelfRegisterShare {
+	if s.appOpen(s.day) && c.handset == hsSmart && c.owner && c.phone != "" && c.u() < s.c.Behaviour.SelfRegisterShare {
 		c.stage = stQueued
 		s.homeSession(i, kindRegister)
 		return
@@ -461,17 +308,8 @@ func (s *sim) counterOpen(date time.Time) bool {
 	return wd <= s.c.Counters.DaysPerWeek
 }
 
-func (s *sim) mobileActive(t time.Time) bool {
-	for _, m := range s.c.Interventions.MobileEnrolment {
-		if !t.Before(m.From.Time) && !t.After(m.To.Time) {
-			return true
-		}
-	}
-	return false
-}
-
-// act runs a scheduled action.
-func (s *sim) act(i int32, act uint8) {
+// act runs a scheduled action; it returns the store's error.
+func (s *sim) act(ctx context.Context, i int32, act action) error {
 	c := &s.cit[i]
 	switch act {
 	case actJoinQueue:
@@ -484,25 +322,29 @@ func (s *sim) act(i int32, act uint8) {
 		}
 	case actActivate:
 		if c.stage != stPending {
-			return
+			return nil
 		}
-		s.drawSwaps(i)
+		if err := s.drawSwaps(ctx, i); err != nil {
+			return err
+		}
 		if c.handset != hsSmart {
 			s.waitWeb(i)
-			return
+			return nil
 		}
 		if c.townNext {
 			c.townNext = false
 			a := s.sessionAt(i, kindActivate, s.date(s.day).Add(10*time.Hour+time.Duration(c.u()*float64(4*time.Hour))))
 			a.away = true
-			return
+			return nil
 		}
 		s.homeSession(i, kindActivate)
 	case actLogin:
 		if c.stage != stActive {
-			return
+			return nil
 		}
-		s.drawSwaps(i)
+		if err := s.drawSwaps(ctx, i); err != nil {
+			return err
+		}
 		if c.u() < 1-math.Exp(-float64(c.forget)*365/max(s.c.Behaviour.LoginsPerYear, 0.01)/365) {
 			c.forgotten = true
 		}
@@ -518,17 +360,11 @@ func (s *sim) act(i int32, act uint8) {
 			} else {
 				s.retry(i)
 			}
-			return
+			return nil
 		}
-		c.owner = true
-		_ = s.store.Update(s.ctx, func(tx reference.Tx) error {
-			sub, err := tx.Subscriber(c.phone)
-			if err != nil {
-				return err
-			}
-			sub.OwnerID = c.id
-			return tx.PutSubscriber(sub)
-		})
+		if err := s.registerOwner(ctx, c); err != nil {
+			return err
+		}
 		s.today.SIMsStandardised++
 		c.visits = 0
 		if c.stage == stQueued {
@@ -539,85 +375,12 @@ func (s *sim) act(i int32, act uint8) {
 	case actPhoneChangeDone:
 		s.counterSession(i, kindPhoneChange, s.date(s.day).Add(9*time.Hour))
 	}
+	return nil
 }
 
 func (s *sim) nextLogin(i int32) {
 	c := &s.cit[i]
 	s.schedule(i, s.day+1+int(c.exp(365/max(s.c.Behaviour.LoginsPerYear, 0.01))), actLogin)
-}
-
-// drawSwaps applies the SIM swaps since the citizen's last action: each swap puts a new SIM
-// (a new number, registered in the citizen's name as often as before) in the handset; the old
-// number leaves the citizen (nobody reads its messages any more).
-func (s *sim) drawSwaps(i int32) {
-	c := &s.cit[i]
-	days := s.day - int(c.lastDay)
-	c.lastDay = int32(s.day)
-	if c.phone == "" || c.swaps <= 0 || days <= 0 {
-		return
-	}
-	n := c.poisson(float64(c.swaps) * float64(days) / 365)
-	if n == 0 {
-		return
-	}
-	old := c.phone
-	s.giveSIM(i, c.owner)
-	s.releaseNumber(old)
-	if c.level > 0 {
-		c.swapped = true
-	}
-}
-
-// giveSIM puts a new SIM in the citizen's handset, owner-registered or not.
-func (s *sim) giveSIM(i int32, owner bool) {
-	s.worldChanging()
-	c := &s.cit[i]
-	oid := ""
-	if owner {
-		oid = c.id
-	}
-	// A fresh number from a prefix the population generator does not hand out to the
-	// area (new subscriptions): the first free one in a fixed sequence.
-	for {
-		n := s.freeSIMNext
-		s.freeSIMNext++
-		phone := numberFor(newSIMPrefix, n%10_000_000)
-		added := false
-		_ = s.store.Update(s.ctx, func(tx reference.Tx) error {
-			var err error
-			added, err = tx.AddSubscriber(&reference.Subscriber{Phone: phone, Carrier: reference.CarrierOf(phone), OwnerID: oid, HolderID: c.id})
-			return err
-		})
-		if added {
-			c.phone = phone
-			break
-		}
-	}
-	c.owner = owner
-	c.lastMsg = 0
-}
-
-// newSIMPrefix is the prefix of SIMs handed out during the campaign (Viettel).
-const newSIMPrefix = "039"
-
-// numberFor returns a 10-digit number with the prefix whose last seven digits are a bijection
-// of n (n < 10^7), so different n never share a number.
-func numberFor(prefix string, n uint64) string {
-	const m = 10_000_000
-	x := (n*2_654_437 + 1_234_567) % m // 2654437 is odd and not a multiple of 5: a bijection mod 10^7
-	return prefix + fmt.Sprintf("%07d", x)
-}
-
-func (s *sim) releaseNumber(phone string) {
-	s.worldChanging()
-	_ = s.store.Update(s.ctx, func(tx reference.Tx) error {
-		sub, err := tx.Subscriber(phone)
-		if err != nil {
-			return nil
-		}
-		sub.HolderID = ""
-		return tx.PutSubscriber(sub)
-	})
 }
 
 // fail records a barrier; blocking ones wait for an intervention, others retry after a
@@ -693,12 +456,10 @@ func (s *sim) markEnrolled(i int32, pending bool) {
 		s.adoptedAll++
 	}
 	c.swapped = false
-	if pending {
-		c.stage = stPending
-		c.visits = 0
-		s.schedule(i, s.day+1+int(c.exp(s.c.Behaviour.ActivationDelayDays)), actActivate)
-	} else if c.activated {
-		s.level2++
+	c.visits = 0
+	s.submitDossier(i, !pending) // the ministry approves it (pipeline.go)
+	if !pending && c.stage == stActive {
+		s.nextLogin(i)
 	}
 }
 
@@ -721,6 +482,9 @@ func (s *sim) markActivated(i int32, level int) {
 	c.stage, c.visits, c.cause = stActive, 0, causeNone
 	c.swapped = false
 	s.nextLogin(i)
+	if level == 1 {
+		s.enterUpgrade(i)
+	}
 }
 
 // serveCounters serves the counter queue with the day's capacity, in arrival order.
@@ -749,7 +513,7 @@ func (s *sim) serveCounters(d int, date time.Time) {
 	// Mobile teams in villages without coverage.
 	var teams float64
 	for _, m := range s.c.Interventions.MobileEnrolment {
-		if !date.Before(m.From.Time) && !date.After(m.To.Time) {
+		if within(date, m.From, m.To) {
 			teams += float64(m.Teams*m.PerTeamPerDay) * s.scale
 		}
 	}
@@ -779,125 +543,6 @@ func (s *sim) serveCounters(d int, date time.Time) {
 	s.today.CounterQueue = len(s.queue) + len(s.mobile)
 }
 
-// waitWeb puts a citizen without a smartphone in line for a web activation team, or blocks
-// them when no team works.
-func (s *sim) waitWeb(i int32) {
-	c := &s.cit[i]
-	if s.webTeams(s.date(s.day)) == 0 {
-		if !c.webWait {
-			s.fail(i, causeNoSmartphone, true)
-		}
-		return
-	}
-	if !c.webWait {
-		c.webWait = true
-		s.web = append(s.web, i)
-	}
-}
-
-func (s *sim) webTeams(t time.Time) float64 {
-	var n float64
-	for _, w := range s.c.Interventions.WebActivation {
-		if !t.Before(w.From.Time) && !t.After(w.To.Time) {
-			n += float64(w.Teams*w.PerTeamPerDay) * s.scale
-		}
-	}
-	return n
-}
-
-func (s *sim) serveWeb(date time.Time) {
-	capDay := s.webTeams(date)
-	if capDay == 0 {
-		s.webCarry = 0
-		return
-	}
-	capDay += s.webCarry
-	n := int(capDay)
-	s.webCarry = capDay - float64(n)
-	n = min(n, len(s.web))
-	for k := 0; k < n; k++ {
-		i := s.web[k]
-		s.cit[i].webWait = false
-		s.sessionAt(i, kindWebActivate, date.Add(8*time.Hour+time.Duration(k%600)*time.Minute))
-	}
-	s.web = s.web[n:]
-	s.today.WebActivationTries += n
-}
-
-// applyInterventions runs the interventions dated today.
-func (s *sim) applyInterventions(date time.Time) {
-	iv := s.c.Interventions
-	for _, f := range iv.FreeSIMs {
-		if !f.Date.Equal(date) {
-			continue
-		}
-		n := int(math.Round(float64(f.Count) * s.scale))
-		// Blocked for want of a SIM in their name, first come first served (blocked order).
-		for _, cause := range []uint8{causeNoPhone, causeNonOwnerSIM, causePhoneInUse} {
-			s.wake(cause, func(i int32, c *citizen) bool {
-				if n <= 0 {
-					return false
-				}
-				n--
-				old := c.phone
-				if c.handset == hsNone {
-					c.handset = hsFeature // the SIM goes into a basic phone of the household
-				}
-				s.giveSIM(i, true)
-				if old != "" {
-					s.releaseNumber(old)
-				}
-				s.today.FreeSIMs++
-				return true
-			})
-		}
-	}
-	for _, oc := range iv.OwnerCleanup {
-		if !oc.Date.Equal(date) {
-			continue
-		}
-		for i := range s.cit {
-			c := &s.cit[i]
-			if c.phone == "" || c.owner {
-				continue
-			}
-			u := c.u()
-			switch {
-			case u < oc.Converted:
-				c.owner = true
-				_ = s.store.Update(s.ctx, func(tx reference.Tx) error {
-					sub, err := tx.Subscriber(c.phone)
-					if err != nil {
-						return err
-					}
-					sub.OwnerID = c.id
-					return tx.PutSubscriber(sub)
-				})
-				s.today.SIMsConverted++
-			case u < oc.Converted+oc.CutOff:
-				s.releaseNumber(c.phone)
-				c.phone = ""
-				s.today.SIMsCutOff++
-				if c.u() < oc.Rebuy {
-					s.giveSIM(int32(i), true)
-				}
-			}
-		}
-		s.wake(causeNonOwnerSIM, func(_ int32, c *citizen) bool { return c.owner && c.phone != "" })
-		s.wake(causeNoPhone, func(_ int32, c *citizen) bool { return c.phone != "" })
-	}
-	for _, w := range iv.WebActivation {
-		if w.From.Equal(date) {
-			s.wake(causeNoSmartphone, func(int32, *citizen) bool { return true })
-		}
-	}
-	for _, m := range iv.MobileEnrolment {
-		if m.From.Equal(date) {
-			s.wake(causeCounterQueue, func(_ int32, c *citizen) bool { return c.cov == covNone })
-		}
-	}
-}
-
 func (s *sim) closeDay() {
 	st := s.tel.Stats().Total
 	s.today.SMSSubmitted = st.Submitted - s.lastTel.Submitted
@@ -909,5 +554,6 @@ func (s *sim) closeDay() {
 	s.today.Profiles = s.profiles
 	s.today.Activated = s.activ
 	s.today.Level2 = s.level2
+	s.today.ApprovedLevel1, s.today.ApprovedLevel2, s.today.Rejected = s.approvedL1, s.approvedL2, s.rejected
 	s.daily = append(s.daily, s.today)
 }

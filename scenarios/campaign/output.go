@@ -10,17 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-)
 
-// Output file names in a run directory.
-const (
-	DailyFile          = "daily.csv"
-	FunnelFile         = "funnel.csv"
-	SummaryFile        = "summary.json"
-	CalibrationCSV     = "calibration.csv"
-	CalibrationMD      = "calibration.md"
-	CounterfactualFile = "counterfactual.csv"
-	CapacityFile       = "capacity.json"
+	"github.com/eidsim/eidsim/results"
 )
 
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
@@ -83,8 +74,8 @@ func WriteDaily(w io.Writer, rs []*Result) error {
 // and the share of the segment.
 type FunnelCell struct {
 	Dimension, Value, Outcome, Cause string
-	Count                            Band
-	Share                            Band
+	Count                            results.Band
+	Share                            results.Band
 }
 
 // Funnel aggregates the replicas' funnels, sorted by dimension, value, outcome, cause.
@@ -111,7 +102,7 @@ func Funnel(rs []*Result) []FunnelCell {
 				shares[ri] = xs[ri] / t
 			}
 		}
-		out = append(out, FunnelCell{Dimension: k.dim, Value: k.val, Outcome: k.out, Cause: k.cause, Count: BandOf(xs), Share: BandOf(shares)})
+		out = append(out, FunnelCell{Dimension: k.dim, Value: k.val, Outcome: k.out, Cause: k.cause, Count: results.BandOf(xs), Share: results.BandOf(shares)})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -171,21 +162,21 @@ func WriteFile(path string, fn func(io.Writer) error) error {
 
 // WriteOutputs writes daily.csv, funnel.csv and summary.json (and the calibration table when
 // the campaign has reported figures) into dir.
-func WriteOutputs(dir string, c *Campaign, rs []*Result, sm *Summary) error {
-	if err := WriteFile(filepath.Join(dir, DailyFile), func(w io.Writer) error { return WriteDaily(w, rs) }); err != nil {
+func WriteOutputs(dir string, c *Campaign, rs []*Result, sm *results.SimSummary) error {
+	if err := WriteFile(filepath.Join(dir, results.DailyFile), func(w io.Writer) error { return WriteDaily(w, rs) }); err != nil {
 		return err
 	}
-	if err := WriteFile(filepath.Join(dir, FunnelFile), func(w io.Writer) error { return WriteFunnel(w, Funnel(rs)) }); err != nil {
+	if err := WriteFile(filepath.Join(dir, results.FunnelFile), func(w io.Writer) error { return WriteFunnel(w, Funnel(rs)) }); err != nil {
 		return err
 	}
-	if err := WriteJSON(filepath.Join(dir, SummaryFile), sm); err != nil {
+	if err := WriteJSON(filepath.Join(dir, results.SimSummaryFile), sm); err != nil {
 		return err
 	}
 	if len(sm.Reported) > 0 {
-		if err := WriteFile(filepath.Join(dir, CalibrationCSV), func(w io.Writer) error { return WriteCalibrationCSV(w, []*Summary{sm}) }); err != nil {
+		if err := WriteFile(filepath.Join(dir, results.CalibrationCSVFile), func(w io.Writer) error { return WriteCalibrationCSV(w, []*results.SimSummary{sm}) }); err != nil {
 			return err
 		}
-		if err := WriteFile(filepath.Join(dir, CalibrationMD), func(w io.Writer) error { return WriteCalibrationMD(w, []*Summary{sm}) }); err != nil {
+		if err := WriteFile(filepath.Join(dir, results.CalibrationFile), func(w io.Writer) error { return WriteCalibrationMD(w, []*results.SimSummary{sm}) }); err != nil {
 			return err
 		}
 	}
@@ -193,7 +184,7 @@ func WriteOutputs(dir string, c *Campaign, rs []*Result, sm *Summary) error {
 }
 
 // WriteCalibrationCSV writes simulated against reported for each case.
-func WriteCalibrationCSV(w io.Writer, sms []*Summary) error {
+func WriteCalibrationCSV(w io.Writer, sms []*results.SimSummary) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write([]string{"campaign", "date", "metric", "reported", "simulated_mean", "ci95_low", "ci95_high", "p2_5", "p97_5",
 		"error_pct", "role", "replicas", "scale"}); err != nil {
@@ -217,7 +208,7 @@ func WriteCalibrationCSV(w io.Writer, sms []*Summary) error {
 }
 
 // WriteCalibrationMD writes the calibration table in Markdown.
-func WriteCalibrationMD(w io.Writer, sms []*Summary) error {
+func WriteCalibrationMD(w io.Writer, sms []*results.SimSummary) error {
 	var b strings.Builder
 	b.WriteString("| campaign | date | metric | reported | simulated (mean) | 95% CI of mean | replicas' 2.5–97.5% | error | role |\n")
 	b.WriteString("|---|---|---|---:|---:|---|---|---:|---|\n")
@@ -268,7 +259,7 @@ func sign(v float64) float64 {
 }
 
 // PrintHeadline writes a short table of the headline figures.
-func PrintHeadline(w io.Writer, sm *Summary) {
+func PrintHeadline(w io.Writer, sm *results.SimSummary) {
 	fmt.Fprintf(w, "campaign %s: %d citizens simulated (scale %.4f), %d replica(s); full-scale figures, mean [95%% CI]\n",
 		sm.Campaign, sm.Citizens, sm.Scale, sm.Replicas)
 	for _, m := range []string{MetricProfiles, MetricActivated, MetricLevel2} {

@@ -2,11 +2,17 @@ package campaign
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/eidsim/eidsim/results"
 )
 
 func TestGroup(t *testing.T) {
@@ -18,31 +24,41 @@ func TestGroup(t *testing.T) {
 	}
 }
 
-func TestBandOf(t *testing.T) {
-	b := BandOf([]float64{10})
-	assert.Equal(t, Band{Mean: 10, CILow: 10, CIHigh: 10, P025: 10, P975: 10, N: 1}, b)
-	b = BandOf([]float64{1, 2, 3, 4, 5})
-	assert.InDelta(t, 3, b.Mean, 1e-12)
-	assert.Less(t, b.CILow, b.Mean)
-	assert.Greater(t, b.CIHigh, b.Mean)
-	assert.InDelta(t, 1.96*1.5811388/2.2360680, b.CIHigh-b.Mean, 1e-6) // 1.96 · sd / √n
-	assert.Equal(t, 1.0, b.P025)
-	assert.Equal(t, 5.0, b.P975)
-	assert.Equal(t, Band{}, BandOf(nil))
-}
-
 func TestCalibrationTable(t *testing.T) {
-	sm := &Summary{Campaign: "x", Citizens: 10, Scale: 0.5, Replicas: 2, Seed: 3, Reported: []ReportedSummary{
-		{Date: "2023-10-01", Metric: MetricProfiles, Reported: 1000, Simulated: Band{Mean: 1100, CILow: 1050, CIHigh: 1150}, ErrorPct: 10, Fit: true},
-		{Date: "2023-10-01", Metric: MetricActivated, Reported: 800, Simulated: Band{Mean: 600}, ErrorPct: -25},
+	sm := &results.SimSummary{Campaign: "x", Citizens: 10, Scale: 0.5, Replicas: 2, Seed: 3, Reported: []results.ReportedSummary{
+		{Date: "2023-10-01", Metric: MetricProfiles, Reported: 1000, Simulated: results.Band{Mean: 1100, CILow: 1050, CIHigh: 1150}, ErrorPct: 10, Fit: true},
+		{Date: "2023-10-01", Metric: MetricActivated, Reported: 800, Simulated: results.Band{Mean: 600}, ErrorPct: -25},
 	}}
 	var md, csv bytes.Buffer
-	require.NoError(t, WriteCalibrationMD(&md, []*Summary{sm}))
-	require.NoError(t, WriteCalibrationCSV(&csv, []*Summary{sm}))
+	require.NoError(t, WriteCalibrationMD(&md, []*results.SimSummary{sm}))
+	require.NoError(t, WriteCalibrationCSV(&csv, []*results.SimSummary{sm}))
 	assert.Contains(t, md.String(), "| x | 2023-10-01 | profiles | 1,000 | 1,100 | 1,050–1,150 |")
 	assert.Contains(t, md.String(), "+10.0% | fitted |")
 	assert.Contains(t, md.String(), "-25.0% | **held out** |")
 	lines := strings.Split(strings.TrimSpace(csv.String()), "\n")
 	require.Len(t, lines, 3)
 	assert.True(t, strings.HasSuffix(lines[2], ",-25.00,held_out,2,0.5"), lines[2])
+}
+
+// WriteOutputs names its files with the results constants and writes summary.json as the
+// results.SimSummary the report reads: decoding it strictly gives back what was written.
+func TestWriteOutputsWritesTheResultsRecord(t *testing.T) {
+	c := tinyCampaign(t)
+	w, err := PrepareWorld(c, 0, 1)
+	require.NoError(t, err)
+	rs, err := RunReplicas(context.Background(), c, w, 1, 2, 2)
+	require.NoError(t, err)
+	sm := Summarise(c, rs, 1)
+	dir := t.TempDir()
+	require.NoError(t, WriteOutputs(dir, c, rs, sm))
+	for _, name := range []string{results.DailyFile, results.FunnelFile, results.SimSummaryFile} {
+		assert.FileExists(t, filepath.Join(dir, name))
+	}
+	b, err := os.ReadFile(filepath.Join(dir, results.SimSummaryFile))
+	require.NoError(t, err)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var got results.SimSummary
+	require.NoError(t, dec.Decode(&got))
+	assert.Equal(t, *sm, got)
 }

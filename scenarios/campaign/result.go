@@ -12,6 +12,13 @@ type DayStats struct {
 	// Activated: accounts activated at least once; Level2: of them at level 2.
 	Activated int `json:"activated"`
 	Level2    int `json:"level2"`
+	// ApprovedLevel1 and ApprovedLevel2: accounts issued (level-1 registrations; level-2
+	// dossiers approved by the ministry's pipeline); Rejected: dossiers it rejected.
+	ApprovedLevel1 int `json:"approved_level1"`
+	ApprovedLevel2 int `json:"approved_level2"`
+	Rejected       int `json:"rejected"`
+	// ApprovalQueue: dossiers waiting for the ministry at the end of the day.
+	ApprovalQueue int `json:"approval_queue"`
 
 	Deciders                 int     `json:"deciders"`
 	Registrations            int     `json:"registrations"`
@@ -97,6 +104,8 @@ func (s *sim) outcome(c *citizen) (string, string) {
 		return "pending_activation", cause
 	case stQueued:
 		return "in_progress", cause
+	case stApproval:
+		return "awaiting_approval", "none"
 	case stBlocked:
 		return "blocked", cause
 	case stLocked:

@@ -7,16 +7,14 @@ import (
 	"io"
 	"math"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"gonum.org/v1/gonum/stat"
-
 	"github.com/eidsim/eidsim/generators/population"
 	"github.com/eidsim/eidsim/generators/profile"
 	"github.com/eidsim/eidsim/generators/synth"
+	"github.com/eidsim/eidsim/results"
 )
 
 // World is the population a campaign runs on and the scale it stands for.
@@ -134,10 +132,26 @@ func PrepareWorldFull(c *Campaign, seed uint64) (*World, error) {
 }
 
 // RunReplicas runs replicas 0..n-1 on up to workers goroutines; results are in replica order
-// and do not depend on workers.
-func RunReplicas(ctx context.Context, c *Campaign, w *World, seed uint64, n, workers int) ([]*Result, error) {
+// and do not depend on workers. With WithPosterior, replica r runs on the particle the
+// posterior draws for (seed, r), so the bands combine parameter and behavioural uncertainty.
+func RunReplicas(ctx context.Context, c *Campaign, w *World, seed uint64, n, workers int, opts ...ReplicaOption) ([]*Result, error) {
+	var rc replicaConfig
+	for _, o := range opts {
+		o(&rc)
+	}
 	if n < 1 {
 		n = 1
+	}
+	cs := make([]*Campaign, n)
+	for r := range cs {
+		cs[r] = c
+		if rc.post != nil {
+			pc, err := withParams(c, rc.post.Values(rc.post.Draw(seed, r)))
+			if err != nil {
+				return nil, fmt.Errorf("replica %d: posterior: %w", r, err)
+			}
+			cs[r] = pc
+		}
 	}
 	workers = max(1, min(workers, n))
 	out := make([]*Result, n)
@@ -149,7 +163,7 @@ func RunReplicas(ctx context.Context, c *Campaign, w *World, seed uint64, n, wor
 		go func() {
 			defer wg.Done()
 			for r := range next {
-				out[r], errs[r] = Run(ctx, c, w.Pop, w.Scale, seed, r)
+				out[r], errs[r] = Run(ctx, cs[r], w.Pop, w.Scale, seed, r)
 			}
 		}()
 	}
@@ -166,48 +180,10 @@ func RunReplicas(ctx context.Context, c *Campaign, w *World, seed uint64, n, wor
 	return out, nil
 }
 
-// Band is a headline figure across replicas: the mean, the 95% confidence interval of the
-// mean (normal approximation; equal to the mean for one replica) and the 2.5–97.5% range of
-// the replicas.
-type Band struct {
-	Mean   float64 `json:"mean"`
-	CILow  float64 `json:"ci95_low"`
-	CIHigh float64 `json:"ci95_high"`
-	P025   float64 `json:"p2_5"`
-	P975   float64 `json:"p97_5"`
-	N      int     `json:"replicas"`
-}
-
-// BandOf summarises values.
-func BandOf(xs []float64) Band {
-	b := Band{N: len(xs)}
-	if len(xs) == 0 {
-		return b
-	}
-	b.Mean = stat.Mean(xs, nil)
-	b.CILow, b.CIHigh = b.Mean, b.Mean
-	if len(xs) > 1 {
-		se := stat.StdDev(xs, nil) / math.Sqrt(float64(len(xs)))
-		b.CILow, b.CIHigh = b.Mean-1.96*se, b.Mean+1.96*se
-	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	b.P025 = stat.Quantile(0.025, stat.Empirical, s, nil)
-	b.P975 = stat.Quantile(0.975, stat.Empirical, s, nil)
-	return b
-}
-
 // metricOf returns a day's value of a metric.
 func metricOf(d *DayStats, metric string) int {
-	switch metric {
-	case MetricProfiles:
-		return d.Profiles
-	case MetricActivated:
-		return d.Activated
-	case MetricLevel2:
-		return d.Level2
-	}
-	return 0
+	v, _ := MetricValue(d, metric)
+	return v
 }
 
 // dayIndex returns the index of date in the daily series, or -1.
@@ -220,61 +196,18 @@ func dayIndex(r *Result, date string) int {
 	return -1
 }
 
-// Summary is the headline figures of a run, at full scale (simulated counts ÷ scale).
-type Summary struct {
-	Campaign  string            `json:"campaign"`
-	Citizens  int               `json:"citizens"`
-	Scale     float64           `json:"scale"`
-	Seed      uint64            `json:"seed"`
-	Replicas  int               `json:"replicas"`
-	End       map[string]Band   `json:"end"`
-	Deadlines []DeadlineSummary `json:"deadlines"`
-	Reported  []ReportedSummary `json:"reported"`
-	Totals    map[string]Band   `json:"totals"`
-	Causes    map[string]Band   `json:"barriers_met"`
-}
-
-// DeadlineSummary says whether and when a deadline's target was met.
-type DeadlineSummary struct {
-	Name   string `json:"name"`
-	Date   string `json:"date"`
-	Metric string `json:"metric"`
-	Target int    `json:"target"`
-	// AtDeadline is the metric on the deadline day (full scale).
-	AtDeadline Band `json:"at_deadline"`
-	// Shortfall is target − value at the deadline, when positive.
-	Shortfall Band `json:"shortfall"`
-	// MetShare is the share of replicas that met the target by the date.
-	MetShare float64 `json:"met_share"`
-	// ReachedDay is the day index (from start) the target was reached, over the replicas that
-	// reached it within the simulated days; ReachedDate is the date of its mean.
-	ReachedDay  Band   `json:"reached_day"`
-	ReachedDate string `json:"reached_date,omitempty"`
-}
-
-// ReportedSummary compares a simulated figure with a reported one.
-type ReportedSummary struct {
-	Date      string  `json:"date"`
-	Metric    string  `json:"metric"`
-	Reported  int     `json:"reported"`
-	Simulated Band    `json:"simulated"`
-	ErrorPct  float64 `json:"error_pct"`
-	Fit       bool    `json:"fit"`
-	Source    string  `json:"source,omitempty"`
-}
-
-// Summarise computes the headline figures over the replicas.
-func Summarise(c *Campaign, rs []*Result, seed uint64) *Summary {
+// Summarise computes the headline figures over the replicas (summary.json).
+func Summarise(c *Campaign, rs []*Result, seed uint64) *results.SimSummary {
 	sc := rs[0].Scale
 	full := func(v int) float64 { return float64(v) / sc }
-	sm := &Summary{Campaign: c.Name, Citizens: rs[0].Citizens, Scale: sc, Seed: seed, Replicas: len(rs),
-		End: map[string]Band{}, Totals: map[string]Band{}, Causes: map[string]Band{}}
+	sm := &results.SimSummary{Campaign: c.Name, Citizens: rs[0].Citizens, Scale: sc, Seed: seed, Replicas: len(rs),
+		End: map[string]results.Band{}, Totals: map[string]results.Band{}, Causes: map[string]results.Band{}}
 	for _, m := range []string{MetricProfiles, MetricActivated, MetricLevel2} {
 		var xs []float64
 		for _, r := range rs {
 			xs = append(xs, full(metricOf(&r.Daily[len(r.Daily)-1], m)))
 		}
-		sm.End[m] = BandOf(xs)
+		sm.End[m] = results.BandOf(xs)
 	}
 	totals := map[string]func(d *DayStats) float64{
 		"logins":                      func(d *DayStats) float64 { return float64(d.Logins) },
@@ -301,7 +234,7 @@ func Summarise(c *Campaign, rs []*Result, seed uint64) *Summary {
 			}
 			xs = append(xs, t/sc)
 		}
-		sm.Totals[name] = BandOf(xs)
+		sm.Totals[name] = results.BandOf(xs)
 	}
 	for k := uint8(1); k < nCauses; k++ {
 		var xs []float64
@@ -315,11 +248,11 @@ func Summarise(c *Campaign, rs []*Result, seed uint64) *Summary {
 			xs = append(xs, t/sc)
 		}
 		if any {
-			sm.Causes[causeNames[k]] = BandOf(xs)
+			sm.Causes[causeNames[k]] = results.BandOf(xs)
 		}
 	}
 	for _, dl := range c.Deadlines {
-		ds := DeadlineSummary{Name: dl.Name, Date: dl.Date.String(), Metric: dl.Metric, Target: dl.Target}
+		ds := results.DeadlineSummary{Name: dl.Name, Date: dl.Date.String(), Metric: dl.Metric, Target: dl.Target}
 		var at, short, reached []float64
 		met := 0
 		for _, r := range rs {
@@ -337,10 +270,10 @@ func Summarise(c *Campaign, rs []*Result, seed uint64) *Summary {
 				}
 			}
 		}
-		ds.AtDeadline, ds.Shortfall = BandOf(at), BandOf(short)
+		ds.AtDeadline, ds.Shortfall = results.BandOf(at), results.BandOf(short)
 		ds.MetShare = float64(met) / float64(len(rs))
 		if len(reached) > 0 {
-			ds.ReachedDay = BandOf(reached)
+			ds.ReachedDay = results.BandOf(reached)
 			ds.ReachedDate = c.Start.AddDate(0, 0, int(math.Round(ds.ReachedDay.Mean))).Format("2006-01-02")
 		}
 		sm.Deadlines = append(sm.Deadlines, ds)
@@ -351,8 +284,8 @@ func Summarise(c *Campaign, rs []*Result, seed uint64) *Summary {
 			i := dayIndex(r, rp.Date.String())
 			xs = append(xs, full(metricOf(&r.Daily[i], rp.Metric)))
 		}
-		b := BandOf(xs)
-		sm.Reported = append(sm.Reported, ReportedSummary{Date: rp.Date.String(), Metric: rp.Metric, Reported: rp.Value,
+		b := results.BandOf(xs)
+		sm.Reported = append(sm.Reported, results.ReportedSummary{Date: rp.Date.String(), Metric: rp.Metric, Reported: rp.Value,
 			Simulated: b, ErrorPct: 100 * (b.Mean - float64(rp.Value)) / float64(rp.Value), Fit: rp.Fit, Source: rp.Source})
 	}
 	return sm

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/eidsim/eidsim/results"
 )
 
 // Search are the parameters of FindMax.
@@ -36,30 +38,8 @@ func (s Search) Validate() error {
 	return nil
 }
 
-// Step is one measured run of a search.
-type Step struct {
-	N      int     `json:"n"`
-	Rate   float64 `json:"rate"`
-	Passed bool    `json:"passed"`
-	WarmUp bool    `json:"warm_up,omitempty"`
-	// Figures of the run: latency over the API steps (ms), error and drop counts.
-	P50       float64 `json:"p50_ms"`
-	P95       float64 `json:"p95_ms"`
-	P99       float64 `json:"p99_ms"`
-	Requests  float64 `json:"requests"`
-	ErrorRate float64 `json:"http_req_failed"`
-	Dropped   float64 `json:"dropped_iterations"`
-	// Achieved is the iterations per second actually started.
-	Achieved float64 `json:"achieved_rate"`
-	// K6CPUShare is k6's CPU time over wall time, as a share of all cores.
-	K6CPUShare float64 `json:"k6_cpu_share"`
-	K6MaxRSS   int64   `json:"k6_max_rss_kib"`
-	ExitCode   int     `json:"exit_code"`
-	Dir        string  `json:"dir,omitempty"`
-}
-
 // RunStep measures one rate: n is the step number (0 for the warm-up).
-type RunStep func(ctx context.Context, n int, rate float64, warmUp bool) (Step, error)
+type RunStep func(ctx context.Context, n int, rate float64, warmUp bool) (results.LoadStep, error)
 
 // FindMax searches for the highest arrival rate whose run passes every threshold, the way
 // keycloak-benchmark's incremental mode does: step the rate up by Increment until a run
@@ -67,11 +47,11 @@ type RunStep func(ctx context.Context, n int, rate float64, warmUp bool) (Step, 
 // until the increment falls below Resolution or MaxSteps runs were made. It never runs a
 // rate at or above one that already failed. It returns the best passing step (nil when no
 // rate passed) and every step made.
-func FindMax(ctx context.Context, s Search, run RunStep) (*Step, []Step, error) {
+func FindMax(ctx context.Context, s Search, run RunStep) (*results.LoadStep, []results.LoadStep, error) {
 	if err := s.Validate(); err != nil {
 		return nil, nil, err
 	}
-	var steps []Step
+	var steps []results.LoadStep
 	if s.WarmUp {
 		st, err := run(ctx, 0, s.Start, true)
 		if err != nil {
@@ -80,7 +60,7 @@ func FindMax(ctx context.Context, s Search, run RunStep) (*Step, []Step, error) 
 		st.WarmUp = true
 		steps = append(steps, st)
 	}
-	var best *Step
+	var best *results.LoadStep
 	last, failed, inc, rate := 0.0, math.Inf(1), s.Increment, s.Start
 	for n := 1; n <= s.MaxSteps; n++ {
 		if err := ctx.Err(); err != nil {
@@ -117,7 +97,7 @@ func FindMax(ctx context.Context, s Search, run RunStep) (*Step, []Step, error) 
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
 
-func lowest(steps []Step) float64 {
+func lowest(steps []results.LoadStep) float64 {
 	l := math.Inf(1)
 	for _, s := range steps {
 		if !s.WarmUp && s.Rate < l {

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/eidsim/eidsim/generators/population"
+	"github.com/eidsim/eidsim/results"
 	"github.com/eidsim/eidsim/scenarios/load"
 )
 
@@ -153,9 +154,9 @@ func FuzzParseSegment(f *testing.F) {
 
 // fakeService passes every rate at or below knee.
 func fakeService(knee float64, calls *[]float64) load.RunStep {
-	return func(_ context.Context, n int, rate float64, warm bool) (load.Step, error) {
+	return func(_ context.Context, n int, rate float64, warm bool) (results.LoadStep, error) {
 		*calls = append(*calls, rate)
-		return load.Step{Passed: rate <= knee, P95: rate}, nil
+		return results.LoadStep{Passed: rate <= knee, P95: rate}, nil
 	}
 }
 

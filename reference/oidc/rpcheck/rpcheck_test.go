@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/eidsim/eidsim/reference"
+	"github.com/eidsim/eidsim/reference/assemble"
 	"github.com/eidsim/eidsim/reference/oidc"
 	"github.com/eidsim/eidsim/reference/oidc/oidctest"
 	"github.com/eidsim/eidsim/reference/oidc/rpcheck"
@@ -33,7 +34,7 @@ func setup(t *testing.T, careless bool) rpcheck.Config {
 	require.NoError(t, err)
 	svc, err := reference.NewService(reference.Config{Store: store, Hasher: hasher, Gateway: nopGateway{}})
 	require.NoError(t, err)
-	_, err = svc.Import(ctx, "../testdata/population.jsonl", reference.ImportOptions{})
+	_, err = assemble.ImportFile(ctx, svc, "../testdata/population.jsonl", reference.ImportOptions{})
 	require.NoError(t, err)
 
 	rps := map[string]*oidctest.RP{}

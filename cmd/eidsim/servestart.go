@@ -22,7 +22,7 @@ type service struct {
 	http     *httpapi.Server
 	store    serveStore
 	world    *sharedWorld // --db, --telco: the parts of the world several instances share
-	unlock   func() // releases DATA/serve.lock
+	unlock   func()       // releases DATA/serve.lock
 	stopSim  context.CancelFunc
 	simDone  chan struct{}
 	drain    time.Duration

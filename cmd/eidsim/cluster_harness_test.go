@@ -106,19 +106,30 @@ func startClusterOn(t testing.TB, bin, db string, n int, serveArgs ...string) *t
 	t.Helper()
 	haproxy := haproxyBin(t)
 	c := &testCluster{t: t, bin: bin, db: db, token: "cluster-T0K"}
+	port := freeTCPPort(t)
+	c.lbURL = fmt.Sprintf("http://127.0.0.1:%d", port)
 	if db != "" {
 		c.telco = startProc(t, c.bin, "telco", "--db", c.db, "--addr", "127.0.0.1:0", "--sms", "fast", "--operator-token", c.token)
 	}
 	for i := range n {
 		args := []string{"serve", "--addr", "127.0.0.1:0", "--population", servePopulation, "--hash", "fast",
-			"--sms", "fast", "--operator-token", c.token, "--data", t.TempDir(), "--access-log=false", "--seed", strconv.Itoa(i + 1)}
+			"--sms", "fast", "--operator-token", c.token, "--data", t.TempDir(), "--access-log=false", "--seed", strconv.Itoa(i + 1),
+			"--issuer", c.lbURL}
 		if db != "" {
 			args = append(args, "--db", c.db, "--telco", c.telco.url)
 		}
 		c.instances = append(c.instances, startProc(t, c.bin, append(args, serveArgs...)...))
 	}
-	c.startLB(haproxy)
+	c.startLB(haproxy, port)
 	return c
+}
+
+func freeTCPPort(t testing.TB) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
 }
 
 var (
@@ -169,16 +180,13 @@ backend instances
 	default-server inter 250ms fall 2 rise 2
 %s`
 
-func (c *testCluster) startLB(bin string) {
+// startLB starts HAProxy on port (whose URL is c.lbURL, the instances' issuer).
+func (c *testCluster) startLB(bin string, port int) {
 	t := c.t
 	var servers strings.Builder
 	for i, in := range c.instances {
 		fmt.Fprintf(&servers, "\tserver s%d %s check\n", i+1, strings.TrimPrefix(in.url, "http://"))
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
 	cfg := filepath.Join(t.TempDir(), "haproxy.cfg")
 	require.NoError(t, os.WriteFile(cfg, fmt.Appendf(nil, haproxyConfig, port, servers.String()), 0o600))
 	log := &syncBuffer{}
@@ -187,7 +195,6 @@ func (c *testCluster) startLB(bin string) {
 	c.lb.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	require.NoError(t, c.lb.Start())
 	t.Cleanup(func() { c.lb.Process.Kill(); c.lb.Wait() }) //nolint:errcheck // best effort
-	c.lbURL = fmt.Sprintf("http://127.0.0.1:%d", port)
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		if res, err := http.Get(c.lbURL + "/readyz"); err == nil {

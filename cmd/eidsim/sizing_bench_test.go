@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -19,7 +20,8 @@ import (
 // hash verification, the lockout's two writes, a signed token) through HAProxy, for SQLite ×1
 // and PostgreSQL ×1, ×2 and ×4 instances (one shared telco), with the fast and the argon2id
 // hasher, one point after another in one run. PostgreSQL is a private cluster with its default
-// durability (fsync, synchronous_commit on). 16 closed-loop clients (one account each) log in
+// durability (fsync, synchronous_commit on). With EIDSIM_SIZING_PROFILES=DIR every instance
+// writes its CPU profile to DIR/HASH-POINT/instance-N.pprof (go tool pprof reads them). 16 closed-loop clients (one account each) log in
 // for EIDSIM_SIZING_DURATION (default 4s) per point. Beside logins/s and latency it reports
 // the CPU cores each part used (instances, postgres, telco, haproxy, the load generator) and
 // the rest of the machine ("others": other work on a shared machine), from /proc:
@@ -53,7 +55,12 @@ func BenchmarkSizing(b *testing.B) {
 					db, err = pg.CreateDatabase(context.Background())
 					require.NoError(b, err)
 				}
-				c := startClusterOn(b, bin, db, p.n, "--hash", hash)
+				var profiles string
+				if dir := os.Getenv("EIDSIM_SIZING_PROFILES"); dir != "" {
+					profiles = filepath.Join(dir, hash+"-"+p.name)
+					require.NoError(b, os.MkdirAll(profiles, 0o755))
+				}
+				c := startClusterProfiled(b, bin, db, profiles, p.n, "--hash", hash)
 				pgPid := 0
 				if p.pg {
 					pgPid = pg.Pid()

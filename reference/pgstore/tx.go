@@ -223,24 +223,25 @@ func (t *tx) CreateAccount(a *reference.Account) error {
 	return err
 }
 
+// UpdateAccount checks the phone and updates in one statement (a login's two writes are
+// UpdateAccounts): the row is updated only when no other account has the phone, and a
+// refusal is told apart from a missing account afterwards.
 func (t *tx) UpdateAccount(a *reference.Account) error {
 	if err := t.write(); err != nil {
+		return err
+	}
+	n, err := t.exec(`UPDATE accounts SET level = $1, phone = $2, status = $3, password_hash = $4, passcode_mac = $5,
+		device_id = $6, failed_logins = $7, locked_until = $8, epoch = $9, created_at = $10, updated_at = $11
+		WHERE citizen_id = $12 AND NOT EXISTS (SELECT 1 FROM accounts o WHERE o.phone = $2 AND o.citizen_id <> $12)`,
+		a.Level, a.Phone, a.Status, a.PasswordHash, a.PasscodeMAC, a.DeviceID,
+		a.FailedLogins, nanos(a.LockedUntil), a.Epoch, nanos(a.CreatedAt), nanos(a.UpdatedAt), a.CitizenID)
+	if err != nil || n > 0 {
 		return err
 	}
 	if err := t.phoneTaken(a.Phone, a.CitizenID); err != nil {
 		return err
 	}
-	n, err := t.exec(`UPDATE accounts SET level = $1, phone = $2, status = $3, password_hash = $4, passcode_mac = $5,
-		device_id = $6, failed_logins = $7, locked_until = $8, epoch = $9, created_at = $10, updated_at = $11
-		WHERE citizen_id = $12`, a.Level, a.Phone, a.Status, a.PasswordHash, a.PasscodeMAC, a.DeviceID,
-		a.FailedLogins, nanos(a.LockedUntil), a.Epoch, nanos(a.CreatedAt), nanos(a.UpdatedAt), a.CitizenID)
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return fmt.Errorf("account of citizen %q: %w", a.CitizenID, reference.ErrNotFound)
-	}
-	return nil
+	return fmt.Errorf("account of citizen %q: %w", a.CitizenID, reference.ErrNotFound)
 }
 
 func (t *tx) PutAccount(a *reference.Account) error {

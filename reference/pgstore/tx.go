@@ -8,16 +8,22 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/eidsim/eidsim/reference"
 )
 
-// tx implements reference.Tx on one pgx.Tx. pgx prepares each statement text once per
+// tx implements reference.Tx on one pooled connection. The transaction's BEGIN goes out in
+// one round trip with its first statement (a pipelined batch), so that a login's short
+// transactions cost one round trip less each; pgx prepares each statement text once per
 // connection and reuses it (its statement cache).
 type tx struct {
-	ctx context.Context
-	tx  pgx.Tx
-	ro  bool
+	ctx   context.Context
+	conn  *pgxpool.Conn
+	begin string // BEGIN ISOLATION LEVEL …
+	begun bool   // begin has been sent
+	ro    bool
 	// abort is the first error PostgreSQL returned: the transaction is aborted from then on,
 	// and Update re-runs fn when it is a serialization failure.
 	abort error
@@ -40,11 +46,49 @@ func (t *tx) fail(err error) error {
 	return err
 }
 
+// open returns the connection with the transaction begun, sending BEGIN alone if no statement
+// took it along yet (for the paths that read many rows or COPY).
+func (t *tx) open() (*pgxpool.Conn, error) {
+	if !t.begun {
+		t.begun = true
+		if _, err := t.conn.Exec(t.ctx, t.begin); err != nil {
+			return nil, t.fail(err)
+		}
+	}
+	return t.conn, nil
+}
+
+// batch sends BEGIN and sql together and gives sql's result to use.
+func (t *tx) batch(sql string, args []any, use func(pgx.BatchResults) error) error {
+	t.begun = true
+	b := &pgx.Batch{}
+	b.Queue(t.begin)
+	b.Queue(sql, args...)
+	br := t.conn.SendBatch(t.ctx, b)
+	_, err := br.Exec()
+	if err == nil {
+		err = use(br)
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 func (t *tx) exec(sql string, args ...any) (int64, error) {
 	if err := t.write(); err != nil {
 		return 0, err
 	}
-	tag, err := t.tx.Exec(t.ctx, sql, args...)
+	var tag pgconn.CommandTag
+	var err error
+	if t.begun {
+		tag, err = t.conn.Exec(t.ctx, sql, args...)
+	} else {
+		err = t.batch(sql, args, func(br pgx.BatchResults) (err error) {
+			tag, err = br.Exec()
+			return err
+		})
+	}
 	if err != nil {
 		return 0, t.fail(err)
 	}
@@ -53,7 +97,17 @@ func (t *tx) exec(sql string, args ...any) (int64, error) {
 
 // get scans the one row of sql into dest; pgx.ErrNoRows when there is none.
 func (t *tx) get(sql string, args []any, dest ...any) error {
-	return t.fail(t.tx.QueryRow(t.ctx, sql, args...).Scan(dest...))
+	if t.begun {
+		return t.fail(t.conn.QueryRow(t.ctx, sql, args...).Scan(dest...))
+	}
+	return t.fail(t.batch(sql, args, func(br pgx.BatchResults) error { return br.QueryRow().Scan(dest...) }))
+}
+
+// rollback ends a begun transaction without its changes (the connection stays usable).
+func (t *tx) rollback() {
+	if t.begun {
+		t.conn.Exec(context.WithoutCancel(t.ctx), "ROLLBACK") //nolint:errcheck // a broken connection is dropped by the pool
+	}
 }
 
 func nanos(t time.Time) int64 {
@@ -191,7 +245,11 @@ func scanImport(row pgx.Row) (*reference.ImportRecord, error) {
 }
 
 func (t *tx) Import(sha string) (*reference.ImportRecord, error) {
-	r, err := scanImport(t.tx.QueryRow(t.ctx, `SELECT `+importCols+` FROM imports WHERE sha256 = $1`, sha))
+	conn, err := t.open()
+	if err != nil {
+		return nil, err
+	}
+	r, err := scanImport(conn.QueryRow(t.ctx, `SELECT `+importCols+` FROM imports WHERE sha256 = $1`, sha))
 	if err != nil {
 		return nil, notFound(t.fail(err), "import", sha)
 	}
@@ -210,7 +268,11 @@ func (t *tx) PutImport(r *reference.ImportRecord) error {
 }
 
 func (t *tx) Imports() ([]reference.ImportRecord, error) {
-	rows, err := t.tx.Query(t.ctx, `SELECT `+importCols+` FROM imports ORDER BY imported_at, sha256`)
+	conn, err := t.open()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := conn.Query(t.ctx, `SELECT `+importCols+` FROM imports ORDER BY imported_at, sha256`)
 	if err != nil {
 		return nil, t.fail(err)
 	}

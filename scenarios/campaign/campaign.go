@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/eidsim/eidsim/internal/yamlerr"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -142,6 +143,15 @@ type Behaviour struct {
 	PressureDirective05    float64 `yaml:"pressure_directive05"`
 	PressureSingleLogin    float64 `yaml:"pressure_single_login"`
 	PressureLevel2Required float64 `yaml:"pressure_level2_required"`
+	// NeedGrowthPerYear makes the decision (p term) and activation hazards grow as services
+	// move onto the account: × (1 + growth × years since the app's launch).
+	NeedGrowthPerYear float64 `yaml:"need_growth_per_year"`
+	// PressureHalfLifeDays is the half-life of an event's pressure after its end date (0:
+	// it stops at once).
+	PressureHalfLifeDays float64 `yaml:"pressure_half_life_days"`
+	// PressureOnDecision is the share of the events' pressure that also drives the decision
+	// hazard (the rest drives only the activation of accounts one holds).
+	PressureOnDecision float64 `yaml:"pressure_on_decision"`
 	// LoginsPerYear is how often an active account holder logs in.
 	LoginsPerYear float64 `yaml:"logins_per_year"`
 	// Defaults for citizens whose record has no traits.
@@ -291,7 +301,7 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	if root.Kind == 0 || len(root.Content) == 0 {
 		return nil, &Error{File: file, Msg: "empty campaign file"}
 	}
-	c := Campaign{Behaviour: DefaultBehaviour()}
+	c := Campaign{Behaviour: DefaultBehaviour(), Counters: Counters{Kits: kitsUnset}}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil {
@@ -299,7 +309,11 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	}
 	c.File = file
 	c.applyDefaults()
-	if err := c.check(); err != nil {
+	err := c.check()
+	if err == nil {
+		err = c.applyProfileDefaults()
+	}
+	if err != nil {
 		var fe *fieldErr
 		if errors.As(err, &fe) {
 			return nil, &Error{File: file, Line: lineOf(&root, fe.field), Field: fe.field, Msg: fe.msg}
@@ -414,7 +428,18 @@ func fieldAtLine(root *yaml.Node, line int) string {
 	return walk(root, "")
 }
 
+// DefaultCount is how many citizens a profile campaign simulates when its file gives no
+// population.count.
+const DefaultCount = 10_000
+
 func (c *Campaign) applyDefaults() {
+	if c.Name == "" {
+		// a campaign file may leave out its name: the file's, without the extension
+		c.Name = strings.TrimSuffix(filepath.Base(strings.TrimPrefix(c.File, "builtin:")), filepath.Ext(c.File))
+	}
+	if c.Population.File == "" && c.Population.Count == 0 {
+		c.Population.Count = DefaultCount
+	}
 	b := &c.Behaviour
 	def := func(v *float64, d float64) {
 		if *v == 0 {
@@ -600,7 +625,7 @@ func (c *Campaign) check() error {
 	}
 	k := c.Counters
 	switch {
-	case k.Kits < 0:
+	case k.Kits < 0 && k.Kits != kitsUnset:
 		return ferr("counters.kits", "is negative")
 	case k.HoursPerDay <= 0 || k.HoursPerDay > 24:
 		return ferr("counters.hours_per_day", "%v is not in (0,24]", k.HoursPerDay)

@@ -89,13 +89,14 @@ func TestBuiltinEvents(t *testing.T) {
 }
 
 func TestParseEventsErrors(t *testing.T) {
-	const ok = "version: 1\nevents:\n  - id: a\n    from: 2023-02-01\n    level: any\n    param: pressure_a\n    source: k\n"
+	const ok = "version: 1\napp_launch: 2022-07-18\napp_launch_source: k\nevents:\n  - id: a\n    from: 2023-02-01\n    level: any\n    param: pressure_a\n    source: k\n"
 	cases := []struct{ name, yaml, want string }{
 		{"valid", ok, ""},
-		{"bad level", replace(ok, "level: any", "level: three"), `e.yaml:5: field events[0].level: "three" is not one of any, level2`},
-		{"to before from", ok + "    to: 2023-01-01\n", "e.yaml:8: field events[0].to: 2023-01-01 is before from 2023-02-01"},
-		{"no from", replace(ok, "    from: 2023-02-01\n", ""), "e.yaml:3: field events[0].from: required"},
-		{"unknown field", ok + "    form: 2023-01-01\n", `e.yaml:8: field events[0].form: unknown field`},
+		{"bad level", replace(ok, "level: any", "level: three"), `e.yaml:7: field events[0].level: "three" is not one of any, level2`},
+		{"to before from", ok + "    to: 2023-01-01\n", "e.yaml:10: field events[0].to: 2023-01-01 is before from 2023-02-01"},
+		{"no from", replace(ok, "    from: 2023-02-01\n", ""), "e.yaml:5: field events[0].from: required"},
+		{"unknown field", ok + "    form: 2023-01-01\n", `e.yaml:10: field events[0].form: unknown field`},
+		{"no launch", replace(ok, "app_launch: 2022-07-18\n", ""), "e.yaml: field app_launch: required"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package results
 
 import (
+	"encoding/json"
 	"math"
 	"sort"
 	"strconv"
@@ -114,6 +115,40 @@ type attackRaw struct {
 	obs     map[[3]string]int64     // vector, truth, sig
 	server  map[string][]timedValue // gauge
 	dropped map[string]int64        // k6 dropped_iterations by k6 scenario
+}
+
+// AttackPolicy is what the summary needs to know of the target's policy (GET /sim/settings).
+type AttackPolicy struct {
+	OTPLength  int
+	SendWindow time.Duration
+	// OTPMaxAttempts, MaxFailedChallenges and FailedChallengeWindow are the per-citizen cap
+	// on failed OTP challenges (policy max_failed_challenges): beyond it a recovery sends no
+	// code, so further guesses cannot match. Zero when the target does not report them.
+	OTPMaxAttempts        int
+	MaxFailedChallenges   int
+	FailedChallengeWindow time.Duration
+	// MaxFailedLogins is policy max_failed_logins (zero when unknown).
+	MaxFailedLogins int
+}
+
+// AttackPolicyFrom reads the policy from a /sim/settings document; missing fields stay zero.
+func AttackPolicyFrom(settings json.RawMessage) AttackPolicy {
+	var s struct {
+		Policy struct {
+			OTPLength             int   `json:"otp_length"`
+			SendWindow            int64 `json:"send_window"`
+			OTPMaxAttempts        int   `json:"otp_max_attempts"`
+			MaxFailedChallenges   int   `json:"max_failed_challenges"`
+			FailedChallengeWindow int64 `json:"failed_challenge_window"`
+			MaxFailedLogins       int   `json:"max_failed_logins"`
+		} `json:"policy"`
+	}
+	if len(settings) == 0 || json.Unmarshal(settings, &s) != nil {
+		return AttackPolicy{}
+	}
+	return AttackPolicy{OTPLength: s.Policy.OTPLength, SendWindow: time.Duration(s.Policy.SendWindow),
+		OTPMaxAttempts: s.Policy.OTPMaxAttempts, MaxFailedChallenges: s.Policy.MaxFailedChallenges,
+		FailedChallengeWindow: time.Duration(s.Policy.FailedChallengeWindow), MaxFailedLogins: s.Policy.MaxFailedLogins}
 }
 
 func newAttackRaw() *attackRaw {
@@ -248,44 +283,3 @@ func (a *attackRaw) summarize(scenario string, p AttackPolicy) *Attack {
 	out.Verdict = out.judge(p)
 	return out
 }
-
-func roleOrder(r string) int {
-	switch r {
-	case RoleAttacker:
-		return 0
-	case RoleVictim:
-		return 1
-	}
-	return 2
-}
-
-func sumAttempts(m map[string]int64) int64 {
-	var n int64
-	for _, v := range m {
-		n += v
-	}
-	return n
-}
-
-func sortAnswers(m map[AttackAnswer]int64) []AttackAnswer {
-	out := make([]AttackAnswer, 0, len(m))
-	for a, n := range m {
-		a.Count = n
-		out = append(out, a)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		if out[i].Status != out[j].Status {
-			return out[i].Status < out[j].Status
-		}
-		if out[i].Code != out[j].Code {
-			return out[i].Code < out[j].Code
-		}
-		return !out[i].RetryAfter && out[j].RetryAfter
-	})
-	return out
-}
-
-func round3(v float64) float64 { return math.Round(v*1000) / 1000 }

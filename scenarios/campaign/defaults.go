@@ -17,10 +17,10 @@ func DefaultBehaviour() Behaviour {
 		ActivationDelayDays: 150,
 		ActivationRate:      0.25, NeedUrban: 0.5, NeedOld: 0.2,
 		ApprovalPerDay: 45_000, ApprovalGrowthPerYear: 4, RejectionShare: 0.009,
-		NeedGrowthPerYear: 2.1, PressureOnDecision: 0,
+		NeedGrowthPerYear: 2.1, PressureOnDecision: 0, PressureHalfLifeDays: 240,
 		PressureDirective05: 8, PressureSingleLogin: 0, PressureLevel2Required: 1,
 		RetryDays: 10, QueueDaysPerPatience: 3,
-		StandardiseShare: 0.86, StandardiseDays: 21,
+		StandardiseShare: 0.7, StandardiseDays: 21,
 		LoginsPerYear: 6, ForgetPerYear: 0.5, TypoRate: 0.05, Patience: 3,
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 )
 
 // InCI reports whether the tests run in CI (see the package comment).
@@ -59,4 +60,30 @@ func Chromium(t testing.TB) string {
 		return p
 	}
 	return LookPath(t, "apt-get install chromium, or set CHROMIUM; make report-screenshot installs it", "chromium", "chromium-browser")
+}
+
+// ProfileDir returns a fresh directory for a browser's user profile, removed when the test
+// ends. Unlike t.TempDir, its removal retries for a few seconds: a headless Chromium's helper
+// processes can still be writing into the profile for a moment after the browser was told to
+// quit, and a failed removal must not fail a test that passed.
+func ProfileDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "eidsim-browser-")
+	if err != nil {
+		t.Fatalf("browser profile directory: %v", err)
+	}
+	t.Cleanup(func() {
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			err := os.RemoveAll(dir)
+			if err == nil || time.Now().After(deadline) {
+				if err != nil {
+					t.Logf("browser profile %s not removed: %v", dir, err)
+				}
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	return dir
 }

@@ -39,6 +39,8 @@ type testCluster struct {
 	instances []*proc
 	lb        *exec.Cmd
 	lbURL     string
+	// profiles, when set, is the directory where each instance writes its CPU profile.
+	profiles string
 }
 
 // proc is a started eidsim process with its URL and log.
@@ -65,17 +67,25 @@ func haproxyBin(t testing.TB) string {
 	return ""
 }
 
-// startProc runs bin with args and waits (at most a minute) for its "listening on URL" line.
-func startProc(t testing.TB, bin string, args ...string) *proc {
+// startProc runs bin with args (and env added to the test's environment) and waits (at most
+// a minute) for its "listening on URL" line. At the end it is stopped with SIGTERM (so that it
+// drains and writes its profile), killed if still running after 10 s.
+func startProc(t testing.TB, bin string, env []string, args ...string) *proc {
 	t.Helper()
 	p := &proc{cmd: exec.Command(bin, args...), log: &syncBuffer{}}
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
+	p.cmd.Env = append(os.Environ(), env...)
 	require.NoError(t, p.cmd.Start())
 	exited := make(chan struct{})
 	go func() { p.cmd.Wait(); close(exited) }() //nolint:errcheck // the exit is checked below
 	t.Cleanup(func() {
-		p.cmd.Process.Kill() //nolint:errcheck // may have exited
-		<-exited
+		p.cmd.Process.Signal(syscall.SIGTERM) //nolint:errcheck // may have exited
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			p.cmd.Process.Kill() //nolint:errcheck // may have exited
+			<-exited
+		}
 	})
 	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
@@ -104,21 +114,43 @@ func startCluster(t testing.TB, n int, serveArgs ...string) *testCluster {
 // runs one instance on SQLite in its --data, with its own telco.
 func startClusterOn(t testing.TB, bin, db string, n int, serveArgs ...string) *testCluster {
 	t.Helper()
+	return startClusterProfiled(t, bin, db, "", n, serveArgs...)
+}
+
+// startClusterProfiled is startClusterOn with each instance's CPU profile written into the
+// directory profiles ("" for none).
+func startClusterProfiled(t testing.TB, bin, db, profiles string, n int, serveArgs ...string) *testCluster {
+	t.Helper()
 	haproxy := haproxyBin(t)
-	c := &testCluster{t: t, bin: bin, db: db, token: "cluster-T0K"}
+	c := &testCluster{t: t, bin: bin, db: db, token: "cluster-T0K", profiles: profiles}
+	port := freeTCPPort(t)
+	c.lbURL = fmt.Sprintf("http://127.0.0.1:%d", port)
 	if db != "" {
-		c.telco = startProc(t, c.bin, "telco", "--db", c.db, "--addr", "127.0.0.1:0", "--sms", "fast", "--operator-token", c.token)
+		c.telco = startProc(t, c.bin, nil, "telco", "--db", c.db, "--addr", "127.0.0.1:0", "--sms", "fast", "--operator-token", c.token)
 	}
 	for i := range n {
 		args := []string{"serve", "--addr", "127.0.0.1:0", "--population", servePopulation, "--hash", "fast",
-			"--sms", "fast", "--operator-token", c.token, "--data", t.TempDir(), "--access-log=false", "--seed", strconv.Itoa(i + 1)}
+			"--sms", "fast", "--operator-token", c.token, "--data", t.TempDir(), "--access-log=false", "--seed", strconv.Itoa(i + 1),
+			"--issuer", c.lbURL}
 		if db != "" {
 			args = append(args, "--db", c.db, "--telco", c.telco.url)
 		}
-		c.instances = append(c.instances, startProc(t, c.bin, append(args, serveArgs...)...))
+		var env []string
+		if c.profiles != "" {
+			env = []string{fmt.Sprintf("EIDSIM_CPUPROFILE=%s/instance-%d.pprof", c.profiles, i+1)}
+		}
+		c.instances = append(c.instances, startProc(t, c.bin, env, append(args, serveArgs...)...))
 	}
-	c.startLB(haproxy)
+	c.startLB(haproxy, port)
 	return c
+}
+
+func freeTCPPort(t testing.TB) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
 }
 
 var (
@@ -169,16 +201,13 @@ backend instances
 	default-server inter 250ms fall 2 rise 2
 %s`
 
-func (c *testCluster) startLB(bin string) {
+// startLB starts HAProxy on port (whose URL is c.lbURL, the instances' issuer).
+func (c *testCluster) startLB(bin string, port int) {
 	t := c.t
 	var servers strings.Builder
 	for i, in := range c.instances {
 		fmt.Fprintf(&servers, "\tserver s%d %s check\n", i+1, strings.TrimPrefix(in.url, "http://"))
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
 	cfg := filepath.Join(t.TempDir(), "haproxy.cfg")
 	require.NoError(t, os.WriteFile(cfg, fmt.Appendf(nil, haproxyConfig, port, servers.String()), 0o600))
 	log := &syncBuffer{}
@@ -187,7 +216,6 @@ func (c *testCluster) startLB(bin string) {
 	c.lb.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	require.NoError(t, c.lb.Start())
 	t.Cleanup(func() { c.lb.Process.Kill(); c.lb.Wait() }) //nolint:errcheck // best effort
-	c.lbURL = fmt.Sprintf("http://127.0.0.1:%d", port)
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		if res, err := http.Get(c.lbURL + "/readyz"); err == nil {

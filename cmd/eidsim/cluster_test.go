@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"os/exec"
 	"strings"
@@ -58,6 +59,11 @@ func TestCluster(t *testing.T) {
 		r = b.do("POST", "/v1/sessions/challenges/"+r.str("challenge_id"), map[string]string{"otp": otp}, "")
 		require.Equal(t, 201, r.status, "%v", r.body)
 		assert.Equal(t, 200, lb.do("GET", "/v1/me", nil, r.str("access_token")).status, "the token works on every instance")
+		res, err := http.DefaultClient.Do(bearerGet(t, c.telco.url+"/metrics", c.token))
+		require.NoError(t, err)
+		mb, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		assert.Contains(t, string(mb), "eidsim_sms_delivery_seconds_count", "the shared telco delivered it and says so")
 	})
 
 	t.Run("a fault set on A applies on B", func(t *testing.T) {

@@ -24,6 +24,7 @@ var commandDocs = map[string][]string{
 	"demo":     {"demo"},
 	"rp-check": {"vendors"},
 	"faults":   {"faults"},
+	"telco":    {"cluster"},
 }
 
 // TestDocsNameEveryFlag: every flag a command's --help lists is written as --flag on the

@@ -95,7 +95,12 @@ func loadRunner(cfg *loadConfig, k6bin string, e *env) *load.Runner {
 	return &load.Runner{
 		Scenario: cfg.scenario, Target: cfg.target, Token: cfg.token, Population: cfg.population, Seed: cfg.seed,
 		Segment: cfg.segment, K6Binary: k6bin, Exec: cfg.exec, Scripts: k6scripts.Scripts, Log: e.stderr,
-		Journal: func(since time.Time) any { return faultJournal(context.Background(), cfg.target, cfg.token, since) },
+		Journal: func(since time.Time) any {
+			if f := faultJournal(context.Background(), cfg.target, cfg.token, since); f != nil {
+				return f
+			}
+			return nil // not a nil *manifestFaults in an interface: the manifest records no faults
+		},
 		Policy: func(ctx context.Context, run *results.Run) results.AttackPolicy {
 			settings := run.Manifest.TargetSettings
 			if len(settings) == 0 && cfg.token != "" {

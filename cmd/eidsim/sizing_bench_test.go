@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/eidsim/eidsim/reference/pgstore/pgtest"
@@ -19,7 +21,10 @@ import (
 // hash verification, the lockout's two writes, a signed token) through HAProxy, for SQLite ×1
 // and PostgreSQL ×1, ×2 and ×4 instances (one shared telco), with the fast and the argon2id
 // hasher, one point after another in one run. PostgreSQL is a private cluster with its default
-// durability (fsync, synchronous_commit on). 16 closed-loop clients (one account each) log in
+// durability (fsync, synchronous_commit on); the postgres-async points turn synchronous_commit
+// off for the database, which is SQLite's durability here (WAL with synchronous=NORMAL: a power
+// loss may take the last commits). With EIDSIM_SIZING_PROFILES=DIR every instance
+// writes its CPU profile to DIR/HASH-POINT/instance-N.pprof (go tool pprof reads them). 16 closed-loop clients (one account each) log in
 // for EIDSIM_SIZING_DURATION (default 4s) per point. Beside logins/s and latency it reports
 // the CPU cores each part used (instances, postgres, telco, haproxy, the load generator) and
 // the rest of the machine ("others": other work on a shared machine), from /proc:
@@ -40,20 +45,36 @@ func BenchmarkSizing(b *testing.B) {
 	pg, err := pgtest.Start(context.Background(), pgtest.Options{Durable: true})
 	require.NoError(b, err)
 	b.Cleanup(func() { pg.Stop() })
-	points := []struct {
-		name string
-		pg   bool
-		n    int
-	}{{"sqlite-x1", false, 1}, {"postgres-x1", true, 1}, {"postgres-x2", true, 2}, {"postgres-x4", true, 4}}
+	type point struct {
+		name  string
+		pg    bool
+		n     int
+		async bool // synchronous_commit off: commits not flushed one by one (as SQLite's synchronous=NORMAL)
+	}
+	points := []point{{"sqlite-x1", false, 1, false}, {"postgres-x1", true, 1, false}, {"postgres-x2", true, 2, false},
+		{"postgres-x4", true, 4, false}}
 	for _, hash := range []string{"fast", "argon2id"} {
-		for _, p := range points {
+		ps := points
+		if hash == "fast" {
+			ps = append(ps, point{"postgres-async-x1", true, 1, true}, point{"postgres-async-x2", true, 2, true},
+				point{"postgres-async-x4", true, 4, true})
+		}
+		for _, p := range ps {
 			b.Run(hash+"/"+p.name, func(b *testing.B) {
 				db := ""
 				if p.pg {
 					db, err = pg.CreateDatabase(context.Background())
 					require.NoError(b, err)
 				}
-				c := startClusterOn(b, bin, db, p.n, "--hash", hash)
+				if p.async {
+					require.NoError(b, asyncCommit(db))
+				}
+				var profiles string
+				if dir := os.Getenv("EIDSIM_SIZING_PROFILES"); dir != "" {
+					profiles = filepath.Join(dir, hash+"-"+p.name)
+					require.NoError(b, os.MkdirAll(profiles, 0o755))
+				}
+				c := startClusterProfiled(b, bin, db, profiles, p.n, "--hash", hash)
 				pgPid := 0
 				if p.pg {
 					pgPid = pg.Pid()
@@ -69,6 +90,22 @@ func BenchmarkSizing(b *testing.B) {
 			})
 		}
 	}
+}
+
+// asyncCommit sets synchronous_commit off for every later session on database url.
+func asyncCommit(url string) error {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	var name string
+	if err := conn.QueryRow(ctx, "SELECT current_database()").Scan(&name); err != nil {
+		return err
+	}
+	_, err = conn.Exec(ctx, "ALTER DATABASE "+pgx.Identifier{name}.Sanitize()+" SET synchronous_commit = off")
+	return err
 }
 
 // loginResult is one sizing point.

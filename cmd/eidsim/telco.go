@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/eidsim/eidsim/reference"
 	"github.com/eidsim/eidsim/reference/cluster"
 	"github.com/eidsim/eidsim/reference/faults"
@@ -92,7 +95,17 @@ func runTelco(ctx context.Context, e *env, args []string) error {
 	defer stop()
 	go sync.Run(runCtx) //nolint:errcheck // ends with runCtx
 	go sim.Run(runCtx)  //nolint:errcheck // ends with runCtx
-	srv := &http.Server{Handler: cluster.TelcoHandler(sim, sim, cfg.token), ReadHeaderTimeout: 10 * time.Second}
+	reg := prometheus.NewRegistry()
+	if err := reg.Register(prometheus.NewGoCollector()); err != nil {
+		return err
+	}
+	for _, c := range sim.Collectors() {
+		if err := reg.Register(c); err != nil {
+			return fmt.Errorf("metrics: %w", err)
+		}
+	}
+	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+	srv := &http.Server{Handler: cluster.TelcoHandler(sim, sim, cfg.token, metrics), ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	fmt.Fprintf(e.stderr, "telco listening on http://%s (sms %s, store %s)\n", ln.Addr(), cfg.sms, store.Name())

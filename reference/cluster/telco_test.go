@@ -3,6 +3,8 @@ package cluster_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -28,7 +30,7 @@ func newTelco(t *testing.T) (*telco.Sim, *reference.ManualClock, *cluster.Telco)
 	t.Helper()
 	clock := reference.NewManualClock(t0)
 	sim := telco.New(telco.FastConfig(), world{}, clock, 1)
-	srv := httptest.NewServer(cluster.TelcoHandler(sim, sim, "tok"))
+	srv := httptest.NewServer(cluster.TelcoHandler(sim, sim, "tok", nil))
 	t.Cleanup(srv.Close)
 	c, err := cluster.NewTelco(srv.URL, "tok")
 	require.NoError(t, err)
@@ -88,7 +90,7 @@ func TestRemoteTelcoErrors(t *testing.T) {
 func TestRemoteTelcoLongPoll(t *testing.T) {
 	ctx := context.Background()
 	sim := telco.New(telco.FastConfig(), world{}, reference.SystemClock{}, 1)
-	srv := httptest.NewServer(cluster.TelcoHandler(sim, sim, "tok"))
+	srv := httptest.NewServer(cluster.TelcoHandler(sim, sim, "tok", nil))
 	t.Cleanup(srv.Close)
 	c, err := cluster.NewTelco(srv.URL, "tok")
 	require.NoError(t, err)
@@ -105,4 +107,30 @@ func TestNewTelcoRefusesBadURL(t *testing.T) {
 		_, err := cluster.NewTelco(u, "t")
 		assert.Error(t, err, u)
 	}
+}
+
+// The telco serves its metrics behind the token, and /healthz without it.
+func TestTelcoHandlerMetricsAndHealth(t *testing.T) {
+	sim := telco.New(telco.FastConfig(), world{}, reference.NewManualClock(t0), 1)
+	metrics := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("eidsim_sms_pending 0\n")) })
+	srv := httptest.NewServer(cluster.TelcoHandler(sim, sim, "tok", metrics))
+	t.Cleanup(srv.Close)
+	get := func(path, tok string) (int, string) {
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	code, _ := get("/healthz", "")
+	assert.Equal(t, 200, code)
+	code, _ = get("/metrics", "")
+	assert.Equal(t, 401, code)
+	code, body := get("/metrics", "tok")
+	assert.Equal(t, 200, code)
+	assert.Contains(t, body, "eidsim_sms_pending")
 }

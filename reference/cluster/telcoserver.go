@@ -55,9 +55,13 @@ var kinds = []struct {
 
 // TelcoHandler serves gw (the simulated network's SMSC) and inbox over HTTP to the service
 // instances, behind the bearer token (required, compared in constant time). GET /healthz
-// answers 200 without the token, for a supervisor.
-func TelcoHandler(gw reference.Gateway, inbox Inbox, token string) http.Handler {
+// answers 200 without the token, for a supervisor. GET /metrics (behind the token) serves
+// metrics when it is not nil: the telco's own, which the instances' /metrics do not have.
+func TelcoHandler(gw reference.Gateway, inbox Inbox, token string, metrics http.Handler) http.Handler {
 	mux := http.NewServeMux()
+	if metrics != nil {
+		mux.Handle("GET /metrics", metrics)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 	})

@@ -22,10 +22,14 @@ func (t *tx) stage(table string, cols []string, n int, row func(i int) []any) er
 	stage := "stage_" + table
 	q := `CREATE TEMP TABLE IF NOT EXISTS ` + stage + ` (LIKE ` + table + ` INCLUDING DEFAULTS) ON COMMIT DELETE ROWS;
 		TRUNCATE ` + stage
-	if _, err := t.tx.Exec(t.ctx, q, pgx.QueryExecModeSimpleProtocol); err != nil {
+	conn, err := t.open()
+	if err != nil {
+		return err
+	}
+	if _, err := conn.Exec(t.ctx, q, pgx.QueryExecModeSimpleProtocol); err != nil {
 		return t.fail(err)
 	}
-	_, err := t.tx.CopyFrom(t.ctx, pgx.Identifier{stage}, cols, pgx.CopyFromSlice(n, func(i int) ([]any, error) {
+	_, err = conn.CopyFrom(t.ctx, pgx.Identifier{stage}, cols, pgx.CopyFromSlice(n, func(i int) ([]any, error) {
 		return row(i), nil
 	}))
 	return t.fail(err)
@@ -137,10 +141,14 @@ func (t *tx) putAccountsBulk(as []reference.Account) (done bool, err error) {
 	if err := t.stage("accounts", accountColList, len(as), func(i int) []any { return accountArgs(&as[i]) }); err != nil {
 		return false, err
 	}
-	if _, err := t.tx.Exec(t.ctx, `SAVEPOINT bulk_accounts`); err != nil {
+	conn, err := t.open()
+	if err != nil {
+		return false, err
+	}
+	if _, err := conn.Exec(t.ctx, `SAVEPOINT bulk_accounts`); err != nil {
 		return false, t.fail(err)
 	}
-	_, err = t.tx.Exec(t.ctx, `INSERT INTO accounts (`+accountCols+`) SELECT `+accountCols+` FROM stage_accounts
+	_, err = conn.Exec(t.ctx, `INSERT INTO accounts (`+accountCols+`) SELECT `+accountCols+` FROM stage_accounts
 		ON CONFLICT (citizen_id) DO UPDATE SET level = excluded.level, phone = excluded.phone,
 		status = excluded.status, password_hash = excluded.password_hash,
 		passcode_mac = excluded.passcode_mac, device_id = excluded.device_id,
@@ -149,10 +157,10 @@ func (t *tx) putAccountsBulk(as []reference.Account) (done bool, err error) {
 	var pe *pgconn.PgError
 	switch {
 	case err == nil:
-		_, err = t.tx.Exec(t.ctx, `RELEASE SAVEPOINT bulk_accounts`)
+		_, err = conn.Exec(t.ctx, `RELEASE SAVEPOINT bulk_accounts`)
 		return true, t.fail(err)
 	case errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == "accounts_phone_key":
-		if _, err := t.tx.Exec(t.ctx, `ROLLBACK TO SAVEPOINT bulk_accounts`); err != nil {
+		if _, err := conn.Exec(t.ctx, `ROLLBACK TO SAVEPOINT bulk_accounts`); err != nil {
 			return false, t.fail(err)
 		}
 		return false, nil

@@ -49,7 +49,11 @@ func (t *tx) DeleteProviderRecord(kind, id string) error {
 }
 
 func (t *tx) ProviderRecords(kind string) ([]reference.ProviderRecord, error) {
-	rows, err := t.tx.Query(t.ctx, `SELECT `+providerCols+` FROM provider_records WHERE kind = $1 ORDER BY id`, kind)
+	conn, err := t.open()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := conn.Query(t.ctx, `SELECT `+providerCols+` FROM provider_records WHERE kind = $1 ORDER BY id`, kind)
 	if err != nil {
 		return nil, t.fail(err)
 	}

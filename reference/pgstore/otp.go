@@ -1,7 +1,6 @@
 package pgstore
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -27,18 +26,17 @@ func (t *tx) Challenge(id string) (*reference.Challenge, error) {
 }
 
 func (t *tx) CreateChallenge(c *reference.Challenge) error {
-	if err := t.write(); err != nil {
-		return err
-	}
-	if _, err := t.Challenge(c.ID); err == nil {
-		return fmt.Errorf("challenge %q: %w", c.ID, reference.ErrExists)
-	} else if !errors.Is(err, reference.ErrNotFound) {
-		return err
-	}
-	_, err := t.exec(`INSERT INTO challenges (`+challengeCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+	n, err := t.exec(`INSERT INTO challenges (`+challengeCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+		ON CONFLICT (id) DO NOTHING`,
 		c.ID, c.Purpose, c.CitizenID, c.Phone, c.DeviceID, c.CodeMAC, c.Attempts, c.Resends,
 		nanos(c.CreatedAt), nanos(c.SentAt), nanos(c.ExpiresAt), nanos(c.ConsumedAt))
-	return err
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("challenge %q: %w", c.ID, reference.ErrExists)
+	}
+	return nil
 }
 
 func (t *tx) UpdateChallenge(c *reference.Challenge) error {

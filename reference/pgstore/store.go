@@ -33,7 +33,6 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -137,7 +136,7 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // documentation.
 func (s *Store) Update(ctx context.Context, fn func(reference.Tx) error) error {
 	for attempt := 1; ; attempt++ {
-		err := s.run(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable}, false, fn)
+		err := s.run(ctx, "BEGIN ISOLATION LEVEL SERIALIZABLE", false, fn)
 		if err == nil || !retryable(err) || attempt >= maxAttempts || ctx.Err() != nil {
 			return err
 		}
@@ -156,34 +155,45 @@ func (s *Store) Update(ctx context.Context, fn func(reference.Tx) error) error {
 
 // View runs fn in a REPEATABLE READ READ ONLY transaction: one consistent snapshot.
 func (s *Store) View(ctx context.Context, fn func(reference.Tx) error) error {
-	return s.run(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, true, fn)
+	return s.run(ctx, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", true, fn)
 }
 
-// run runs fn in one transaction. A retryable failure of any statement is returned even when
-// fn swallowed or rewrapped it (the transaction is aborted either way).
-func (s *Store) run(ctx context.Context, opts pgx.TxOptions, ro bool, fn func(reference.Tx) error) (err error) {
-	ptx, err := s.pool.BeginTx(ctx, opts)
+// run runs fn in one transaction opened with begin on a pooled connection. A retryable
+// failure of any statement is returned even when fn swallowed or rewrapped it (the
+// transaction is aborted either way). A connection left in a transaction (a failed
+// ROLLBACK, a cancelled statement) is dropped by the pool, never reused.
+func (s *Store) run(ctx context.Context, begin string, ro bool, fn func(reference.Tx) error) error {
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
-	t := &tx{ctx: ctx, tx: ptx, ro: ro}
+	defer conn.Release()
+	t := &tx{ctx: ctx, conn: conn, begin: begin, ro: ro}
 	defer func() {
 		if p := recover(); p != nil {
-			ptx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // panicking anyway
+			t.rollback()
 			panic(p)
-		}
-		if err != nil {
-			ptx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // the error is err
 		}
 	}()
 	err = fn(t)
-	if t.abort != nil {
+	switch {
+	case t.abort != nil:
+		t.rollback()
 		return t.abort
+	case err != nil:
+		t.rollback()
+		return err
+	case !t.begun:
+		return nil // fn ran no statement: nothing to commit
 	}
+	tag, err := conn.Exec(ctx, "COMMIT")
 	if err != nil {
 		return err
 	}
-	return ptx.Commit(ctx)
+	if tag.String() == "ROLLBACK" {
+		return errors.New("pgstore: the transaction was aborted; COMMIT rolled it back")
+	}
+	return nil
 }
 
 // innermost is the last error of err's chain (the network's or the server's own words).

@@ -113,3 +113,24 @@ func TestMigrationsRefuseEditedOrNewer(t *testing.T) {
 	_, err = pgstore.Open(ctx, s2.url, pgstore.Options{})
 	assert.ErrorContains(t, err, "migration 0999, which this build does not know")
 }
+
+// A statement PostgreSQL refused aborts the transaction even when fn swallows the error:
+// Update returns it and nothing fn wrote is kept.
+func TestSwallowedStatementErrorAborts(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	err := s.Update(ctx, func(tx reference.Tx) error {
+		require.NoError(t, tx.PutKey("k", []byte("v")))
+		bad := &reference.Citizen{ID: "001090000001", FullName: "nul\x00byte"}
+		assert.Error(t, tx.PutCitizen(bad), "PostgreSQL refuses a NUL in text")
+		return nil
+	})
+	require.Error(t, err)
+	require.NoError(t, s.View(ctx, func(tx reference.Tx) error {
+		_, err := tx.Key("k")
+		assert.ErrorIs(t, err, reference.ErrNotFound)
+		return nil
+	}))
+	// The connection went back to the pool usable.
+	require.NoError(t, s.Update(ctx, func(tx reference.Tx) error { return tx.PutKey("k", []byte("v")) }))
+}

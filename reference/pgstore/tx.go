@@ -8,16 +8,22 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/eidsim/eidsim/reference"
 )
 
-// tx implements reference.Tx on one pgx.Tx. pgx prepares each statement text once per
+// tx implements reference.Tx on one pooled connection. The transaction's BEGIN goes out in
+// one round trip with its first statement (a pipelined batch), so that a login's short
+// transactions cost one round trip less each; pgx prepares each statement text once per
 // connection and reuses it (its statement cache).
 type tx struct {
-	ctx context.Context
-	tx  pgx.Tx
-	ro  bool
+	ctx   context.Context
+	conn  *pgxpool.Conn
+	begin string // BEGIN ISOLATION LEVEL …
+	begun bool   // begin has been sent
+	ro    bool
 	// abort is the first error PostgreSQL returned: the transaction is aborted from then on,
 	// and Update re-runs fn when it is a serialization failure.
 	abort error
@@ -40,11 +46,49 @@ func (t *tx) fail(err error) error {
 	return err
 }
 
+// open returns the connection with the transaction begun, sending BEGIN alone if no statement
+// took it along yet (for the paths that read many rows or COPY).
+func (t *tx) open() (*pgxpool.Conn, error) {
+	if !t.begun {
+		t.begun = true
+		if _, err := t.conn.Exec(t.ctx, t.begin); err != nil {
+			return nil, t.fail(err)
+		}
+	}
+	return t.conn, nil
+}
+
+// batch sends BEGIN and sql together and gives sql's result to use.
+func (t *tx) batch(sql string, args []any, use func(pgx.BatchResults) error) error {
+	t.begun = true
+	b := &pgx.Batch{}
+	b.Queue(t.begin)
+	b.Queue(sql, args...)
+	br := t.conn.SendBatch(t.ctx, b)
+	_, err := br.Exec()
+	if err == nil {
+		err = use(br)
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 func (t *tx) exec(sql string, args ...any) (int64, error) {
 	if err := t.write(); err != nil {
 		return 0, err
 	}
-	tag, err := t.tx.Exec(t.ctx, sql, args...)
+	var tag pgconn.CommandTag
+	var err error
+	if t.begun {
+		tag, err = t.conn.Exec(t.ctx, sql, args...)
+	} else {
+		err = t.batch(sql, args, func(br pgx.BatchResults) (err error) {
+			tag, err = br.Exec()
+			return err
+		})
+	}
 	if err != nil {
 		return 0, t.fail(err)
 	}
@@ -53,7 +97,17 @@ func (t *tx) exec(sql string, args ...any) (int64, error) {
 
 // get scans the one row of sql into dest; pgx.ErrNoRows when there is none.
 func (t *tx) get(sql string, args []any, dest ...any) error {
-	return t.fail(t.tx.QueryRow(t.ctx, sql, args...).Scan(dest...))
+	if t.begun {
+		return t.fail(t.conn.QueryRow(t.ctx, sql, args...).Scan(dest...))
+	}
+	return t.fail(t.batch(sql, args, func(br pgx.BatchResults) error { return br.QueryRow().Scan(dest...) }))
+}
+
+// rollback ends a begun transaction without its changes (the connection stays usable).
+func (t *tx) rollback() {
+	if t.begun {
+		t.conn.Exec(context.WithoutCancel(t.ctx), "ROLLBACK") //nolint:errcheck // a broken connection is dropped by the pool
+	}
 }
 
 func nanos(t time.Time) int64 {
@@ -155,111 +209,6 @@ func (t *tx) AddSubscriber(s *reference.Subscriber) (bool, error) {
 	return n > 0, err
 }
 
-const accountCols = `citizen_id, level, phone, status, password_hash, passcode_mac, device_id,
-	failed_logins, locked_until, epoch, created_at, updated_at`
-
-const qAccUpsert = `INSERT INTO accounts (` + accountCols + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-	ON CONFLICT (citizen_id) DO UPDATE SET level = excluded.level, phone = excluded.phone,
-	status = excluded.status, password_hash = excluded.password_hash,
-	passcode_mac = excluded.passcode_mac, device_id = excluded.device_id,
-	failed_logins = excluded.failed_logins, locked_until = excluded.locked_until,
-	epoch = excluded.epoch, created_at = excluded.created_at, updated_at = excluded.updated_at`
-
-func (t *tx) account(where, what, key string) (*reference.Account, error) {
-	var a reference.Account
-	var locked, created, updated int64
-	err := t.get(`SELECT `+accountCols+` FROM accounts WHERE `+where+` = $1`, []any{key},
-		&a.CitizenID, &a.Level, &a.Phone, &a.Status, &a.PasswordHash, &a.PasscodeMAC, &a.DeviceID,
-		&a.FailedLogins, &locked, &a.Epoch, &created, &updated)
-	if err != nil {
-		return nil, notFound(err, what, key)
-	}
-	a.LockedUntil, a.CreatedAt, a.UpdatedAt = fromNanos(locked), fromNanos(created), fromNanos(updated)
-	return &a, nil
-}
-
-func (t *tx) Account(citizenID string) (*reference.Account, error) {
-	return t.account("citizen_id", "account of citizen", citizenID)
-}
-
-func (t *tx) AccountByPhone(phone string) (*reference.Account, error) {
-	return t.account("phone", "account with phone", phone)
-}
-
-// phoneTaken reports whether phone is on an account of a citizen other than citizenID.
-func (t *tx) phoneTaken(phone, citizenID string) error {
-	var owner string
-	err := t.get(`SELECT citizen_id FROM accounts WHERE phone = $1`, []any{phone}, &owner)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return nil
-	case err != nil:
-		return err
-	case owner != citizenID:
-		return fmt.Errorf("phone %s: %w", phone, reference.ErrPhoneInUse)
-	}
-	return nil
-}
-
-func accountArgs(a *reference.Account) []any {
-	return []any{a.CitizenID, a.Level, a.Phone, a.Status, a.PasswordHash, a.PasscodeMAC, a.DeviceID,
-		a.FailedLogins, nanos(a.LockedUntil), a.Epoch, nanos(a.CreatedAt), nanos(a.UpdatedAt)}
-}
-
-func (t *tx) CreateAccount(a *reference.Account) error {
-	if err := t.write(); err != nil {
-		return err
-	}
-	if _, err := t.Account(a.CitizenID); err == nil {
-		return fmt.Errorf("citizen %s: %w", a.CitizenID, reference.ErrAccountExists)
-	} else if !errors.Is(err, reference.ErrNotFound) {
-		return err
-	}
-	if err := t.phoneTaken(a.Phone, a.CitizenID); err != nil {
-		return err
-	}
-	_, err := t.exec(`INSERT INTO accounts (`+accountCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		accountArgs(a)...)
-	return err
-}
-
-func (t *tx) UpdateAccount(a *reference.Account) error {
-	if err := t.write(); err != nil {
-		return err
-	}
-	if err := t.phoneTaken(a.Phone, a.CitizenID); err != nil {
-		return err
-	}
-	n, err := t.exec(`UPDATE accounts SET level = $1, phone = $2, status = $3, password_hash = $4, passcode_mac = $5,
-		device_id = $6, failed_logins = $7, locked_until = $8, epoch = $9, created_at = $10, updated_at = $11
-		WHERE citizen_id = $12`, a.Level, a.Phone, a.Status, a.PasswordHash, a.PasscodeMAC, a.DeviceID,
-		a.FailedLogins, nanos(a.LockedUntil), a.Epoch, nanos(a.CreatedAt), nanos(a.UpdatedAt), a.CitizenID)
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return fmt.Errorf("account of citizen %q: %w", a.CitizenID, reference.ErrNotFound)
-	}
-	return nil
-}
-
-func (t *tx) PutAccount(a *reference.Account) error {
-	if err := t.write(); err != nil {
-		return err
-	}
-	if err := t.phoneTaken(a.Phone, a.CitizenID); err != nil {
-		return err
-	}
-	_, err := t.exec(qAccUpsert, accountArgs(a)...)
-	return err
-}
-
-func (t *tx) CountAccounts() (int64, error) { return t.count(`SELECT count(*) FROM accounts`) }
-
-func (t *tx) CountAccountsChangedSince(since time.Time) (int64, error) {
-	return t.count(`SELECT count(*) FROM accounts WHERE updated_at > $1`, nanos(since))
-}
-
 func (t *tx) Key(name string) ([]byte, error) {
 	var v []byte
 	if err := t.get(`SELECT value FROM keys WHERE name = $1`, []any{name}, &v); err != nil {
@@ -296,7 +245,11 @@ func scanImport(row pgx.Row) (*reference.ImportRecord, error) {
 }
 
 func (t *tx) Import(sha string) (*reference.ImportRecord, error) {
-	r, err := scanImport(t.tx.QueryRow(t.ctx, `SELECT `+importCols+` FROM imports WHERE sha256 = $1`, sha))
+	conn, err := t.open()
+	if err != nil {
+		return nil, err
+	}
+	r, err := scanImport(conn.QueryRow(t.ctx, `SELECT `+importCols+` FROM imports WHERE sha256 = $1`, sha))
 	if err != nil {
 		return nil, notFound(t.fail(err), "import", sha)
 	}
@@ -315,7 +268,11 @@ func (t *tx) PutImport(r *reference.ImportRecord) error {
 }
 
 func (t *tx) Imports() ([]reference.ImportRecord, error) {
-	rows, err := t.tx.Query(t.ctx, `SELECT `+importCols+` FROM imports ORDER BY imported_at, sha256`)
+	conn, err := t.open()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := conn.Query(t.ctx, `SELECT `+importCols+` FROM imports ORDER BY imported_at, sha256`)
 	if err != nil {
 		return nil, t.fail(err)
 	}

@@ -13,14 +13,14 @@ func DefaultBehaviour() Behaviour {
 	return Behaviour{
 		BassP: 0.2, BassQ: 3.0,
 		DeadlineBoost: 2.0, DeadlineWindowDays: 45,
-		SelfRegisterShare: 0.22, UpgradeShare: 0.3, CounterActivationShare: 0.44,
+		SelfRegisterShare: 0.22, UpgradeShare: 0.5, CounterActivationShare: 0,
 		ActivationDelayDays: 150,
-		ActivationRate:      0.25, NeedUrban: 0.5, NeedOld: 0.7,
-		ApprovalPerDay: 45_000, ApprovalGrowthPerYear: 3.2, RejectionShare: 0.009,
-		NeedGrowthPerYear: 2.1, PressureOnDecision: 0,
+		ActivationRate:      0.25, NeedUrban: 0.5, NeedOld: 0.2,
+		ApprovalPerDay: 45_000, ApprovalGrowthPerYear: 4, RejectionShare: 0.009,
+		NeedGrowthPerYear: 2.1, PressureOnDecision: 0, PressureHalfLifeDays: 240,
 		PressureDirective05: 8, PressureSingleLogin: 0, PressureLevel2Required: 1,
 		RetryDays: 10, QueueDaysPerPatience: 3,
-		StandardiseShare: 0.86, StandardiseDays: 21,
+		StandardiseShare: 0.7, StandardiseDays: 21,
 		LoginsPerYear: 6, ForgetPerYear: 0.5, TypoRate: 0.05, Patience: 3,
 	}
 }

@@ -24,7 +24,8 @@ import (
 //
 //	EIDSIM_POOLED_FIT=1 EIDSIM_FIT_COUNT=3000 EIDSIM_FIT_ROUNDS=3 go test -run TestPooledFit -v ./scenarios/campaign/
 //
-// EIDSIM_FIT_SPLIT=2023-06-30 fits the national series only up to that date (the time split).
+// EIDSIM_FIT_SPLIT=2023-06-30 fits the national series only up to that date (the time split);
+// EIDSIM_FIT_HOLDOUT=kon-tum leaves an area out of the fit (leave-one-out).
 
 var pooledCampaigns = []string{"vietnam-2022", "dien-bien-2023", "kon-tum-2023", "muong-ang-2023", "nghe-an-2024"}
 
@@ -124,7 +125,11 @@ func TestPooledFit(t *testing.T) {
 			priors = append(priors, extra)
 		}
 	}
+	holdout := os.Getenv("EIDSIM_FIT_HOLDOUT") // an area left out of the fit (leave-one-out)
 	fitOn := func(p evidence.Point) bool {
+		if p.Area == holdout {
+			return false
+		}
 		return split == "" || p.Area != evidence.AreaVietnam || p.Date.String() <= split
 	}
 	cur := DefaultBehaviour()

@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"errors"
 	"os"
 	"regexp"
 	"testing"
@@ -109,4 +110,28 @@ func TestParseEventsErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), c.want)
 		})
 	}
+}
+
+// FuzzParse: any input parses into a table that passes its checks or gives an *Error naming
+// the file; it never panics.
+func FuzzParse(f *testing.F) {
+	f.Add(builtinYAML)
+	f.Add(eventsYAML)
+	f.Add([]byte("version: 1\npoints:\n  - {id: a}\n"))
+	f.Add([]byte("points: [\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, parse := range []func([]byte, string) error{
+			func(b []byte, n string) error { _, err := Parse(b, n); return err },
+			func(b []byte, n string) error { _, err := ParseEvents(b, n); return err },
+		} {
+			err := parse(data, "fuzz.yaml")
+			if err == nil {
+				continue
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.File != "fuzz.yaml" {
+				t.Fatalf("error %v (%T) does not name the file", err, err)
+			}
+		}
+	})
 }

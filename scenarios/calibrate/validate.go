@@ -91,12 +91,16 @@ func Refit(st *State, use []bool) sample {
 	sort.SliceStable(cs, func(a, b int) bool { return cs[a].d < cs[b].d }) // stable: ties in round, index order
 	k := min(st.Config.Particles, len(cs))
 	s := sample{}
-	lw := make([]float64, k)
+	idx := make([]int, k)
 	for n, c := range cs[:k] {
 		s.sims = append(s.sims, &st.Sims[c.i])
-		lw[n] = st.Sims[c.i].LogImportance
+		idx[n] = c.i
 	}
-	s.w = normalise(lw)
+	w, err := st.weightsOf(idx)
+	if err != nil {
+		panic(err) // the kernels were factorised when the proposals were made
+	}
+	s.w = w
 	return s
 }
 

@@ -14,7 +14,7 @@ import (
 
 // ValidationMethod says how the refits without the held-out data are made.
 const ValidationMethod = "reuse of the calibration's stored simulations with importance weights: for each hold-out, every model run of every round " +
-	"is scored on the evidence that remains, the K closest are kept and weighted by prior ÷ proposal density (the run's importance weight); " +
+	"is scored on the evidence that remains, the K closest are kept and weighted by prior ÷ the mixture density of all the rounds' proposals (the run's importance weight); " +
 	"this is an ABC posterior without the held-out data at no extra model runs. It can understate the uncertainty: later rounds " +
 	"proposed near the posterior given all the data, so parameter regions only the held-out data rule out were sampled only in the " +
 	"early rounds (few runs, large weights, small effective sample size — reported per hold-out)"

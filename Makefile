@@ -7,16 +7,21 @@ BIN     := bin
 EIDSIM  := $(BIN)/eidsim
 export K6_AUTO_EXTENSION_RESOLUTION := false
 
-.PHONY: all build run test test-short vet fmt bench fuzz k6 clean report-screenshot demo-test node-deps
+.PHONY: all build run test test-short vet fmt bench fuzz k6 k6-stock clean report-screenshot demo-test node-deps
 
 all: build
 
 build:
 	$(GO) build -o $(EIDSIM) ./cmd/eidsim
 
-# k6 is pinned in go.mod with the tool directive and built from the module cache.
+# k6 is pinned in go.mod and built offline from the module cache, with eidsim's output
+# extension compiled in (scenarios/k6/cmd/k6: k6's command plus the extension, the way xk6
+# builds one; docs/streaming.md). k6-stock builds the same k6 without it (for benchmarks).
 k6:
-	$(GO) build -o $(BIN)/k6 go.k6.io/k6
+	$(GO) build -o $(BIN)/k6 ./scenarios/k6/cmd/k6
+
+k6-stock:
+	$(GO) build -o $(BIN)/k6-stock go.k6.io/k6
 
 # run is the demo: k6 is built once from the module cache (go build caches it afterwards).
 run: build k6

@@ -7,7 +7,7 @@ BIN     := bin
 EIDSIM  := $(BIN)/eidsim
 export K6_AUTO_EXTENSION_RESOLUTION := false
 
-.PHONY: all build run test test-short vet fmt bench fuzz k6 k6-stock clean report-screenshot demo-test node-deps
+.PHONY: all build run test test-short vet fmt bench fuzz k6 k6-stock bench-stream clean report-screenshot demo-test node-deps
 
 all: build
 
@@ -52,6 +52,15 @@ node-deps:
 
 test-short:
 	$(GO) test -short -count=1 ./...
+
+# bench-stream measures k6's memory and the run directory's size over a long run at
+# BENCH_RATE iterations/s against `eidsim serve --hash fast`, streaming output then stock
+# outputs, and k6's iterations per CPU-second with and without the extension
+# (scripts/bench-stream.sh; docs/streaming.md). An hour per mode by default.
+BENCH_SECONDS ?= 3600
+BENCH_RATE    ?= 1000
+bench-stream: build k6 k6-stock
+	BENCH_NOBUILD=1 scripts/bench-stream.sh $(BENCH_SECONDS) $(BENCH_RATE)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...

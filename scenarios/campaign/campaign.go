@@ -42,6 +42,8 @@ type Campaign struct {
 	// bus-station stands): each window multiplies the external adoption pressure.
 	Outreach      []Outreach    `yaml:"outreach"`
 	Interventions Interventions `yaml:"interventions"`
+	// Events are dated flow events (event.go): a flow's hazard raised for some hours.
+	Events []FlowEvent `yaml:"events"`
 
 	// File is where the definition came from (not decoded).
 	File string `yaml:"-"`
@@ -517,6 +519,9 @@ func (c *Campaign) window(field string, from, to Date) error {
 func (c *Campaign) check() error {
 	if c.Name == "" {
 		return ferr("name", "required")
+	}
+	if err := c.checkEvents(); err != nil {
+		return err
 	}
 	p := c.Population
 	switch {

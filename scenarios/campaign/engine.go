@@ -111,6 +111,7 @@ type sim struct {
 	level2   int
 	// approvedL1, approvedL2, rejected: the ministry's answers so far (see pipeline.go).
 	approvedL1, approvedL2, rejected int
+	flowEv                           []FlowEventHour // sessions the flow events added (eventsim.go)
 }
 
 func (s *sim) date(d int) time.Time { return s.c.Start.AddDate(0, 0, d) }
@@ -349,6 +350,7 @@ func (s *sim) runDay(d int) error {
 	s.due[d] = nil
 	s.serveCounters(d, date)
 	s.serveWeb(date)
+	s.runFlowEvents(d) // event.go: a gift-day rush
 	if err := s.runEvents(); err != nil {
 		return err
 	}

@@ -66,6 +66,5 @@ func writeFlowEvents(dir string, rs []*Result) error {
 	})
 }
 
-
 // FlowEventHour counts the sessions a flow event added in one hour of one day.
 type FlowEventHour = results.FlowEventHour

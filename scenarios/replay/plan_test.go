@@ -17,7 +17,9 @@ import (
 // on it a flow event added 100 logins (per replica) at 20 h.
 func simDir(t *testing.T) string {
 	dir := t.TempDir()
-	write := func(name, body string) { require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644)) }
+	write := func(name, body string) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
+	}
 	write("summary.json", `{"campaign":"tiny","scale":0.01,"replicas":2}`)
 	head := "replica,date,day,registrations,enrolled,activations,web_activations,logins,login_failures,recovery_ok,recovery_failed_sim_swapped,recovery_failed_no_coverage,recovery_failed_other\n"
 	var b strings.Builder

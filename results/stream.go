@@ -49,6 +49,28 @@ type StreamMeta struct {
 	Thresholds []StreamThreshold `json:"thresholds,omitempty"`
 	// Checks counts every check by name (k6's checks metric, tag check).
 	Checks map[string]*RateCount `json:"checks,omitempty"`
+	// Iterations counts the iterations completed per k6 scenario in each second since
+	// Started (index 0 is the first second; at most a day): the achieved rate of each flow
+	// of a replay over time.
+	Iterations map[string][]float64 `json:"iterations_per_second,omitempty"`
+}
+
+// maxIterationSeconds bounds StreamMeta.Iterations: later iterations count in the last second.
+const maxIterationSeconds = 24 * 3600
+
+// AddIteration counts n iterations of scenario completed at t.
+func (m *StreamMeta) AddIteration(scenario string, t time.Time, n float64) {
+	if m.Iterations == nil {
+		m.Iterations = map[string][]float64{}
+	}
+	i := int(t.Sub(m.Started) / time.Second)
+	i = max(0, min(i, maxIterationSeconds-1))
+	s := m.Iterations[scenario]
+	for len(s) <= i {
+		s = append(s, 0)
+	}
+	s[i] += n
+	m.Iterations[scenario] = s
 }
 
 // NewK6Output returns an empty K6Output to fold samples into one by one (AddSample), the

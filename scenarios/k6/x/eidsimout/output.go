@@ -165,6 +165,9 @@ func (o *Output) addSample(s metrics.Sample) {
 		}
 	}
 	o.agg.AddSample(typ, name, s.Time, s.Value, tags)
+	if name == results.MetricIterations {
+		o.meta.AddIteration(tags["scenario"], s.Time, s.Value)
+	}
 	if name == results.MetricChecks {
 		if c := tags["check"]; c != "" {
 			r := o.meta.Checks[c]

@@ -172,6 +172,11 @@ func TestStreamedEqualsRaw(t *testing.T) {
 	assert.True(t, meta.Final)
 	assert.Equal(t, uint64(len(ss)), meta.Samples)
 	assert.Equal(t, &results.RateCount{Hits: meta.Checks["status 200"].Hits, Total: 4000}, meta.Checks["status 200"])
+	var iters float64
+	for _, n := range meta.Iterations["logins"] {
+		iters += n
+	}
+	assert.Equal(t, 4000.0, iters, "iterations per scenario over time")
 	assert.Equal(t, []results.StreamThreshold{
 		{Metric: "http_req_duration{step:E02-login-password}", Source: "p(95)<=1000"},
 		{Metric: "http_req_duration{step:E02-login-password}", Source: "p(99)<=2500", AbortOnFail: true, DelayAbortEval: 10 * time.Second},

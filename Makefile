@@ -7,7 +7,7 @@ BIN     := bin
 EIDSIM  := $(BIN)/eidsim
 export K6_AUTO_EXTENSION_RESOLUTION := false
 
-.PHONY: all build run test test-short vet fmt bench fuzz k6 k6-stock bench-stream clean report-screenshot demo-test node-deps
+.PHONY: all build run test test-short vet fmt bench bench-calibrate posterior fuzz k6 k6-stock bench-stream clean report-screenshot demo-test node-deps
 
 all: build
 
@@ -64,6 +64,22 @@ bench-stream: build k6 k6-stock
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...
+
+# bench-calibrate runs only the calibration's benchmarks: one model run (every campaign once at
+# 3000 citizens; runs/s) and two rounds of a small calibration (24 model runs on 2 workers).
+bench-calibrate:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 5x ./scenarios/calibrate/
+
+# posterior refits the shipped posterior (scenarios/campaign/posterior/default.json) on every
+# built-in campaign with evidence, at the default calibration scale, with validation and
+# sensitivity (docs/calibration.md; about 10–20 minutes on 2 cores). The run record stays in
+# bin/posterior-runs/; POSTERIOR_FLAGS adds flags (e.g. --particles 200).
+POSTERIOR_FLAGS ?=
+posterior: build
+	rm -rf $(BIN)/posterior-runs
+	$(EIDSIM) simulate --calibrate --progress never --out $(BIN)/posterior-runs $(POSTERIOR_FLAGS)
+	cp "$$(ls -d $(BIN)/posterior-runs/*/ | tail -1)posterior.json" scenarios/campaign/posterior/default.json
+	$(GO) test -count=1 -run 'Posterior' ./scenarios/campaign/
 
 # fuzz runs every Fuzz* target of the repository for FUZZTIME each, one after another (not in
 # CI: 29 targets × 30 s ≈ 15 min). Inputs that fail are written by Go to the package's

@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 	"time"
-
-	"github.com/eidsim/eidsim/generators/population"
 )
 
 // maxPasswordBytes bounds what Login hashes, so an over-long input cannot cost more than a
@@ -69,7 +67,7 @@ func (s *Service) authenticate(ctx context.Context, citizenID, password string) 
 	defer release()
 	var at *attempt
 	refused := Errorf(EInvalidCredentials, "wrong citizen ID or password")
-	if population.IsDigits(citizenID, 12) {
+	if isDigits(citizenID, 12) {
 		var r *Error
 		if at, r, err = s.reserve(ctx, citizenID); err != nil {
 			return nil, err

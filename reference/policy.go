@@ -3,7 +3,10 @@ package reference
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Policy holds every configurable rule of the service, one field per rule. DefaultPolicy
@@ -28,7 +31,7 @@ type Policy struct {
 	// SendWindow is the sliding window of SendsPerPhone (default 10 minutes).
 	SendWindow time.Duration `json:"send_window"`
 	// PasswordMinLen and PasswordMaxLen bound a password's length in characters (default
-	// 8..20); CheckPassword holds the rest of the password rule.
+	// 8..20); CheckPassword, below, holds the rest of the password rule.
 	PasswordMinLen int `json:"password_min_len"`
 	PasswordMaxLen int `json:"password_max_len"`
 	// PasscodeLen is the number of digits of the passcode (default 6; at least 4).
@@ -47,7 +50,7 @@ type Policy struct {
 	// manner of NIST SP 800-63B §5.2.2, lets MaxFailedLogins through and then makes each
 	// further attempt wait ThrottleDelay, doubled per failure up to ThrottleMaxDelay, and after
 	// ThrottleMaxFailures consecutive failures refuses until the owner recovers the password
-	// (or a counter unlocks it). Both are in the README's lockout section.
+	// (or a counter unlocks it). Both are described in docs/security.md.
 	Lockout string `json:"lockout"`
 	// ThrottleDelay is the wait after the MaxFailedLogins-th consecutive failure under
 	// LockoutThrottle (default 1 s); each further failure doubles it.
@@ -157,6 +160,60 @@ func (p Policy) Validate() error {
 		return fmt.Errorf("policy: hash_queue %d < 0", p.HashQueue)
 	case p.HashQueueWait <= 0:
 		return fmt.Errorf("policy: hash_queue_wait %v must be positive", p.HashQueueWait)
+	}
+	return nil
+}
+
+// PasswordSpecials are the special characters the VNeID password rule lists; any other
+// printable character that is neither a letter, a digit nor a space counts too. The
+// population generator (generators/synth) draws its passwords' symbol from these.
+const PasswordSpecials = "!@#$^*()_"
+
+// CheckPassword applies the password rule of p: PasswordMinLen–PasswordMaxLen characters with
+// at least one digit, one upper-case letter, one lower-case letter and one special character
+// (printable, neither letter nor digit nor space). It returns a weak_password error naming
+// what is missing, with field "password". It is the one password rule: the service applies
+// it to every password it is given, and the population generator to every password it makes.
+func (p Policy) CheckPassword(pw string) error { return p.checkPassword(pw, "password") }
+
+// checkPassword is CheckPassword for the request field named field ("new_password" in a
+// recovery): every error it returns names that field.
+func (p Policy) checkPassword(pw, field string) error {
+	n := utf8.RuneCountInString(pw)
+	if !utf8.ValidString(pw) || n < p.PasswordMinLen || n > p.PasswordMaxLen {
+		return Errorf(EWeakPassword, "password must be %d–%d characters", p.PasswordMinLen, p.PasswordMaxLen).
+			With("field", field)
+	}
+	var digit, upper, lower, special bool
+	for _, r := range pw {
+		switch {
+		case unicode.IsDigit(r):
+			digit = true
+		case unicode.IsUpper(r):
+			upper = true
+		case unicode.IsLower(r):
+			lower = true
+		case strings.ContainsRune(PasswordSpecials, r) || (unicode.IsPrint(r) && !unicode.IsSpace(r) && !unicode.IsLetter(r)):
+			special = true
+		case unicode.IsSpace(r) || !unicode.IsPrint(r):
+			return Errorf(EWeakPassword, "password must not contain spaces or control characters").With("field", field)
+		}
+	}
+	var missing []string
+	if !digit {
+		missing = append(missing, "a digit")
+	}
+	if !upper {
+		missing = append(missing, "an upper-case letter")
+	}
+	if !lower {
+		missing = append(missing, "a lower-case letter")
+	}
+	if !special {
+		missing = append(missing, "a special character such as "+PasswordSpecials)
+	}
+	if len(missing) > 0 {
+		return Errorf(EWeakPassword, "password needs %s", strings.Join(missing, ", ")).With("field", field)
 	}
 	return nil
 }

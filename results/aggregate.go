@@ -1,12 +1,7 @@
 package results
 
 import (
-	"bufio"
-	"compress/gzip"
 	"encoding/json"
-	"fmt"
-	"io"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -111,75 +106,6 @@ func ParseSeriesKey(key string) (metric string, tags map[string]string) {
 	return key[:i], tags
 }
 
-// k6Line is one line of k6's JSON output.
-type k6Line struct {
-	Type   string `json:"type"`
-	Metric string `json:"metric"`
-	Data   struct {
-		// Metric lines
-		Type string `json:"type"`
-		// Point lines
-		Time  time.Time         `json:"time"`
-		Value float64           `json:"value"`
-		Tags  map[string]string `json:"tags"`
-	} `json:"data"`
-}
-
-// ReadK6JSON reduces k6's JSON output (k6 run --out json=FILE; gzip-compressed when the
-// stream starts with the gzip magic) to an Aggregate. name is used in error messages.
-func ReadK6JSON(r io.Reader, name string) (*Aggregate, error) {
-	br := bufio.NewReaderSize(r, 256<<10)
-	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		defer zr.Close()
-		br = bufio.NewReaderSize(zr, 256<<10)
-	}
-	a := NewAggregate()
-	sc := bufio.NewScanner(br)
-	sc.Buffer(make([]byte, 64<<10), 4<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		b := sc.Bytes()
-		if len(b) == 0 {
-			continue
-		}
-		var l k6Line
-		if err := json.Unmarshal(b, &l); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
-		}
-		switch l.Type {
-		case "Metric":
-			a.Types[l.Metric] = l.Data.Type
-		case "Point":
-			typ, ok := a.Types[l.Metric]
-			if !ok {
-				return nil, fmt.Errorf("%s:%d: point of metric %q before its Metric line", name, line, l.Metric)
-			}
-			a.add(typ, l.Metric, l.Data.Time, l.Data.Value, l.Data.Tags)
-		default:
-			return nil, fmt.Errorf("%s:%d: unknown line type %q", name, line, l.Type)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
-	}
-	return a, nil
-}
-
-// ReadK6JSONFile is ReadK6JSON on a file.
-func ReadK6JSONFile(path string) (*Aggregate, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return ReadK6JSON(f, path)
-}
-
 // add records one point.
 func (a *Aggregate) add(typ, metric string, t time.Time, v float64, tags map[string]string) {
 	a.Points++
@@ -191,7 +117,7 @@ func (a *Aggregate) add(typ, metric string, t time.Time, v float64, tags map[str
 			a.Last = t
 		}
 	}
-	own := strings.HasPrefix(metric, "eidsim_")
+	own := strings.HasPrefix(metric, OwnMetricPrefix)
 	group := map[string]string{}
 	for _, k := range GroupTags {
 		if val, ok := tags[k]; ok && val != "" && (own || !demographicTags[k]) {
@@ -259,7 +185,7 @@ func (a *Aggregate) Steps() []string {
 	var steps []string
 	for k := range a.Trends {
 		m, tags := ParseSeriesKey(k)
-		if m == "http_req_duration" && tags["step"] != "" {
+		if m == MetricHTTPReqDuration && tags["step"] != "" {
 			steps = append(steps, tags["step"])
 		}
 	}

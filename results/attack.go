@@ -1,27 +1,13 @@
 package results
 
 import (
-	"bufio"
-	"bytes"
-	"compress/gzip"
 	"encoding/json"
-	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"time"
-)
-
-// Metrics of the adversarial scenarios (scenarios/k6/lib/attack.js).
-const (
-	attackReqMetric    = "eidsim_attack_req"
-	attackTryMetric    = "eidsim_attack_try"
-	attackTargetMetric = "eidsim_attack_target"
-	enumObsMetric      = "eidsim_enum_obs"
-	attackServerMetric = "eidsim_attack_server"
 )
 
 // Roles of a request in an adversarial scenario.
@@ -123,7 +109,7 @@ type timedValue struct {
 	v float64
 }
 
-// attackRaw is what ReadAttack keeps of a raw k6 output.
+// attackRaw is what ReadK6 keeps of a raw k6 output for the Attack.
 type attackRaw struct {
 	reqs    []attackReq
 	tries   map[[2]string]int64     // vector, result
@@ -168,23 +154,14 @@ func AttackPolicyFrom(settings json.RawMessage) AttackPolicy {
 }
 
 // ReadAttack reduces the eidsim_attack_* and eidsim_enum_* points of a raw k6 output (gzip or
-// plain JSON lines) to the Attack of scenario. name is used in error messages.
+// plain JSON lines) to the Attack of scenario (ReadK6, then K6Output.Attack). name is used in
+// error messages.
 func ReadAttack(r io.Reader, name, scenario string, p AttackPolicy) (*Attack, error) {
-	raw, err := readAttackRaw(r, name)
+	o, err := ReadK6(r, name)
 	if err != nil {
 		return nil, err
 	}
-	return raw.summarize(scenario, p), nil
-}
-
-// ReadAttackFile is ReadAttack on a file.
-func ReadAttackFile(path, scenario string, p AttackPolicy) (*Attack, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return ReadAttack(f, path, scenario, p)
+	return o.Attack(scenario, p), nil
 }
 
 // WriteAttack stores a in dir/attack.json (atomically).
@@ -196,58 +173,26 @@ func WriteAttack(dir string, a *Attack) error {
 	return writeFileAtomic(filepath.Join(dir, AttackFile), append(b, '\n'))
 }
 
-var attackNeedles = [][]byte{[]byte(`"eidsim_attack_`), []byte(`"eidsim_enum_`), []byte(`"dropped_iterations"`)}
-
-func readAttackRaw(r io.Reader, name string) (*attackRaw, error) {
-	br := bufio.NewReaderSize(r, 256<<10)
-	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		defer zr.Close()
-		br = bufio.NewReaderSize(zr, 256<<10)
-	}
-	a := &attackRaw{tries: map[[2]string]int64{}, targets: map[[2]string]int64{}, obs: map[[3]string]int64{}, server: map[string][]timedValue{}, dropped: map[string]int64{}}
-	sc := bufio.NewScanner(br)
-	sc.Buffer(make([]byte, 64<<10), 4<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		b := sc.Bytes()
-		if !bytes.Contains(b, attackNeedles[0]) && !bytes.Contains(b, attackNeedles[1]) && !bytes.Contains(b, attackNeedles[2]) {
-			continue
-		}
-		var l k6Line
-		if err := json.Unmarshal(b, &l); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
-		}
-		if l.Type != "Point" {
-			continue
-		}
-		a.add(l.Metric, l.Data.Time, l.Data.Value, l.Data.Tags)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
-	}
-	return a, nil
+func newAttackRaw() *attackRaw {
+	return &attackRaw{tries: map[[2]string]int64{}, targets: map[[2]string]int64{}, obs: map[[3]string]int64{},
+		server: map[string][]timedValue{}, dropped: map[string]int64{}}
 }
 
 func (a *attackRaw) add(metric string, t time.Time, v float64, tags map[string]string) {
 	switch metric {
-	case attackReqMetric:
+	case MetricAttackReq:
 		st, _ := strconv.Atoi(tags["status"])
 		a.reqs = append(a.reqs, attackReq{vector: tags["vector"], role: tags["role"], truth: tags["truth"], code: tags["code"],
 			status: st, ra: tags["ra"] == "y", start: t.Add(-time.Duration(v * float64(time.Millisecond))), ms: v})
-	case attackTryMetric:
+	case MetricAttackTry:
 		a.tries[[2]string{tags["vector"], tags["result"]}] += int64(v)
-	case attackTargetMetric:
+	case MetricAttackTarget:
 		a.targets[[2]string{tags["vector"], tags["result"]}] += int64(v)
-	case enumObsMetric:
+	case MetricEnumObs:
 		a.obs[[3]string{tags["vector"], tags["truth"], tags["sig"]}] += int64(v)
-	case attackServerMetric:
+	case MetricAttackServer:
 		a.server[tags["gauge"]] = append(a.server[tags["gauge"]], timedValue{t, v})
-	case "dropped_iterations":
+	case MetricDroppedIterations:
 		a.dropped[tags["scenario"]] += int64(v)
 	}
 }

@@ -34,7 +34,7 @@ func (r *rawLines) req(start time.Duration, ms float64, vector, role string, sta
 	if truth != "" {
 		tags["truth"] = truth
 	}
-	r.point(attackReqMetric, start+time.Duration(ms*float64(time.Millisecond)), ms, tags)
+	r.point(MetricAttackReq, start+time.Duration(ms*float64(time.Millisecond)), ms, tags)
 }
 
 func newRaw() *rawLines {
@@ -76,20 +76,20 @@ func TestReadAttack_OddsAnswersDefencesAndOTPBudget(t *testing.T) {
 					code, st = "otp_attempts_exceeded", 429
 				}
 				r.req(at, 1, "guess", RoleAttacker, st, code, false, "")
-				r.point(attackTryMetric, at, 1, map[string]string{"vector": "guess", "result": "fail"})
+				r.point(MetricAttackTry, at, 1, map[string]string{"vector": "guess", "result": "fail"})
 			}
 		}
 		r.req(at, 2, "guess", RoleAttacker, 429, "rate_limited", false, "")
-		r.point(attackTargetMetric, at, 1, map[string]string{"vector": "guess", "result": "safe"})
+		r.point(MetricAttackTarget, at, 1, map[string]string{"vector": "guess", "result": "safe"})
 	}
 	// The victim's 423 is not an attacker's defence; the sim inbox vector wins once of two.
 	r.req(at, 1, "lock_victim", RoleVictim, 423, "account_locked", true, "")
 	r.req(at, 1, "sim_inbox", RoleAttacker, 200, "", false, "")
 	r.req(at, 1, "sim_inbox", RoleAttacker, 401, "unauthorized", false, "")
-	r.point(attackTryMetric, at, 1, map[string]string{"vector": "sim_inbox", "result": "success"})
-	r.point(attackTryMetric, at, 1, map[string]string{"vector": "sim_inbox", "result": "refused"})
-	r.point(attackTargetMetric, at, 1, map[string]string{"vector": "sim_inbox", "result": "compromised"})
-	r.point(attackTargetMetric, at, 1, map[string]string{"vector": "sim_inbox", "result": "safe"})
+	r.point(MetricAttackTry, at, 1, map[string]string{"vector": "sim_inbox", "result": "success"})
+	r.point(MetricAttackTry, at, 1, map[string]string{"vector": "sim_inbox", "result": "refused"})
+	r.point(MetricAttackTarget, at, 1, map[string]string{"vector": "sim_inbox", "result": "compromised"})
+	r.point(MetricAttackTarget, at, 1, map[string]string{"vector": "sim_inbox", "result": "safe"})
 
 	a := read(t, r, "otp-bruteforce", AttackPolicy{OTPLength: 6, SendWindow: 10 * time.Minute})
 	assert.Equal(t, "otp-bruteforce", a.Scenario)
@@ -153,8 +153,8 @@ func TestReadAttack_Enumeration(t *testing.T) {
 		if truth == TruthNone {
 			sig = "422|phone_not_owner|error|code,field,message|ra=n"
 		}
-		r.point(enumObsMetric, 0, 1, map[string]string{"vector": "register_status", "truth": truth, "sig": sig})
-		r.point(enumObsMetric, 0, 1, map[string]string{"vector": "recovery_shape", "truth": truth, "sig": "202||expires_at,recovery_id||ra=n"})
+		r.point(MetricEnumObs, 0, 1, map[string]string{"vector": "register_status", "truth": truth, "sig": sig})
+		r.point(MetricEnumObs, 0, 1, map[string]string{"vector": "recovery_shape", "truth": truth, "sig": "202||expires_at,recovery_id||ra=n"})
 		// login_timing: accounts 30–39 ms, unknown IDs 1–10 ms: fully separable.
 		ms := float64(30 + i/2)
 		if truth == TruthNone {
@@ -237,12 +237,12 @@ func TestReadAttack_Overload(t *testing.T) {
 	}
 	r.point("dropped_iterations", s(15), 7, map[string]string{"scenario": "crowd"})
 	// The service completed 300 logins between 0 s and 30 s; clients received 100 + 51 + 100.
-	r.point(attackServerMetric, s(0), 1000, map[string]string{"gauge": "logins_ok_total"})
-	r.point(attackServerMetric, s(30), 1300, map[string]string{"gauge": "logins_ok_total"})
+	r.point(MetricAttackServer, s(0), 1000, map[string]string{"gauge": "logins_ok_total"})
+	r.point(MetricAttackServer, s(30), 1300, map[string]string{"gauge": "logins_ok_total"})
 	r.point("dropped_iterations", s(15), 2, map[string]string{"scenario": "probe"})
-	r.point(attackServerMetric, s(1), 50<<20, map[string]string{"gauge": "rss_bytes"})
-	r.point(attackServerMetric, s(15), 300<<20, map[string]string{"gauge": "rss_bytes"})
-	r.point(attackServerMetric, s(29), 100<<20, map[string]string{"gauge": "rss_bytes"})
+	r.point(MetricAttackServer, s(1), 50<<20, map[string]string{"gauge": "rss_bytes"})
+	r.point(MetricAttackServer, s(15), 300<<20, map[string]string{"gauge": "rss_bytes"})
+	r.point(MetricAttackServer, s(29), 100<<20, map[string]string{"gauge": "rss_bytes"})
 
 	a := read(t, r, "overload", AttackPolicy{})
 	o := a.Overload

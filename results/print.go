@@ -18,7 +18,7 @@ func (a *Aggregate) APILatency() *Histogram {
 	h := &Histogram{}
 	for _, s := range a.Steps() {
 		if !strings.HasPrefix(s, SimStepPrefix) {
-			h.Merge(a.Trends[SeriesKey("http_req_duration", map[string]string{"step": s})])
+			h.Merge(a.Trends[SeriesKey(MetricHTTPReqDuration, map[string]string{"step": s})])
 		}
 	}
 	return h
@@ -34,8 +34,8 @@ type Totals struct {
 // Totals returns the headline counts.
 func (a *Aggregate) Totals() Totals {
 	return Totals{
-		Requests: a.Counters["http_reqs"], Iterations: a.Counters["iterations"], Dropped: a.Counters["dropped_iterations"],
-		Failed: a.Rates["http_req_failed"], Checks: a.Rates["checks"], Seconds: a.Duration().Seconds(),
+		Requests: a.Counters[MetricHTTPReqs], Iterations: a.Counters[MetricIterations], Dropped: a.Counters[MetricDroppedIterations],
+		Failed: a.Rates[MetricHTTPReqFailed], Checks: a.Rates[MetricChecks], Seconds: a.Duration().Seconds(),
 	}
 }
 
@@ -50,7 +50,7 @@ func (a *Aggregate) PrintSummary(w io.Writer) {
 		fmt.Fprintf(tw, "%s\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t\n", name, h.Count(), h.Quantile(0.5), h.Quantile(0.95), h.Quantile(0.99), h.Max())
 	}
 	for _, s := range a.Steps() {
-		row(s, a.Trends[SeriesKey("http_req_duration", map[string]string{"step": s})])
+		row(s, a.Trends[SeriesKey(MetricHTTPReqDuration, map[string]string{"step": s})])
 	}
 	row("all service steps", a.APILatency())
 	tw.Flush()
@@ -66,7 +66,7 @@ func (a *Aggregate) outcomes() []outcomeCount {
 	var out []outcomeCount
 	for k, v := range a.Counters {
 		m, tags := ParseSeriesKey(k)
-		if m == "eidsim_outcomes" && len(tags) > 0 {
+		if m == MetricOutcomes && len(tags) > 0 {
 			out = append(out, outcomeCount{tags, v})
 		}
 	}

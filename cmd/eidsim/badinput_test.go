@@ -59,7 +59,7 @@ func TestBadInputRefusedBeforeWork(t *testing.T) {
 		{"load k6 missing", []string{"load", "login-throughput", "--population", pop, "--target", dead, "--k6", filepath.Join(dir, "no-k6")}, "--k6: k6 binary"},
 		{"load unknown flag", []string{"load", "smoke", "--bogus"}, "unknown flag --bogus"},
 		{"load remote target", []string{"load", "smoke", "--population", pop, "--target", "http://rp.invalid:8080"}, "rp.invalid is not a loopback address"},
-		{"simulate unknown fit", []string{"simulate", "dien-bien-2023", "--fit", "nope"}, `--fit: "nope" is not a fittable parameter`},
+		{"simulate bad shard", []string{"simulate", "--calibrate", "--shard", "3/2", "--state", dir}, `--shard: "3/2" is not i/n with 1 ≤ i ≤ n ≤ 10000`},
 		{"simulate campaign typo", []string{"simulate", campaign}, "camp.yaml:7: field counters.kitz: unknown field \"kitz\" (check the spelling)"},
 		{"report empty directory", []string{"report", emptyDir}, "is not a run directory"},
 		{"report corrupt manifest", []string{"report", corrupt}, "manifest.json: line 3: invalid character '}'"},

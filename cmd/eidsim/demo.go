@@ -8,19 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/vbauerster/mpb/v8"
-	"github.com/vbauerster/mpb/v8/decor"
-
-	"github.com/eidsim/eidsim/reference"
 	"github.com/eidsim/eidsim/results"
 	"github.com/eidsim/eidsim/results/report"
 	"github.com/eidsim/eidsim/scenarios/load"
@@ -146,6 +138,8 @@ type demoRun struct {
 	run    *results.Run
 	parts  report.Demo
 	notes  []string
+	// k6exec runs k6 for the load parts (nil: the k6 process; tests give a fake).
+	k6exec load.K6Exec
 }
 
 func runDemo(ctx context.Context, e *env, args []string) error {
@@ -164,7 +158,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return exitErr(exitFailure, fmt.Errorf("run directory: %w", err))
 	}
-	logf, err := os.Create(run.Path("demo.log"))
+	logf, err := os.Create(run.Path(results.DemoLogFile))
 	if err != nil {
 		return exitErr(exitFailure, err)
 	}
@@ -183,7 +177,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return e.getenv(k)
 	}}
 	d.stages = newStages(ctx, e.stderr, showProgress(cfg.progress, e.stderr))
-	fmt.Fprintf(e.stderr, "eidsim demo: everything goes to %s (log: %s)\n", run.Dir, run.Path("demo.log"))
+	fmt.Fprintf(e.stderr, "eidsim demo: everything goes to %s (log: %s)\n", run.Dir, run.Path(results.DemoLogFile))
 
 	runErr := d.steps(ctx, tok)
 	d.stages.wait()
@@ -210,199 +204,6 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// steps runs the demo: population, service, load scenarios, simulation, reports. The
-// service and the temporary files are gone when it returns.
-func (d *demoRun) steps(ctx context.Context, token string) (err error) {
-	tmp, err := os.MkdirTemp("", "eidsim-demo-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-
-	// 1. The population.
-	pop := filepath.Join(tmp, "population.jsonl")
-	st := d.stages.start("population", fmt.Sprintf("%s, %d citizens", d.cfg.profile, d.cfg.count), time.Duration(d.cfg.count/4000+1)*time.Second)
-	err = commands["generate"].run(ctx, d.sub, []string{"--profile", d.cfg.profile, "--count", strconv.FormatInt(d.cfg.count, 10),
-		"--seed", strconv.FormatUint(d.cfg.seed, 10), "--out", pop, "--progress", "never"})
-	st.done(err, "")
-	if err != nil {
-		return fmt.Errorf("generating the population: %w", err)
-	}
-	fi, _ := os.Stat(pop)
-	d.run.Manifest.Population = &results.PopulationInfo{File: fmt.Sprintf("generated: eidsim generate --profile %s --count %d --seed %d (removed after the demo)",
-		d.cfg.profile, d.cfg.count, d.cfg.seed), Lines: d.cfg.count, Bytes: fi.Size()}
-
-	// 2. The reference service, on loopback, with SQLite in the temporary directory.
-	st = d.stages.start("service", "import and listen on 127.0.0.1", time.Duration(d.cfg.count/3000+1)*time.Second)
-	svc, err := startService(ctx, d.sub, &serveConfig{population: pop, addr: "127.0.0.1:0", data: filepath.Join(tmp, "data"),
-		hash: d.cfg.hash, token: token, sim: true, sms: d.cfg.sms, seed: d.cfg.seed, drain: 5 * time.Second,
-		lockout: reference.LockoutLock, loginAnswers: reference.AnswersExplicit,
-		hashQueue: reference.DefaultPolicy().HashQueue, hashQueueWait: reference.DefaultPolicy().HashQueueWait})
-	st.done(err, "")
-	if err != nil {
-		return fmt.Errorf("starting the reference service: %w", err)
-	}
-	defer func() {
-		if cerr := svc.close(); cerr != nil && err == nil {
-			err = fmt.Errorf("stopping the reference service: %w", cerr)
-		}
-	}()
-	target := svc.http.URL()
-	d.run.Manifest.Target = target
-	if hash, settings, perr := probeTarget(ctx, target, token); perr == nil && settings != nil {
-		d.run.Manifest.Hash, d.run.Manifest.TargetSettings = hash, settings
-	} else if h, herr := reference.NewHasher(d.cfg.hash); herr == nil {
-		// The service does not report its settings over HTTP; the demo started it with
-		// this hasher, built by the same constructor.
-		d.run.Manifest.Hash = h.Settings()
-	}
-	_ = d.run.WriteManifest()
-
-	// 3. The load scenarios, driven by k6.
-	if d.cfg.skipLoad {
-		d.skip("load scenarios", "--skip-load was given")
-	} else if k6, kerr := d.findK6(ctx); kerr != nil {
-		d.skip("load scenarios", kerr.Error())
-	} else {
-		d.run.Manifest.Versions["k6"] = load.K6Version(ctx, k6)
-		for _, l := range demoLoads(d.cfg.quick) {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			expect := l.duration
-			if expect == 0 {
-				expect = load.Scenarios[l.scenario].Defaults.Duration
-			}
-			st := d.stages.start(l.scenario, "k6 against "+target, expect+4*time.Second)
-			args := append([]string{l.scenario, "--target", target, "--population", pop, "--out", d.cfg.out, "--seed",
-				strconv.FormatUint(d.cfg.seed, 10), "--k6", k6}, l.args()...)
-			dir, rerr := d.runPart(ctx, "load", l.scenario, args)
-			verdict := "thresholds passed"
-			var xe *exitError
-			switch {
-			case errors.As(rerr, &xe) && xe.code == exitThreshold:
-				verdict, rerr = "thresholds FAILED (a finding, see the report)", nil
-			case rerr != nil:
-				verdict = "error: " + rerr.Error()
-			}
-			st.done(nil, verdict)
-			d.part(l.scenario, dir, rerr)
-		}
-	}
-
-	// 4. The campaign simulation.
-	simSt := d.stages.start("simulation", demoCampaign+" campaign, virtual clock", 45*time.Second)
-	simDir, simErr := d.runPart(ctx, "simulate", "simulate", d.simulateArgs())
-	simSt.done(simErr, "")
-	d.part("simulation", simDir, simErr)
-
-	// 5. The reports of every part; the demo's own report is written by the caller.
-	st = d.stages.start("reports", "report.md and report.html of every run", 5*time.Second)
-	for _, p := range d.parts.Parts {
-		if _, _, rerr := report.Generate(filepath.Join(d.run.Dir, p.Dir)); rerr != nil {
-			d.note(fmt.Sprintf("report of %s: %v", p.Name, rerr))
-		}
-	}
-	st.done(nil, "")
-	return ctx.Err()
-}
-
-// demoCampaign is the campaign the demo simulates, and demoCounterfactual the intervention
-// it also simulates the campaign without (the clean-up of SIMs not registered in their
-// user's name), to show what it changed for whom.
-const (
-	demoCampaign       = "dien-bien-2023"
-	demoCounterfactual = "owner_cleanup"
-)
-
-// simulateArgs are the arguments of the demo's campaign simulation.
-func (d *demoRun) simulateArgs() []string {
-	args := []string{demoCampaign, "--out", d.cfg.out, "--seed", strconv.FormatUint(d.cfg.seed, 10), "--counterfactual", demoCounterfactual}
-	if d.cfg.quick {
-		return append(args, "--replicas", "2", "--count", "4000")
-	}
-	return append(args, "--replicas", "4")
-}
-
-// runPart runs a subcommand in process and returns the run directory it created under
-// the output directory (the one new directory whose name contains label).
-func (d *demoRun) runPart(ctx context.Context, cmd, label string, args []string) (string, error) {
-	before := map[string]bool{}
-	entries, _ := os.ReadDir(d.cfg.out)
-	for _, en := range entries {
-		before[en.Name()] = true
-	}
-	fmt.Fprintf(d.log, "\n$ eidsim %s %s\n", cmd, strings.Join(redactTokenArgs(args), " "))
-	err := commands[cmd].run(ctx, d.sub, args)
-	entries, _ = os.ReadDir(d.cfg.out)
-	var made []string
-	for _, en := range entries {
-		if en.IsDir() && !before[en.Name()] && strings.Contains(en.Name(), label) {
-			made = append(made, en.Name())
-		}
-	}
-	sort.Strings(made)
-	if len(made) == 0 {
-		if err == nil {
-			err = fmt.Errorf("eidsim %s made no run directory in %s", cmd, d.cfg.out)
-		}
-		return "", err
-	}
-	return made[len(made)-1], err
-}
-
-// part records a part that ran (dir relative to the output directory).
-func (d *demoRun) part(name, dir string, err error) {
-	if dir == "" {
-		d.skip(name, fmt.Sprintf("it failed before writing a run directory: %v", err))
-		return
-	}
-	p := report.DemoPart{Name: name, Dir: filepath.Join("..", dir)}
-	if err != nil {
-		p.Reason = "the run ended with an error: " + err.Error()
-		d.note(name + ": " + err.Error())
-	}
-	d.parts.Parts = append(d.parts.Parts, p)
-}
-
-func (d *demoRun) skip(name, why string) {
-	d.parts.Skipped = append(d.parts.Skipped, report.DemoPart{Name: name, Reason: why})
-	fmt.Fprintf(d.log, "note: %s left out: %s\n", name, why)
-}
-
-func (d *demoRun) note(s string) {
-	d.notes = append(d.notes, s)
-	fmt.Fprintln(d.log, "note:", s)
-}
-
-// findK6 finds k6 as eidsim load does, else builds the version pinned in go.mod from the
-// module cache into bin/k6 when run from the source tree.
-func (d *demoRun) findK6(ctx context.Context) (string, error) {
-	if p, err := load.FindK6(d.cfg.k6); err == nil {
-		return p, nil
-	} else if d.cfg.k6 != "" {
-		return "", err
-	}
-	gobin, err := exec.LookPath("go")
-	if err != nil || !fileExists("go.mod") {
-		return "", errors.New("k6 not found and no Go toolchain and source tree to build it: run 'make k6' or pass --k6")
-	}
-	st := d.stages.start("k6", "go build go.k6.io/k6 (once)", 90*time.Second)
-	cmd := exec.CommandContext(ctx, gobin, "build", "-o", filepath.Join("bin", "k6"), "go.k6.io/k6")
-	cmd.Stdout, cmd.Stderr = d.log, d.log
-	err = cmd.Run()
-	st.done(err, "")
-	if err != nil {
-		return "", fmt.Errorf("building k6: %v (see %s)", err, d.run.Path("demo.log"))
-	}
-	return filepath.Join("bin", "k6"), nil
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}
-
 // printDemo prints the demo's verdict, each part's verdict and headline figures, and where
 // the report is.
 func printDemo(w io.Writer, r *report.Report, page string, notes []string, took time.Duration) {
@@ -415,105 +216,4 @@ func printDemo(w io.Writer, r *report.Report, page string, notes []string, took 
 		}
 	}
 	printFigures(w, r, figs, page, notes)
-}
-
-// stages shows the demo's steps: mpb progress bars on a terminal, one line per step
-// otherwise.
-type stages struct {
-	p    *mpb.Progress
-	w    io.Writer
-	mu   sync.Mutex
-	wg   sync.WaitGroup
-	ctx  context.Context
-	bars bool
-}
-
-func newStages(ctx context.Context, w io.Writer, bars bool) *stages {
-	s := &stages{w: w, ctx: ctx, bars: bars}
-	if bars {
-		// Auto refresh also when --progress always writes to something not a terminal.
-		s.p = mpb.NewWithContext(ctx, mpb.WithOutput(w), mpb.WithWidth(30), mpb.WithAutoRefresh())
-	}
-	return s
-}
-
-// stage is one step in progress.
-type stage struct {
-	s       *stages
-	name    string
-	bar     *mpb.Bar
-	start   time.Time
-	stop    chan struct{}
-	mu      sync.Mutex
-	verdict string
-}
-
-const stageTicks = 1000
-
-// start shows a step that is expected to take about expect.
-func (s *stages) start(name, what string, expect time.Duration) *stage {
-	st := &stage{s: s, name: name, start: time.Now(), stop: make(chan struct{})}
-	if !s.bars {
-		fmt.Fprintf(s.w, "demo: %s (%s) …\n", name, what)
-		return st
-	}
-	st.bar = s.p.AddBar(stageTicks,
-		mpb.PrependDecorators(decor.Name(name, decor.WC{W: 16, C: decor.DindentRight})),
-		mpb.AppendDecorators(decor.Elapsed(decor.ET_STYLE_GO, decor.WC{W: 6}), decor.Any(func(decor.Statistics) string {
-			st.mu.Lock()
-			defer st.mu.Unlock()
-			if st.verdict != "" {
-				return "  " + st.verdict
-			}
-			return "  " + what
-		})))
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		t := time.NewTicker(200 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-st.stop:
-				return
-			case <-s.ctx.Done():
-				return
-			case <-t.C:
-				frac := float64(time.Since(st.start)) / float64(expect)
-				st.bar.SetCurrent(int64(min(0.99, frac) * stageTicks))
-			}
-		}
-	}()
-	return st
-}
-
-// done ends a step with err (nil when it worked) and an optional verdict.
-func (st *stage) done(err error, verdict string) {
-	close(st.stop)
-	if err != nil {
-		verdict = "failed: " + err.Error()
-	}
-	if verdict == "" {
-		verdict = "done"
-	}
-	took := time.Since(st.start).Round(100 * time.Millisecond)
-	st.mu.Lock()
-	st.verdict = verdict
-	st.mu.Unlock()
-	if st.bar == nil {
-		fmt.Fprintf(st.s.w, "demo: %s %s in %s\n", st.name, verdict, took)
-		return
-	}
-	if err != nil {
-		st.bar.Abort(false)
-		return
-	}
-	st.bar.SetCurrent(stageTicks)
-}
-
-func (s *stages) wait() {
-	s.wg.Wait()
-	if s.p != nil {
-		s.p.Wait()
-	}
 }

@@ -203,25 +203,3 @@ func TestLoad_SmokeAndSegmentsAgainstServe(t *testing.T) {
 	b, _ := json.Marshal(merged.Segments)
 	assert.JSONEq(t, `["1/2","2/2"]`, string(b))
 }
-
-func TestLoad_PresampleSlicesDisjointSteps(t *testing.T) {
-	c := commands["load"]
-	e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, getenv: func(string) string { return "" }}
-	cfg, err := parseLoad(c, e, []string{"login-throughput", "--population", servePopulation, "--find-max", "--rate", "0.1",
-		"--find-max-increment", "0.05", "--find-max-steps", "3", "--step-duration", "10s", "--operator-token", "x"})
-	require.NoError(t, err)
-	r := &loadRunner{cfg: cfg, e: e}
-	require.NoError(t, r.presample())
-	all := r.pre["login"]
-	require.NotEmpty(t, all)
-	a, st := r.slice(map[string]int{"login": 2}, 0)
-	b, _ := r.slice(map[string]int{"login": 2}, 2)
-	require.Len(t, a["login"], 2)
-	require.Len(t, b["login"], 2)
-	assert.NotEqual(t, a["login"][0].CitizenID, b["login"][0].CitizenID)
-	assert.Equal(t, 2, st.Sampled["login"])
-	far, st := r.slice(map[string]int{"login": 2}, len(all)+1)
-	require.Len(t, far["login"], 2, "beyond the sample it starts again from the top")
-	assert.Equal(t, all[1].CitizenID, far["login"][0].CitizenID)
-	assert.Equal(t, 2, st.Sampled["login"])
-}

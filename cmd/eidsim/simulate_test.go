@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -117,4 +118,71 @@ func TestSimulateUsage(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	code, _, _ = runSim(t, "simulate", "dien-bien-2023", "--without", "magic", "--out", t.TempDir())
 	assert.Equal(t, exitUsage, code)
+}
+
+func TestSimulateCalibrationFlagsAreCheckedFirst(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--calibrate", "--particles", "2"}, "--particles 2 is not in 4..100000"},
+		{[]string{"--calibrate", "--rounds", "-1"}, "--rounds -1 is not in 0..100"},
+		{[]string{"--calibrate", "--shard", "0/3", "--state", "x"}, `--shard: "0/3" is not i/n`},
+		{[]string{"--calibrate", "--shard", "1/3"}, "--shard and --merge need --state DIR"},
+		{[]string{"--merge"}, "--shard and --merge need --state DIR"},
+		{[]string{"--calibrate", "--shard", "1/3", "--merge", "--state", "x"}, "--shard and --merge are separate steps"},
+		{[]string{"--validate", "--capacity", "kits"}, "--capacity and --counterfactual are not calibration steps"},
+		{[]string{"dien-bien-2023", "--posterior", "nope.json"}, "--posterior: open nope.json"},
+		{[]string{"dien-bien-2023", "--progress", "sometimes"}, `--progress "sometimes"`},
+	} {
+		root := t.TempDir()
+		code, _, errs := runSim(t, append([]string{"simulate", "--out", root}, tc.args...)...)
+		assert.Equal(t, exitUsage, code, "%v: %s", tc.args, errs)
+		assert.Contains(t, errs, tc.want, "%v", tc.args)
+		ents, _ := os.ReadDir(root)
+		assert.Empty(t, ents, "%v: no run record before the flags are good", tc.args)
+	}
+}
+
+func TestSimulateInterruptedRunIsRecordedAsInterrupted(t *testing.T) {
+	root := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	e := &env{stdin: bytes.NewReader(nil), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+	code := runEnv(ctx, e, []string{"simulate", writeSimCampaign(t, tinySimCampaign), "--out", root})
+	assert.Equal(t, exitFailure, code, errb.String())
+	assert.Contains(t, errb.String(), "interrupted")
+	m, err := results.ReadManifest(onlySimRun(t, root))
+	require.NoError(t, err)
+	assert.Equal(t, results.StatusInterrupted, m.Status)
+}
+
+// The cluster recipe in one process: shards of each round, then a merge, until the merge says
+// the calibration is finished, give the same state.json, byte for byte, as one unsharded run.
+func TestSimulateCalibrateShardedEqualsUnsharded(t *testing.T) {
+	base := []string{"simulate", "--calibrate", "dien-bien-2023", "kon-tum-2023", "--count", "300", "--particles", "4", "--rounds", "2",
+		"--progress", "never"}
+	whole := t.TempDir()
+	code, out, errs := runSim(t, append(base, "--out", whole, "--state", filepath.Join(whole, "state"))...)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "validation (held out)")
+
+	state, records := t.TempDir(), t.TempDir()
+	for round := 0; round < 10; round++ {
+		for i, w := range []string{"1", "2", "1"} {
+			code, _, errs := runSim(t, append(base, "--out", records, "--state", state, "--shard", []string{"1/3", "2/3", "3/3"}[i], "--workers", w)...)
+			require.Equal(t, 0, code, errs)
+		}
+		code, out, errs := runSim(t, append(base, "--out", records, "--state", state, "--merge")...)
+		require.Equal(t, 0, code, errs)
+		if !strings.Contains(out, "run the shards") {
+			break
+		}
+	}
+	a, err := os.ReadFile(filepath.Join(whole, "state", "state.json"))
+	require.NoError(t, err)
+	b, err := os.ReadFile(filepath.Join(state, "state.json"))
+	require.NoError(t, err)
+	assert.Equal(t, string(a), string(b))
 }

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/eidsim/eidsim/internal/testtool"
 )
 
 // walkDoc is the page that holds the walk-through of the reference service, from the
@@ -141,12 +143,7 @@ func TestDocsWalkthrough(t *testing.T) {
 		t.Skip("builds eidsim and waits for simulated SMS (≈ 20 s)")
 	}
 	for _, tool := range []string{"bash", "curl", "jq"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s not found; CI is set, so the walk-through must run (.ci/run installs curl and jq)", tool)
-			}
-			t.Skipf("%s not found: the walk-through needs bash, curl and jq", tool)
-		}
+		testtool.LookPath(t, "the walk-through needs bash, curl and jq; .ci/run installs them", tool)
 	}
 	b, err := os.ReadFile(filepath.Join("..", "..", walkDoc))
 	require.NoError(t, err)

@@ -33,6 +33,7 @@ import (
 	"github.com/eidsim/eidsim/generators/phone"
 	"github.com/eidsim/eidsim/generators/profile"
 	"github.com/eidsim/eidsim/generators/sampling"
+	"github.com/eidsim/eidsim/reference"
 )
 
 // Version is the generator version written to manifests; it changes whenever the same seed
@@ -559,13 +560,15 @@ func (m *Model) assignGroups() {
 }
 
 // PasswordPool returns the run's pool of synthetic passwords: PasswordPoolSize distinct
-// strings that satisfy the VNeID rule (8–20 characters with a digit, an upper-case and a
-// lower-case letter and a special character from !@#$^*()_). They are built like human
-// passwords — a capitalised English word pair from gofakeit, digits and a symbol — with a
-// gofakeit faker seeded from the run seed.
+// strings that satisfy the service's password rule with its default policy
+// (reference.Policy.CheckPassword: 8–20 characters with a digit, an upper-case and a
+// lower-case letter and a special character). They are built like human passwords — a
+// capitalised English word pair from gofakeit, digits and a symbol from
+// reference.PasswordSpecials — with a gofakeit faker seeded from the run seed.
 func PasswordPool(seed uint64) []string {
 	f := gofakeit.NewFaker(rand.NewPCG(sampling.Derive(seed, 0x70617373, 1), sampling.Derive(seed, 0x70617373, 2)), false)
-	const specials = "!@#$^*()_"
+	const specials = reference.PasswordSpecials
+	rule := reference.DefaultPolicy()
 	seen := map[string]bool{}
 	var out []string
 	for len(out) < PasswordPoolSize {
@@ -578,7 +581,7 @@ func PasswordPool(seed uint64) []string {
 		if len(pw) > 20 {
 			pw = pw[len(pw)-20:]
 		}
-		if !ValidPassword(pw) || seen[pw] {
+		if rule.CheckPassword(pw) != nil || seen[pw] {
 			continue
 		}
 		seen[pw] = true
@@ -602,29 +605,6 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + strings.ToLower(s[1:])
-}
-
-// ValidPassword reports whether pw satisfies the VNeID password rule.
-func ValidPassword(pw string) bool {
-	if len(pw) < 8 || len(pw) > 20 {
-		return false
-	}
-	var d, u, l, s bool
-	for _, r := range pw {
-		switch {
-		case r >= '0' && r <= '9':
-			d = true
-		case r >= 'A' && r <= 'Z':
-			u = true
-		case r >= 'a' && r <= 'z':
-			l = true
-		case strings.ContainsRune("!@#$^*()_", r):
-			s = true
-		default:
-			return false
-		}
-	}
-	return d && u && l && s
 }
 
 // daysFromCivil returns the days since 1970-01-01 of a proleptic Gregorian date.

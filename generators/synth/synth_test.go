@@ -19,6 +19,7 @@ import (
 	"github.com/eidsim/eidsim/generators/phone"
 	"github.com/eidsim/eidsim/generators/population"
 	"github.com/eidsim/eidsim/generators/profile"
+	"github.com/eidsim/eidsim/reference"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -100,7 +101,7 @@ func TestRecordsAreValid(t *testing.T) {
 			assert.True(t, vnMobile.MatchString(a.Phone[1:]), "account phone %s", a.Phone)
 			assert.False(t, acctPhones[a.Phone], "account phone %s used twice", a.Phone)
 			acctPhones[a.Phone] = true
-			assert.True(t, ValidPassword(a.Password), a.Password)
+			assert.NoError(t, reference.DefaultPolicy().CheckPassword(a.Password), a.Password)
 			passwords[a.Password] = true
 			switch a.AccountStatus() {
 			case population.AccountPendingActivation:
@@ -261,24 +262,24 @@ func (l *limitLines) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// TestPasswordPool: the pool is PasswordPoolSize distinct passwords that the service's own
+// rule (reference.Policy.CheckPassword, the only password rule) accepts, the same for the
+// same seed, and its symbols come from reference.PasswordSpecials.
 func TestPasswordPool(t *testing.T) {
+	rule := reference.DefaultPolicy()
 	pool := PasswordPool(9)
 	require.Len(t, pool, PasswordPoolSize)
 	seen := map[string]bool{}
 	for _, p := range pool {
-		assert.True(t, ValidPassword(p), p)
+		assert.NoError(t, rule.CheckPassword(p), p)
+		assert.True(t, strings.ContainsAny(p[len(p)-1:], reference.PasswordSpecials), p)
 		assert.False(t, seen[p])
 		seen[p] = true
 	}
 	assert.Equal(t, pool, PasswordPool(9))
 	assert.NotEqual(t, pool, PasswordPool(10))
-	for _, bad := range []string{"short1A!", "alllower1!", "NoDigits!!", "NoSpecial12", "Has space1!", "Bad%Special1"} {
-		if bad == "short1A!" {
-			assert.True(t, ValidPassword(bad)) // exactly 8 is allowed
-			continue
-		}
-		assert.False(t, ValidPassword(bad), bad)
-	}
+	// The first passwords of seed 1, as every population generated since 1.0.0 has them.
+	assert.Equal(t, wantPool1, PasswordPool(1)[:len(wantPool1)])
 }
 
 func TestCivilDays(t *testing.T) {
@@ -319,3 +320,6 @@ func TestSystematicAllocation(t *testing.T) {
 		}
 	}
 }
+
+// wantPool1 are the first passwords of PasswordPool(1).
+var wantPool1 = []string{"OverthereBusstop71*", "SeveralHand06_", "ManyPerson75*", "ItNotebook07*"}

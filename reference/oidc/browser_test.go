@@ -3,33 +3,22 @@ package oidc_test
 import (
 	"context"
 	"net/http/httptest"
-	"os/exec"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/eidsim/eidsim/internal/testtool"
 	"github.com/eidsim/eidsim/reference/oidc"
 	"github.com/eidsim/eidsim/reference/oidc/oidctest"
 )
-
-// chromium returns the path of Debian's chromium, or skips the test.
-func chromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("chromium is not installed (apt-get install chromium; .ci/run installs it)")
-	return ""
-}
 
 // TestLoginPageInHeadlessChromium drives the login page in a real browser: the first login
 // from the browser asks for the SMS OTP (a new device), the second goes straight through on
 // the now bound browser.
 func TestLoginPageInHeadlessChromium(t *testing.T) {
-	exe := chromium(t)
+	exe := testtool.Chromium(t)
 	rp := oidctest.New(oidctest.Config{ClientID: "browser-rp", ClientSecret: "browser-secret", ACR: "LoA1"})
 	rpSrv := httptest.NewServer(rp.Handler())
 	defer rpSrv.Close()
@@ -41,7 +30,7 @@ func TestLoginPageInHeadlessChromium(t *testing.T) {
 		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(testtool.ProfileDir(t)),
 	}
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancel()

@@ -72,6 +72,8 @@ func build(dir string, depth int) (*Report, error) {
 		r.Missing = append(r.Missing, "this is a demo inside a demo: its parts are not expanded")
 	case kind == KindDemo:
 		err = buildDemo(r, dir, depth)
+	case isSimulation(kind) && isCalibration(dir):
+		err = buildCalibration(r, dir, m)
 	case isSimulation(kind):
 		err = buildSimulation(r, dir, m)
 	default:

@@ -33,6 +33,19 @@ type loadRun struct {
 	dur   time.Duration
 	parts *mergeParts
 	fm    *results.FindMaxResult
+	// raw is aggDir's k6 output, read once (k6Output) for the aggregate and the series.
+	raw     *results.K6Output
+	rawErr  error
+	rawRead bool
+}
+
+// k6Output reads aggDir's raw k6 output once.
+func (lr *loadRun) k6Output() (*results.K6Output, error) {
+	if !lr.rawRead {
+		lr.rawRead = true
+		lr.raw, lr.rawErr = results.ReadK6File(filepath.Join(lr.aggDir, results.RawFile))
+	}
+	return lr.raw, lr.rawErr
 }
 
 // buildLoad fills r from a load, find-max or merged run directory: the verdict, at most
@@ -73,7 +86,7 @@ func buildLoad(r *Report, dir string, m *results.Manifest) error {
 	if lr.fm != nil && lr.fm.Best != nil {
 		lr.rate = lr.fm.Best.Rate
 	}
-	agg, err := loadAggregate(lr.aggDir)
+	agg, err := lr.aggregate()
 	if err != nil {
 		r.Missing = append(r.Missing, fmt.Sprintf("%s and %s: %v — no k6 measurements, so there are no latency, throughput or outcome figures (the run ended before k6 wrote any output)",
 			results.AggregateFile, results.RawFile, err))
@@ -315,10 +328,10 @@ func (lr *loadRun) ramp() (ramp, bool) {
 	return configuredRamp(scenario, lr.rate, lr.dur, step, segment)
 }
 
-// loadAggregate reads a run's aggregate without writing one: from aggregate.json, else by
-// reading the raw k6 output.
-func loadAggregate(dir string) (*results.Aggregate, error) {
-	b, err := os.ReadFile(filepath.Join(dir, results.AggregateFile))
+// aggregate reads the run's aggregate without writing one: from aggregate.json, else from
+// the raw k6 output.
+func (lr *loadRun) aggregate() (*results.Aggregate, error) {
+	b, err := os.ReadFile(filepath.Join(lr.aggDir, results.AggregateFile))
 	if err == nil {
 		a := results.NewAggregate()
 		if err := json.Unmarshal(b, a); err != nil {
@@ -326,11 +339,14 @@ func loadAggregate(dir string) (*results.Aggregate, error) {
 		}
 		return a, nil
 	}
-	raw := filepath.Join(dir, results.RawFile)
-	if !exists(raw) {
+	if !exists(filepath.Join(lr.aggDir, results.RawFile)) {
 		return nil, fmt.Errorf("neither file is present")
 	}
-	return results.ReadK6JSONFile(raw)
+	raw, err := lr.k6Output()
+	if err != nil {
+		return nil, err
+	}
+	return raw.Aggregate()
 }
 
 func share(a, b float64) float64 {
@@ -438,7 +454,7 @@ func latencySection(agg *results.Aggregate, dir string) Section {
 	}
 	sim := false
 	for _, st := range agg.Steps() {
-		h := agg.Trends[results.SeriesKey("http_req_duration", map[string]string{"step": st})]
+		h := agg.Trends[results.SeriesKey(results.MetricHTTPReqDuration, map[string]string{"step": st})]
 		name := st
 		if strings.HasPrefix(st, results.SimStepPrefix) {
 			name += " (simulated world)"

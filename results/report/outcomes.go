@@ -26,7 +26,7 @@ func outcomesOf(a *results.Aggregate) outcomes {
 	sort.Strings(keys)
 	for _, k := range keys {
 		m, tags := results.ParseSeriesKey(k)
-		if m == "eidsim_outcomes" && tags["flow"] != "" {
+		if m == results.MetricOutcomes && tags["flow"] != "" {
 			out = append(out, outcome{tags, a.Counters[k]})
 		}
 	}

@@ -18,7 +18,7 @@ const minPlotWindows = 3
 // together from its parts' raw outputs.
 func (lr *loadRun) timeSection(r *Report) (Section, bool) {
 	var (
-		ts  *TimeSeries
+		ts  *results.TimeSeries
 		err error
 		src string
 	)
@@ -28,14 +28,17 @@ func (lr *loadRun) timeSection(r *Report) (Section, bool) {
 			return Section{}, false
 		}
 		src = fmt.Sprintf("the %d parts' raw outputs laid over one another on the wall clock", len(lr.parts.raws))
-		ts, err = ReadTimeSeriesFiles(lr.parts.raws...)
+		ts, err = sideBySide(lr.parts.raws)
 	} else {
 		raw := filepath.Join(lr.aggDir, results.RawFile)
 		if !exists(raw) {
 			r.Missing = append(r.Missing, results.RawFile+": k6's raw output is absent, so nothing can be drawn over time")
 			return Section{}, false
 		}
-		ts, err = ReadTimeSeriesFile(raw)
+		var out *results.K6Output
+		if out, err = lr.k6Output(); err == nil {
+			ts = out.TimeSeries()
+		}
 	}
 	if err != nil {
 		r.Missing = append(r.Missing, fmt.Sprintf("%s: unreadable (%v), so nothing can be drawn over time", results.RawFile, err))
@@ -49,8 +52,8 @@ func (lr *loadRun) timeSection(r *Report) (Section, bool) {
 		s.Text = append(s.Text, "The series of a merged run: "+src+".")
 	}
 	width := ts.Windows[0].Width
-	var full []Window
-	var partial *Window
+	var full []results.Window
+	var partial *results.Window
 	for i, w := range ts.Windows {
 		if w.Partial {
 			partial = &ts.Windows[i]
@@ -105,7 +108,7 @@ func (lr *loadRun) timeSection(r *Report) (Section, bool) {
 	if svg, err := linePlot(axes{Title: "Latency percentiles over time", X: "seconds since the first request", Y: "ms", YMin0: true},
 		[]series{{Name: "p50", X: lx, Y: p50}, {Name: "p95", X: lx, Y: p95}, {Name: "p99", X: lx, Y: p99}}); err == nil {
 		s.Plots = append(s.Plots, Plot{Name: "latency-over-time", Title: "Latency percentiles over time", SVG: svg,
-			Caption: fmt.Sprintf("http_req_duration of the service's steps in %s windows (wide enough for about %d requests each; windows without a request are left out). A p99 that climbs while the arrival rate is flat is a queue building up.%s", humanDuration(width), minPerWindow, partialNote)})
+			Caption: fmt.Sprintf("http_req_duration of the service's steps in %s windows (wide enough for about %d requests each; windows without a request are left out). A p99 that climbs while the arrival rate is flat is a queue building up.%s", humanDuration(width), results.MinRequestsPerWindow, partialNote)})
 	}
 	var ss []series
 	caption := "Iterations completed per second against the arrival rate the run asked for."
@@ -132,6 +135,19 @@ func (lr *loadRun) timeSection(r *Report) (Section, bool) {
 		s.Plots = append(s.Plots, Plot{Name: "throughput-over-time", Title: "Throughput against arrival rate", SVG: svg, Caption: strings.TrimSpace(caption)})
 	}
 	return s, true
+}
+
+// sideBySide reads the raw outputs of k6 instances that ran side by side into one series.
+func sideBySide(paths []string) (*results.TimeSeries, error) {
+	outs := make([]*results.K6Output, len(paths))
+	for i, p := range paths {
+		o, err := results.ReadK6File(p)
+		if err != nil {
+			return nil, err
+		}
+		outs[i] = o
+	}
+	return results.TimeSeriesSideBySide(outs...), nil
 }
 
 func roundTo(v float64) float64 {

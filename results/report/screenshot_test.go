@@ -11,41 +11,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/eidsim/eidsim/internal/testtool"
 )
-
-// findChromium returns the headless browser to use: $CHROMIUM, else chromium on PATH.
-func findChromium() string {
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
-// needChromium returns the browser, skipping the test when there is none — or failing it
-// when $CI is set, so that a CI machine without Chromium does not pass by skipping.
-func needChromium(t *testing.T) string {
-	t.Helper()
-	browser := findChromium()
-	if browser == "" {
-		msg := "chromium not found (apt-get install chromium, or set CHROMIUM); make report-screenshot installs it"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg + "; CI is set, so the browser tests must run")
-		}
-		t.Skip(msg)
-	}
-	return browser
-}
 
 // TestScreenshot opens a report in headless Chromium, saves a screenshot and checks that
 // the plots were drawn: the page holds enough pixels of the plot colours that nothing but
 // the plots uses. The PNG goes to $EIDSIM_SCREENSHOT when set (make report-screenshot).
 func TestScreenshot(t *testing.T) {
-	browser := needChromium(t)
+	browser := testtool.Chromium(t)
 	dir := t.TempDir()
 	copyDir(t, fixture("load-before"), dir)
 	_, page, err := Generate(dir)

@@ -237,11 +237,11 @@ func (t threshold) selector() string {
 // statLabel names the statistic: "p95", "max", or the metric in words for rates and counts.
 func (t threshold) statLabel() string {
 	base := baseName(t.Metric)
-	if base == "http_req_duration" || t.Stat != "rate" && t.Stat != "count" {
+	if base == results.MetricHTTPReqDuration || t.Stat != "rate" && t.Stat != "count" {
 		if strings.HasPrefix(t.Stat, "p(") {
 			return "p" + strings.TrimSuffix(strings.TrimPrefix(t.Stat, "p("), ")")
 		}
-		if base != "http_req_duration" {
+		if base != results.MetricHTTPReqDuration {
 			return base + " " + t.Stat
 		}
 		return t.Stat
@@ -253,8 +253,8 @@ func (t threshold) statLabel() string {
 }
 
 var metricWords = map[string]string{
-	"http_req_failed": "failed requests", "dropped_iterations": "dropped iterations", "checks": "checks passed",
-	"eidsim_flow_ok": "flows ended as intended",
+	results.MetricHTTPReqFailed: "failed requests", results.MetricDroppedIterations: "dropped iterations", results.MetricChecks: "checks passed",
+	results.MetricFlowOK: "flows ended as intended",
 }
 
 // what names a threshold's metric in words: "p95 of C01_Recover_02_Start", "failed
@@ -288,7 +288,7 @@ func worst(ts []threshold, stat string) (threshold, bool) {
 	var best threshold
 	found := false
 	for _, t := range ts {
-		if t.Stat != stat || baseName(t.Metric) != "http_req_duration" || math.IsNaN(t.Observed) || t.Limit <= 0 {
+		if t.Stat != stat || baseName(t.Metric) != results.MetricHTTPReqDuration || math.IsNaN(t.Observed) || t.Limit <= 0 {
 			continue
 		}
 		if !found || t.Observed/t.Limit > best.Observed/best.Limit {

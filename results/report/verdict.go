@@ -64,7 +64,7 @@ func loadVerdict(m *results.Manifest, rate float64, dur time.Duration, ts []thre
 		if !t.Known || t.OK {
 			break
 		}
-		if baseName(t.Metric) == "http_req_duration" {
+		if baseName(t.Metric) == results.MetricHTTPReqDuration {
 			nFailedLatency++
 			if nFailedLatency > maxFailedInVerdict {
 				continue
@@ -86,7 +86,7 @@ func loadVerdict(m *results.Manifest, rate float64, dur time.Duration, ts []thre
 		}
 	}
 	for _, t := range ts {
-		if baseName(t.Metric) != "http_req_duration" && t.Known && t.OK {
+		if baseName(t.Metric) != results.MetricHTTPReqDuration && t.Known && t.OK {
 			parts = append(parts, t.phrase())
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/eidsim/eidsim/internal/testtool"
 )
 
 // copyFixture copies a fixture into root/name, with the segment runs beside it for the merge
@@ -31,12 +33,12 @@ func copyFixture(t *testing.T, root, name string) string {
 // the first viewport: its box is non-empty and lies within it. With $EIDSIM_SCREENSHOT_DIR
 // set, each first viewport is saved there as NAME.png.
 func TestVerdictAboveTheFold(t *testing.T) {
-	browser := needChromium(t)
+	browser := testtool.Chromium(t)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(browser), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("hide-scrollbars", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1280, 800), chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 800), chromedp.UserDataDir(testtool.ProfileDir(t)),
 	}
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancel()

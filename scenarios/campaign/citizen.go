@@ -87,7 +87,7 @@ type citizen struct {
 
 	threshold float64 // decision pool: acts when the village's cumulative pressure reaches it
 	nextDay   int32   // day of the next scheduled action, -1 none
-	action    uint8
+	action    action
 	lastDay   int32 // last day SIM swaps were drawn up to
 	lastMsg   int64 // last inbox message id seen
 	queuedDay int32

@@ -20,7 +20,12 @@ import (
 // Run simulates one replica of the campaign over the population (records of people aged
 // 14+, without accounts or with the accounts they hold at the start). scale is the share of
 // the real area's adults the records stand for: capacities and targets are multiplied by it.
+// A cancelled ctx stops the run within the current session step: Run returns an error that
+// wraps ctx.Err() (errors.Is(err, context.Canceled)), as it returns any store error.
 func Run(ctx context.Context, c *Campaign, pop []population.Record, scale float64, seed uint64, replica int) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	s, err := newSim(ctx, c, pop, scale, seed, replica)
 	if err != nil {
 		return nil, err
@@ -29,7 +34,7 @@ func Run(ctx context.Context, c *Campaign, pop []population.Record, scale float6
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := s.runDay(d); err != nil {
+		if err := s.runDay(ctx, d); err != nil {
 			return nil, fmt.Errorf("day %d (%s): %w", d, s.date(d).Format("2006-01-02"), err)
 		}
 	}
@@ -52,17 +57,6 @@ const (
 	imitationLocal = 0.5
 )
 
-// Actions scheduled on a day.
-const (
-	actNone uint8 = iota
-	actSelfRegister
-	actJoinQueue
-	actActivate
-	actLogin
-	actPhoneChangeDone
-	actStandardise
-)
-
 type queueEntry struct {
 	idx     int32
 	arrived int32
@@ -77,7 +71,6 @@ type village struct {
 }
 
 type sim struct {
-	ctx     context.Context
 	c       *Campaign
 	scale   float64
 	seed    uint64
@@ -127,7 +120,7 @@ func newSim(ctx context.Context, c *Campaign, pop []population.Record, scale flo
 	if scale <= 0 {
 		return nil, fmt.Errorf("campaign: scale %v must be positive", scale)
 	}
-	s := &sim{ctx: ctx, c: c, scale: scale, seed: seed, replica: replica}
+	s := &sim{c: c, scale: scale, seed: seed, replica: replica}
 	s.clock = reference.NewManualClock(c.Start.Time)
 	s.store = memstore.New()
 	var key [32]byte
@@ -157,7 +150,7 @@ func newSim(ctx context.Context, c *Campaign, pop []population.Record, scale flo
 		return nil, err
 	}
 	s.svc, s.tel = sys.Service, sys.Telco
-	if err := s.load(pop); err != nil {
+	if err := s.load(ctx, pop); err != nil {
 		return nil, err
 	}
 	s.due = make([][]int32, c.Days+1)
@@ -166,7 +159,7 @@ func newSim(ctx context.Context, c *Campaign, pop []population.Record, scale flo
 }
 
 // load puts the population into the store and sets up the citizens and villages.
-func (s *sim) load(pop []population.Record) error {
+func (s *sim) load(ctx context.Context, pop []population.Record) error {
 	s.cit = make([]citizen, len(pop))
 	vidx := map[string]int32{}
 	ref := s.c.Start.Year()
@@ -246,7 +239,7 @@ func (s *sim) load(pop []population.Record) error {
 			}
 		}
 	}
-	if err := s.importPopulation(s.ctx, pop); err != nil {
+	if err := s.importPopulation(ctx, pop); err != nil {
 		return err
 	}
 	for i := range s.cit {
@@ -277,7 +270,7 @@ func (s *sim) enterPool(i int32) {
 	heap.Push(&v.pool, poolEntry{threshold: c.threshold, idx: i})
 }
 
-func (s *sim) schedule(i int32, day int, act uint8) {
+func (s *sim) schedule(i int32, day int, act action) {
 	c := &s.cit[i]
 	if day <= s.day {
 		day = s.day + 1
@@ -296,7 +289,7 @@ func (s *sim) pressure(d int, v *village) float64 {
 	t := s.date(d)
 	out := 1.0
 	for _, o := range s.c.Outreach {
-		if !t.Before(o.From.Time) && !t.After(o.To.Time) {
+		if within(t, o.From, o.To) {
 			out += o.Intensity
 		}
 	}
@@ -316,12 +309,15 @@ func (s *sim) pressure(d int, v *village) float64 {
 	return (b.BassP*out + b.BassQ*f) * boost / 365
 }
 
-func (s *sim) runDay(d int) error {
+// runDay runs day d; a store error or a cancelled ctx ends it with that error.
+func (s *sim) runDay(ctx context.Context, d int) error {
 	s.day = d
 	date := s.date(d)
 	s.today = DayStats{Date: date.Format("2006-01-02"), Day: d}
 	s.clock.Set(date.Add(dayStart))
-	s.applyInterventions(date)
+	if err := s.applyInterventions(ctx, date); err != nil {
+		return err
+	}
 
 	// Deciders: every village's pool member whose threshold the cumulative pressure passed.
 	for vi := range s.villages {
@@ -345,17 +341,22 @@ func (s *sim) runDay(d int) error {
 		}
 		act := c.action
 		c.nextDay, c.action = -1, actNone
-		s.act(i, act)
+		if err := s.act(ctx, i, act); err != nil {
+			return err
+		}
 	}
 	s.due[d] = nil
 	s.serveCounters(d, date)
 	s.serveWeb(date)
-	s.runFlowEvents(d) // event.go: a gift-day rush
-	if err := s.runEvents(); err != nil {
+	s.runFlowEvents(ctx, d) // event.go: a gift-day rush
+	if err := s.runEvents(ctx); err != nil {
 		return err
 	}
 	s.clock.Set(date.Add(24*time.Hour - time.Second))
-	s.tel.Advance(s.ctx)
+	s.tel.Advance(ctx)
+	if err := ctx.Err(); err != nil { // the day's deliveries may be incomplete
+		return err
+	}
 	s.closeDay()
 	return nil
 }
@@ -429,15 +430,15 @@ func (s *sim) counterOpen(date time.Time) bool {
 
 func (s *sim) mobileActive(t time.Time) bool {
 	for _, m := range s.c.Interventions.MobileEnrolment {
-		if !t.Before(m.From.Time) && !t.After(m.To.Time) {
+		if within(t, m.From, m.To) {
 			return true
 		}
 	}
 	return false
 }
 
-// act runs a scheduled action.
-func (s *sim) act(i int32, act uint8) {
+// act runs a scheduled action; it returns the store's error.
+func (s *sim) act(ctx context.Context, i int32, act action) error {
 	c := &s.cit[i]
 	switch act {
 	case actJoinQueue:
@@ -450,25 +451,29 @@ func (s *sim) act(i int32, act uint8) {
 		}
 	case actActivate:
 		if c.stage != stPending {
-			return
+			return nil
 		}
-		s.drawSwaps(i)
+		if err := s.drawSwaps(ctx, i); err != nil {
+			return err
+		}
 		if c.handset != hsSmart {
 			s.waitWeb(i)
-			return
+			return nil
 		}
 		if c.townNext {
 			c.townNext = false
 			a := s.sessionAt(i, kindActivate, s.date(s.day).Add(10*time.Hour+time.Duration(c.u()*float64(4*time.Hour))))
 			a.away = true
-			return
+			return nil
 		}
 		s.homeSession(i, kindActivate)
 	case actLogin:
 		if c.stage != stActive {
-			return
+			return nil
 		}
-		s.drawSwaps(i)
+		if err := s.drawSwaps(ctx, i); err != nil {
+			return err
+		}
 		if c.u() < 1-math.Exp(-float64(c.forget)*365/max(s.c.Behaviour.LoginsPerYear, 0.01)/365) {
 			c.forgotten = true
 		}
@@ -484,17 +489,11 @@ func (s *sim) act(i int32, act uint8) {
 			} else {
 				s.retry(i)
 			}
-			return
+			return nil
 		}
-		c.owner = true
-		_ = s.store.Update(s.ctx, func(tx reference.Tx) error {
-			sub, err := tx.Subscriber(c.phone)
-			if err != nil {
-				return err
-			}
-			sub.OwnerID = c.id
-			return tx.PutSubscriber(sub)
-		})
+		if err := s.registerOwner(ctx, c); err != nil {
+			return err
+		}
 		s.today.SIMsStandardised++
 		c.visits = 0
 		if c.stage == stQueued {
@@ -505,6 +504,7 @@ func (s *sim) act(i int32, act uint8) {
 	case actPhoneChangeDone:
 		s.counterSession(i, kindPhoneChange, s.date(s.day).Add(9*time.Hour))
 	}
+	return nil
 }
 
 func (s *sim) nextLogin(i int32) {
@@ -515,28 +515,33 @@ func (s *sim) nextLogin(i int32) {
 // drawSwaps applies the SIM swaps since the citizen's last action: each swap puts a new SIM
 // (a new number, registered in the citizen's name as often as before) in the handset; the old
 // number leaves the citizen (nobody reads its messages any more).
-func (s *sim) drawSwaps(i int32) {
+func (s *sim) drawSwaps(ctx context.Context, i int32) error {
 	c := &s.cit[i]
 	days := s.day - int(c.lastDay)
 	c.lastDay = int32(s.day)
 	if c.phone == "" || c.swaps <= 0 || days <= 0 {
-		return
+		return nil
 	}
 	n := c.poisson(float64(c.swaps) * float64(days) / 365)
 	if n == 0 {
-		return
+		return nil
 	}
 	old := c.phone
-	s.giveSIM(i, c.owner)
-	s.releaseNumber(old)
+	if err := s.giveSIM(ctx, i, c.owner); err != nil {
+		return err
+	}
+	if err := s.releaseNumber(ctx, old); err != nil {
+		return err
+	}
 	if c.level > 0 {
 		c.swapped = true
 	}
+	return nil
 }
 
 // giveSIM puts a new SIM in the citizen's handset, owner-registered or not.
-func (s *sim) giveSIM(i int32, owner bool) {
-	s.worldChanging()
+func (s *sim) giveSIM(ctx context.Context, i int32, owner bool) error {
+	s.worldChanging(ctx)
 	c := &s.cit[i]
 	oid := ""
 	if owner {
@@ -549,11 +554,14 @@ func (s *sim) giveSIM(i int32, owner bool) {
 		s.freeSIMNext++
 		phone := numberFor(newSIMPrefix, n%10_000_000)
 		added := false
-		_ = s.store.Update(s.ctx, func(tx reference.Tx) error {
+		err := s.store.Update(ctx, func(tx reference.Tx) error {
 			var err error
 			added, err = tx.AddSubscriber(&reference.Subscriber{Phone: phone, Carrier: reference.CarrierOf(phone), OwnerID: oid, HolderID: c.id})
 			return err
 		})
+		if err != nil {
+			return fmt.Errorf("new SIM for citizen %s: %w", c.id, err)
+		}
 		if added {
 			c.phone = phone
 			break
@@ -561,6 +569,7 @@ func (s *sim) giveSIM(i int32, owner bool) {
 	}
 	c.owner = owner
 	c.lastMsg = 0
+	return nil
 }
 
 // newSIMPrefix is the prefix of SIMs handed out during the campaign (Viettel).
@@ -574,16 +583,38 @@ func numberFor(prefix string, n uint64) string {
 	return prefix + fmt.Sprintf("%07d", x)
 }
 
-func (s *sim) releaseNumber(phone string) {
-	s.worldChanging()
-	_ = s.store.Update(s.ctx, func(tx reference.Tx) error {
+// releaseNumber takes a number out of its holder's handset: nobody reads its messages any
+// more. A number without a subscriber record is left alone.
+func (s *sim) releaseNumber(ctx context.Context, phone string) error {
+	s.worldChanging(ctx)
+	err := s.updateSubscriber(ctx, phone, func(sub *reference.Subscriber) { sub.HolderID = "" })
+	if errors.Is(err, reference.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// registerOwner registers the citizen's SIM in their own name.
+func (s *sim) registerOwner(ctx context.Context, c *citizen) error {
+	c.owner = true
+	return s.updateSubscriber(ctx, c.phone, func(sub *reference.Subscriber) { sub.OwnerID = c.id })
+}
+
+// updateSubscriber changes the carrier's record of a number in one transaction; the error
+// names the number.
+func (s *sim) updateSubscriber(ctx context.Context, phone string, change func(*reference.Subscriber)) error {
+	err := s.store.Update(ctx, func(tx reference.Tx) error {
 		sub, err := tx.Subscriber(phone)
 		if err != nil {
-			return nil
+			return err
 		}
-		sub.HolderID = ""
+		change(sub)
 		return tx.PutSubscriber(sub)
 	})
+	if err != nil {
+		return fmt.Errorf("subscriber %s: %w", phone, err)
+	}
+	return nil
 }
 
 // fail records a barrier; blocking ones wait for an intervention, others retry after a
@@ -716,7 +747,7 @@ func (s *sim) serveCounters(d int, date time.Time) {
 	// Mobile teams in villages without coverage.
 	var teams float64
 	for _, m := range s.c.Interventions.MobileEnrolment {
-		if !date.Before(m.From.Time) && !date.After(m.To.Time) {
+		if within(date, m.From, m.To) {
 			teams += float64(m.Teams*m.PerTeamPerDay) * s.scale
 		}
 	}
@@ -765,7 +796,7 @@ func (s *sim) waitWeb(i int32) {
 func (s *sim) webTeams(t time.Time) float64 {
 	var n float64
 	for _, w := range s.c.Interventions.WebActivation {
-		if !t.Before(w.From.Time) && !t.After(w.To.Time) {
+		if within(t, w.From, w.To) {
 			n += float64(w.Teams*w.PerTeamPerDay) * s.scale
 		}
 	}
@@ -791,8 +822,8 @@ func (s *sim) serveWeb(date time.Time) {
 	s.today.WebActivationTries += n
 }
 
-// applyInterventions runs the interventions dated today.
-func (s *sim) applyInterventions(date time.Time) {
+// applyInterventions runs the interventions dated today; it returns the store's error.
+func (s *sim) applyInterventions(ctx context.Context, date time.Time) error {
 	iv := s.c.Interventions
 	for _, f := range iv.FreeSIMs {
 		if !f.Date.Equal(date) {
@@ -800,9 +831,10 @@ func (s *sim) applyInterventions(date time.Time) {
 		}
 		n := int(math.Round(float64(f.Count) * s.scale))
 		// Blocked for want of a SIM in their name, first come first served (blocked order).
+		var err error
 		for _, cause := range []uint8{causeNoPhone, causeNonOwnerSIM, causePhoneInUse} {
 			s.wake(cause, func(i int32, c *citizen) bool {
-				if n <= 0 {
+				if n <= 0 || err != nil {
 					return false
 				}
 				n--
@@ -810,13 +842,20 @@ func (s *sim) applyInterventions(date time.Time) {
 				if c.handset == hsNone {
 					c.handset = hsFeature // the SIM goes into a basic phone of the household
 				}
-				s.giveSIM(i, true)
+				if err = s.giveSIM(ctx, i, true); err != nil {
+					return false
+				}
 				if old != "" {
-					s.releaseNumber(old)
+					if err = s.releaseNumber(ctx, old); err != nil {
+						return false
+					}
 				}
 				s.today.FreeSIMs++
 				return true
 			})
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for _, oc := range iv.OwnerCleanup {
@@ -831,22 +870,20 @@ func (s *sim) applyInterventions(date time.Time) {
 			u := c.u()
 			switch {
 			case u < oc.Converted:
-				c.owner = true
-				_ = s.store.Update(s.ctx, func(tx reference.Tx) error {
-					sub, err := tx.Subscriber(c.phone)
-					if err != nil {
-						return err
-					}
-					sub.OwnerID = c.id
-					return tx.PutSubscriber(sub)
-				})
+				if err := s.registerOwner(ctx, c); err != nil {
+					return err
+				}
 				s.today.SIMsConverted++
 			case u < oc.Converted+oc.CutOff:
-				s.releaseNumber(c.phone)
+				if err := s.releaseNumber(ctx, c.phone); err != nil {
+					return err
+				}
 				c.phone = ""
 				s.today.SIMsCutOff++
 				if c.u() < oc.Rebuy {
-					s.giveSIM(int32(i), true)
+					if err := s.giveSIM(ctx, int32(i), true); err != nil {
+						return err
+					}
 				}
 			}
 		}
@@ -863,6 +900,7 @@ func (s *sim) applyInterventions(date time.Time) {
 			s.wake(causeCounterQueue, func(_ int32, c *citizen) bool { return c.cov == covNone })
 		}
 	}
+	return nil
 }
 
 func (s *sim) closeDay() {

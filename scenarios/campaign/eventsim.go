@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"context"
 	"io"
 	"math"
 	"path/filepath"
@@ -16,7 +17,7 @@ import (
 // probability that the event's extra hazard, (Hazard − 1) × the flow's usual hourly rate
 // over the day's event hours weighted by the flow's intra-day curve, gives; the session's
 // time is drawn from the curve within those hours. It counts the sessions by hour.
-func (s *sim) runFlowEvents(d int) {
+func (s *sim) runFlowEvents(ctx context.Context, d int) {
 	day0 := s.date(d)
 	b := s.c.Behaviour
 	for _, e := range s.c.flowEvents() {
@@ -37,7 +38,7 @@ func (s *sim) runFlowEvents(d int) {
 			if c.stage != stage || c.handset != hsSmart || c.u() >= p {
 				continue
 			}
-			s.drawSwaps(int32(i))
+			s.drawSwaps(ctx, int32(i))
 			h := curve.Draw(from, to, c.u())
 			s.sessionAt(int32(i), kind, day0.Add(time.Duration(h*float64(time.Hour))))
 			counts[int(h)]++

@@ -133,10 +133,26 @@ func PrepareWorldFull(c *Campaign, seed uint64) (*World, error) {
 }
 
 // RunReplicas runs replicas 0..n-1 on up to workers goroutines; results are in replica order
-// and do not depend on workers.
-func RunReplicas(ctx context.Context, c *Campaign, w *World, seed uint64, n, workers int) ([]*Result, error) {
+// and do not depend on workers. With WithPosterior, replica r runs on the particle the
+// posterior draws for (seed, r), so the bands combine parameter and behavioural uncertainty.
+func RunReplicas(ctx context.Context, c *Campaign, w *World, seed uint64, n, workers int, opts ...ReplicaOption) ([]*Result, error) {
+	var rc replicaConfig
+	for _, o := range opts {
+		o(&rc)
+	}
 	if n < 1 {
 		n = 1
+	}
+	cs := make([]*Campaign, n)
+	for r := range cs {
+		cs[r] = c
+		if rc.post != nil {
+			pc, err := withParams(c, rc.post.Values(rc.post.Draw(seed, r)))
+			if err != nil {
+				return nil, fmt.Errorf("replica %d: posterior: %w", r, err)
+			}
+			cs[r] = pc
+		}
 	}
 	workers = max(1, min(workers, n))
 	out := make([]*Result, n)
@@ -148,7 +164,7 @@ func RunReplicas(ctx context.Context, c *Campaign, w *World, seed uint64, n, wor
 		go func() {
 			defer wg.Done()
 			for r := range next {
-				out[r], errs[r] = Run(ctx, c, w.Pop, w.Scale, seed, r)
+				out[r], errs[r] = Run(ctx, cs[r], w.Pop, w.Scale, seed, r)
 			}
 		}()
 	}

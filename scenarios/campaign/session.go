@@ -2,23 +2,12 @@ package campaign
 
 import (
 	"container/heap"
+	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/eidsim/eidsim/reference"
-)
-
-// Session kinds: one citizen going through one reference flow.
-const (
-	kindRegister        uint8 = iota // level 1 in the app: Register, OTP, VerifyRegistration
-	kindActivate                     // StartActivation, OTP, VerifyActivation in the app
-	kindWebActivate                  // the same, by a community digital team on the web
-	kindLogin                        // Login on the bound device; forgotten password → recovery
-	kindRecovery                     // StartRecovery, OTP, VerifyRecovery
-	kindEnrol                        // at the counter: Capture, Enroll (and activation there)
-	kindReset                        // at the counter: phone change request or CounterPasswordReset
-	kindPhoneChange                  // 7–10 days after the request: ChangePhone, then a counter reset
-	kindCounterActivate              // activation OTP finished after a counter reset
 )
 
 // session is a flow in progress; step runs at its time on the virtual clock.
@@ -26,8 +15,8 @@ type session struct {
 	at      time.Time
 	seq     uint64
 	idx     int32
-	kind    uint8
-	state   uint8
+	kind    sessionKind
+	state   flowState
 	polls   uint8
 	resends uint8
 	typos   uint8
@@ -77,20 +66,20 @@ func (h *poolHeap) Pop() any {
 }
 
 // homeSession starts a flow at home at the citizen's time of day.
-func (s *sim) homeSession(i int32, kind uint8) {
+func (s *sim) homeSession(i int32, kind sessionKind) {
 	c := &s.cit[i]
 	at := s.date(s.day).Add(dayStart + time.Duration(c.u()*float64(daySpan)))
 	s.sessionAt(i, kind, at)
 }
 
-func (s *sim) sessionAt(i int32, kind uint8, at time.Time) *session {
+func (s *sim) sessionAt(i int32, kind sessionKind, at time.Time) *session {
 	s.seq++
 	ss := &session{at: at, seq: s.seq, idx: i, kind: kind}
 	heap.Push(&s.events, ss)
 	return ss
 }
 
-func (s *sim) counterSession(i int32, kind uint8, at time.Time) {
+func (s *sim) counterSession(i int32, kind sessionKind, at time.Time) {
 	ss := s.sessionAt(i, kind, at)
 	ss.away = true
 }
@@ -102,10 +91,14 @@ func (s *sim) later(ss *session, d time.Duration) {
 	heap.Push(&s.events, ss)
 }
 
-// runEvents runs the day's sessions in time order on the virtual clock.
-func (s *sim) runEvents() error {
+// runEvents runs the day's sessions in time order on the virtual clock, until a step fails
+// or ctx is cancelled.
+func (s *sim) runEvents(ctx context.Context) error {
 	end := s.date(s.day).Add(24*time.Hour - 2*time.Second)
 	for s.events.Len() > 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		ss := heap.Pop(&s.events).(*session)
 		if ss.at.After(end) {
 			ss.at = end
@@ -116,7 +109,7 @@ func (s *sim) runEvents() error {
 		// Deliveries are not advanced here: Messages advances them before reading, and every
 		// change of the world a delivery depends on (who holds a number, where the holder is)
 		// advances them first (see worldChanging).
-		if err := s.step(ss); err != nil {
+		if err := s.step(ctx, ss); err != nil {
 			return err
 		}
 	}
@@ -125,17 +118,17 @@ func (s *sim) runEvents() error {
 
 // inTown sets the coverage the telco sees for the citizen's handset: the counter's town has
 // 4G; home is the village's coverage.
-func (s *sim) inTown(i int32, town bool) {
+func (s *sim) inTown(ctx context.Context, i int32, town bool) error {
 	c := &s.cit[i]
 	if c.cov == cov4G {
-		return
+		return nil
 	}
-	s.worldChanging()
+	s.worldChanging(ctx)
 	cov := coverageNames[c.cov]
 	if town {
 		cov = coverageNames[cov4G]
 	}
-	_ = s.store.Update(s.ctx, func(tx reference.Tx) error {
+	err := s.store.Update(ctx, func(tx reference.Tx) error {
 		z, err := tx.Citizen(c.id)
 		if err != nil {
 			return err
@@ -143,100 +136,146 @@ func (s *sim) inTown(i int32, town bool) {
 		z.Coverage = cov
 		return tx.PutCitizen(z)
 	})
+	if err != nil {
+		return fmt.Errorf("citizen %s's coverage: %w", c.id, err)
+	}
+	return nil
 }
 
 // worldChanging delivers what is due before a change of the world that deliveries depend on,
 // so every delivery attempt sees the world as it was at its time.
-func (s *sim) worldChanging() { s.tel.Advance(s.ctx) }
+func (s *sim) worldChanging(ctx context.Context) { s.tel.Advance(ctx) }
 
 func code(err error) string { return reference.ErrorCode(err) }
 
-// step runs one step of a session.
-func (s *sim) step(ss *session) error {
-	c := &s.cit[ss.idx]
-	ctx := s.ctx
-	switch ss.kind {
-	case kindEnrol, kindReset, kindPhoneChange:
-		return s.counterStep(ss)
+// stopErr is the error that ends the run when a service call failed with err: ctx's error
+// once the run is cancelled (the service then answers every call with unavailable), err
+// itself when the service failed inside (a store error); nil when err is an outcome of the
+// flow the citizen meets.
+func stopErr(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
 	}
-	if ss.state == 0 { // start the flow
-		if ss.away {
-			s.inTown(ss.idx, true)
+	if code(err) == reference.EInternal {
+		return err
+	}
+	return nil
+}
+
+// step runs one step of a session; it returns the store's or ctx's error.
+func (s *sim) step(ctx context.Context, ss *session) error {
+	switch {
+	case ss.kind == kindEnrol || ss.kind == kindReset || ss.kind == kindPhoneChange:
+		return s.counterStep(ctx, ss)
+	case ss.state == flowStart:
+		return s.startFlow(ctx, ss)
+	}
+	return s.awaitOTP(ctx, ss)
+}
+
+// startFlow makes the call that starts the session's flow (which sends an OTP).
+func (s *sim) startFlow(ctx context.Context, ss *session) error {
+	c := &s.cit[ss.idx]
+	if ss.away {
+		if err := s.inTown(ctx, ss.idx, true); err != nil {
+			return err
 		}
-		var t *reference.Ticket
-		var err error
-		switch ss.kind {
-		case kindRegister:
-			if c.phone == "" {
-				s.fail(ss.idx, causeNoPhone, true)
-				return nil
-			}
-			t, err = s.svc.Register(ctx, reference.RegisterRequest{CitizenID: c.id, FullName: c.name, BirthDate: c.birth, Phone: c.phone, DeviceID: c.device})
-		case kindActivate, kindWebActivate, kindCounterActivate:
-			if c.phone == "" {
-				s.endAway(ss)
-				s.fail(ss.idx, causeNoPhone, true)
-				return nil
-			}
-			dev := c.device
-			if ss.kind == kindWebActivate {
-				dev = fmt.Sprintf("web-team-%d", c.village)
-			}
-			t, err = s.svc.StartActivation(ctx, reference.ActivationRequest{CitizenID: c.id, Phone: c.phone, DeviceID: dev})
-		case kindLogin:
-			pw := c.password
-			if c.forgotten {
-				pw = c.password + "?" // the password they think it is
-			}
-			res, err := s.svc.Login(ctx, reference.LoginRequest{CitizenID: c.id, Password: pw, DeviceID: c.device})
-			switch {
-			case err == nil && res.Token != nil:
-				s.today.Logins++
-				s.nextLogin(ss.idx)
-				return nil
-			case err == nil:
-				ss.ticket = res.Challenge.ID
-				ss.state = 1
-				s.later(ss, otpFirstPoll)
-				return nil
-			case code(err) == reference.EInvalidCredentials && c.forgotten:
-				s.today.LoginFailures++
-				ss.typos++
-				if ss.typos < 2 {
-					s.later(ss, retypeAfter)
-					return nil
-				}
-				ss.kind, ss.typos, ss.state = kindRecovery, 0, 0
-				s.later(ss, time.Minute)
-				return nil
-			case code(err) == reference.EAccountLocked:
-				s.today.LoginFailures++
-				s.fail(ss.idx, causeLocked, false)
-				return nil
-			default:
-				s.today.LoginFailures++
-				s.fail(ss.idx, causeOther, false)
-				return nil
-			}
-		case kindRecovery:
-			if c.phone == "" {
-				s.recoveryFailed(ss, causeNoPhone)
-				return nil
-			}
-			t, err = s.svc.StartRecovery(ctx, reference.RecoveryRequest{CitizenID: c.id, Phone: c.phone, FullName: c.name, BirthDate: c.birth})
+	}
+	var t *reference.Ticket
+	var err error
+	switch ss.kind {
+	case kindRegister:
+		if c.phone == "" {
+			s.fail(ss.idx, causeNoPhone, true)
+			return nil
 		}
-		if err != nil {
-			s.endAway(ss)
-			return s.startFailed(ss, err)
+		t, err = s.svc.Register(ctx, reference.RegisterRequest{CitizenID: c.id, FullName: c.name, BirthDate: c.birth, Phone: c.phone, DeviceID: c.device})
+	case kindActivate, kindWebActivate, kindCounterActivate:
+		if c.phone == "" {
+			if err := s.endAway(ctx, ss); err != nil {
+				return err
+			}
+			s.fail(ss.idx, causeNoPhone, true)
+			return nil
 		}
-		ss.ticket = t.ID
-		ss.state = 1
+		dev := c.device
+		if ss.kind == kindWebActivate {
+			dev = fmt.Sprintf("web-team-%d", c.village)
+		}
+		t, err = s.svc.StartActivation(ctx, reference.ActivationRequest{CitizenID: c.id, Phone: c.phone, DeviceID: dev})
+	case kindLogin:
+		return s.startLogin(ctx, ss)
+	case kindRecovery:
+		if c.phone == "" {
+			s.recoveryFailed(ss, causeNoPhone)
+			return nil
+		}
+		t, err = s.svc.StartRecovery(ctx, reference.RecoveryRequest{CitizenID: c.id, Phone: c.phone, FullName: c.name, BirthDate: c.birth})
+	}
+	if err != nil {
+		if err := s.endAway(ctx, ss); err != nil {
+			return err
+		}
+		return s.startFailed(ctx, ss, err)
+	}
+	ss.ticket = t.ID
+	ss.state = flowAwaitOTP
+	s.later(ss, otpFirstPoll)
+	return nil
+}
+
+// startLogin logs the citizen in on their device: a token, an OTP challenge (a device the
+// account is not bound to), or a refusal; a forgotten password is retyped once, then the
+// citizen turns to recovery.
+func (s *sim) startLogin(ctx context.Context, ss *session) error {
+	c := &s.cit[ss.idx]
+	pw := c.password
+	if c.forgotten {
+		pw = c.password + "?" // the password they think it is
+	}
+	res, err := s.svc.Login(ctx, reference.LoginRequest{CitizenID: c.id, Password: pw, DeviceID: c.device})
+	if err != nil {
+		if err := stopErr(ctx, err); err != nil {
+			return err
+		}
+	}
+	switch {
+	case err == nil && res.Token != nil:
+		s.today.Logins++
+		s.nextLogin(ss.idx)
+		return nil
+	case err == nil:
+		ss.ticket = res.Challenge.ID
+		ss.state = flowAwaitOTP
 		s.later(ss, otpFirstPoll)
 		return nil
+	case code(err) == reference.EInvalidCredentials && c.forgotten:
+		s.today.LoginFailures++
+		ss.typos++
+		if ss.typos < 2 {
+			s.later(ss, retypeAfter)
+			return nil
+		}
+		ss.kind, ss.typos, ss.state = kindRecovery, 0, flowStart
+		s.later(ss, time.Minute)
+		return nil
+	case code(err) == reference.EAccountLocked:
+		s.today.LoginFailures++
+		s.fail(ss.idx, causeLocked, false)
+		return nil
+	default:
+		s.today.LoginFailures++
+		s.fail(ss.idx, causeOther, false)
+		return nil
 	}
-	// state 1: look for the OTP in the inbox of the number the handset holds now
+}
+
+// awaitOTP looks for the OTP in the inbox of the number the handset holds now and types it,
+// or asks for it again, or gives up.
+func (s *sim) awaitOTP(ctx context.Context, ss *session) error {
+	c := &s.cit[ss.idx]
 	if c.phone == "" {
-		return s.otpFailed(ss, causeNoPhone)
+		return s.otpFailed(ctx, ss, causeNoPhone)
 	}
 	msgs, err := s.tel.Messages(ctx, c.phone, c.lastMsg, 0)
 	if err != nil {
@@ -258,9 +297,13 @@ func (s *sim) step(ss *session) error {
 		if ss.resends < 1 {
 			ss.resends++
 			ss.polls = 0
-			if _, err := s.svc.Resend(ctx, ss.ticket); err == nil {
+			_, err := s.svc.Resend(ctx, ss.ticket)
+			if err == nil {
 				s.later(ss, otpFirstPoll)
 				return nil
+			}
+			if err := stopErr(ctx, err); err != nil {
+				return err
 			}
 		}
 		cause := causeOTPNotReceived
@@ -270,9 +313,9 @@ func (s *sim) step(ss *session) error {
 		case s.coverageNow(ss) == covNone:
 			cause = causeNoCoverage
 		}
-		return s.otpFailed(ss, cause)
+		return s.otpFailed(ctx, ss, cause)
 	}
-	return s.verify(ss, otp)
+	return s.verify(ctx, ss, otp)
 }
 
 func (s *sim) coverageNow(ss *session) uint8 {
@@ -282,10 +325,12 @@ func (s *sim) coverageNow(ss *session) uint8 {
 	return s.cit[ss.idx].cov
 }
 
-func (s *sim) endAway(ss *session) {
+// endAway brings the citizen of a session in town back home.
+func (s *sim) endAway(ctx context.Context, ss *session) error {
 	if ss.away {
-		s.inTown(ss.idx, false)
+		return s.inTown(ctx, ss.idx, false)
 	}
+	return nil
 }
 
 // typed returns what the citizen types for an OTP: a digit wrong with the typo rate.
@@ -299,9 +344,8 @@ func (s *sim) typed(c *citizen, otp string) string {
 	return string(b)
 }
 
-func (s *sim) verify(ss *session, otp string) error {
+func (s *sim) verify(ctx context.Context, ss *session, otp string) error {
 	c := &s.cit[ss.idx]
-	ctx := s.ctx
 	entry := s.typed(c, otp)
 	var err error
 	passcode := "135792"
@@ -316,6 +360,9 @@ func (s *sim) verify(ss *session, otp string) error {
 		_, err = s.svc.VerifyRecovery(ctx, ss.ticket, reference.RecoveryVerifyRequest{OTP: entry, NewPassword: c.password})
 	}
 	if err != nil {
+		if err := stopErr(ctx, err); err != nil {
+			return err
+		}
 		switch code(err) {
 		case reference.EOTPInvalid:
 			ss.typos++
@@ -323,18 +370,20 @@ func (s *sim) verify(ss *session, otp string) error {
 				s.later(ss, retypeAfter)
 				return nil
 			}
-			return s.otpFailed(ss, causeOTPTypo)
+			return s.otpFailed(ctx, ss, causeOTPTypo)
 		case reference.EOTPExpired, reference.EOTPAttemptsExceeded:
-			return s.otpFailed(ss, causeOTPNotReceived)
+			return s.otpFailed(ctx, ss, causeOTPNotReceived)
 		case reference.EPhoneInUse:
-			return s.otpFailed(ss, causePhoneInUse)
+			return s.otpFailed(ctx, ss, causePhoneInUse)
 		case reference.EAccountExists:
 			// already active: count as done
 		default:
-			return s.otpFailed(ss, causeOther)
+			return s.otpFailed(ctx, ss, causeOther)
 		}
 	}
-	s.endAway(ss)
+	if err := s.endAway(ctx, ss); err != nil {
+		return err
+	}
 	switch ss.kind {
 	case kindRegister:
 		s.markActivated(ss.idx, 1)
@@ -361,8 +410,12 @@ func (s *sim) verify(ss *session, otp string) error {
 	return nil
 }
 
-// startFailed handles an error from the call that starts a flow.
-func (s *sim) startFailed(ss *session, err error) error {
+// startFailed handles an error from the call that starts a flow: the citizen meets its
+// barrier, or the run stops (see stopErr).
+func (s *sim) startFailed(ctx context.Context, ss *session, err error) error {
+	if err := stopErr(ctx, err); err != nil {
+		return err
+	}
 	switch code(err) {
 	case reference.EPhoneNotOwner:
 		c := &s.cit[ss.idx]
@@ -390,8 +443,6 @@ func (s *sim) startFailed(ss *session, err error) error {
 		s.fail(ss.idx, causeSMSUnavailable, false)
 	case reference.EAccountExists:
 		s.markActivated(ss.idx, int(s.cit[ss.idx].level))
-	case reference.EInternal:
-		return err
 	default:
 		s.fail(ss.idx, causeOther, false)
 	}
@@ -399,8 +450,10 @@ func (s *sim) startFailed(ss *session, err error) error {
 }
 
 // otpFailed ends a flow whose OTP never came or was never typed right.
-func (s *sim) otpFailed(ss *session, cause uint8) error {
-	s.endAway(ss)
+func (s *sim) otpFailed(ctx context.Context, ss *session, cause uint8) error {
+	if err := s.endAway(ctx, ss); err != nil {
+		return err
+	}
 	switch ss.kind {
 	case kindRecovery, kindLogin:
 		s.recoveryFailed(ss, cause)
@@ -455,9 +508,8 @@ func (s *sim) recoveryFailed(ss *session, cause uint8) {
 
 // counterStep is a counter visit: the officer captures fingerprints and portrait and runs
 // the counter flow.
-func (s *sim) counterStep(ss *session) error {
+func (s *sim) counterStep(ctx context.Context, ss *session) error {
 	c := &s.cit[ss.idx]
-	ctx := s.ctx
 	if ss.kind == kindEnrol {
 		if c.phone == "" {
 			s.fail(ss.idx, causeNoPhone, true)
@@ -481,7 +533,7 @@ func (s *sim) counterStep(ss *session) error {
 			s.biometricFailed(ss)
 			return nil
 		case err != nil:
-			return s.startFailed(ss, err)
+			return s.startFailed(ctx, ss, err)
 		}
 		pending := e.Status == reference.StatusPendingActivation
 		s.markEnrolled(ss.idx, pending)
@@ -517,7 +569,9 @@ func (s *sim) counterStep(ss *session) error {
 	}
 	switch ss.kind {
 	case kindReset:
-		s.drawSwaps(ss.idx)
+		if err := s.drawSwaps(ctx, ss.idx); err != nil {
+			return err
+		}
 		if c.swapped || c.phone == "" {
 			if c.phone == "" || !c.owner {
 				s.fail(ss.idx, causeNonOwnerSIM, true)
@@ -530,7 +584,7 @@ func (s *sim) counterStep(ss *session) error {
 			s.today.PhoneChangesRequested++
 			return nil
 		}
-		return s.counterReset(ss, capture)
+		return s.counterReset(ctx, ss, capture)
 	case kindPhoneChange:
 		cp := c.capture
 		if cp == "" {
@@ -542,12 +596,12 @@ func (s *sim) counterStep(ss *session) error {
 			return nil
 		}
 		if _, err := s.svc.ChangePhone(ctx, reference.PhoneChangeRequest{CitizenID: c.id, NewPhone: c.phone, Capture: cp}); err != nil {
-			return s.startFailed(ss, err)
+			return s.startFailed(ctx, ss, err)
 		}
 		s.today.PhoneChanges++
 		c.swapped = false
 		c.capture, c.newPhone = "", ""
-		return s.counterReset(ss, capture)
+		return s.counterReset(ctx, ss, capture)
 	}
 	return nil
 }
@@ -568,36 +622,50 @@ func (s *sim) biometricFailed(ss *session) {
 
 // counterReset resets the password at the counter: the activation OTP goes to the account's
 // phone, read there in town.
-func (s *sim) counterReset(ss *session, capture string) error {
+func (s *sim) counterReset(ctx context.Context, ss *session, capture string) error {
 	c := &s.cit[ss.idx]
-	acc := s.accountStatus(c.id)
+	acc, err := s.accountStatus(ctx, c.id)
+	if err != nil {
+		return err
+	}
 	if acc == reference.StatusPendingActivation || acc == "" {
 		// not activated yet: activate in town
 		a := s.sessionAt(ss.idx, kindActivate, ss.at.Add(5*time.Minute))
 		a.away = true
 		return nil
 	}
-	s.inTown(ss.idx, true)
-	t, err := s.svc.CounterPasswordReset(s.ctx, reference.CounterRequest{CitizenID: c.id, Capture: capture})
+	if err := s.inTown(ctx, ss.idx, true); err != nil {
+		return err
+	}
+	t, err := s.svc.CounterPasswordReset(ctx, reference.CounterRequest{CitizenID: c.id, Capture: capture})
 	if err != nil {
-		s.inTown(ss.idx, false)
-		return s.startFailed(ss, err)
+		if err := s.inTown(ctx, ss.idx, false); err != nil {
+			return err
+		}
+		return s.startFailed(ctx, ss, err)
 	}
 	s.today.CounterResets++
 	c.stage = stPending
 	a := s.sessionAt(ss.idx, kindCounterActivate, ss.at.Add(otpFirstPoll))
-	a.state, a.ticket, a.away = 1, t.ID, true
+	a.state, a.ticket, a.away = flowAwaitOTP, t.ID, true
 	return nil
 }
 
-func (s *sim) accountStatus(id string) string {
+// accountStatus is the status of the citizen's account, "" when they have none.
+func (s *sim) accountStatus(ctx context.Context, id string) (string, error) {
 	st := ""
-	_ = s.store.View(s.ctx, func(tx reference.Tx) error {
+	err := s.store.View(ctx, func(tx reference.Tx) error {
 		a, err := tx.Account(id)
-		if err == nil {
+		switch {
+		case err == nil:
 			st = a.Status
+		case !errors.Is(err, reference.ErrNotFound):
+			return err
 		}
 		return nil
 	})
-	return st
+	if err != nil {
+		return "", fmt.Errorf("account of citizen %s: %w", id, err)
+	}
+	return st, nil
 }

@@ -4,6 +4,7 @@
 // against a fresh service, or with another --seed: a citizen registered by an earlier smoke
 // run is already registered.
 import { cfg, stepThresholds } from './lib/config.js';
+import { METRIC } from './lib/metrics.js';
 import { pool } from './lib/citizens.js';
 import { rng } from './lib/rand.js';
 import { STEP } from './lib/api.js';
@@ -36,9 +37,9 @@ export const options = {
   scenarios,
   thresholds: stepThresholds(Object.values(STEP), {
     checks: ['rate==1'],
-    http_req_failed: ['rate==0'],
-    eidsim_flow_ok: ['rate==1'],
-    dropped_iterations: ['count==0'],
+    [METRIC.httpReqFailed]: ['rate==0'],
+    [METRIC.flowOK]: ['rate==1'],
+    [METRIC.droppedIterations]: ['count==0'],
   }),
   summaryTrendStats: ['avg', 'p(95)', 'p(99)', 'max', 'count'],
 };

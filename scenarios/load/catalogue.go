@@ -64,14 +64,6 @@ type Scenario struct {
 // scripts count each reuse in eidsim_citizen_reused.
 const MaxSample = 500_000
 
-// ErrUnavailable is a scenario that is planned but cannot run yet.
-type ErrUnavailable struct{ Name, Reason string }
-
-func (e *ErrUnavailable) Error() string { return e.Name + ": " + e.Reason }
-
-// unavailable lists scenarios of the issue that are refused with a reason.
-var unavailable = map[string]string{}
-
 func reachable(c *population.Record) bool {
 	return c.Account != nil && c.SIM.Phone != "" && c.Handset != population.HandsetNone &&
 		c.Coverage != population.CoverageNone && c.Account.Phone == c.SIM.Phone
@@ -245,14 +237,10 @@ var Scenarios = map[string]*Scenario{
 	},
 }
 
-// Lookup returns the named scenario, an *ErrUnavailable for a planned one, or an error that
-// lists the known names.
+// Lookup returns the named scenario, or an error that lists the known names.
 func Lookup(name string) (*Scenario, error) {
 	if s, ok := Scenarios[name]; ok {
 		return s, nil
-	}
-	if why, ok := unavailable[name]; ok {
-		return nil, &ErrUnavailable{Name: name, Reason: why}
 	}
 	return nil, fmt.Errorf("unknown scenario %q (known: %s)", name, strings.Join(Names(), ", "))
 }

@@ -12,6 +12,8 @@ import (
 	"sort"
 
 	"github.com/eidsim/eidsim/generators/population"
+
+	"github.com/eidsim/eidsim/results"
 )
 
 // Sampled is a citizen drawn for a run: the population record and its 1-based line.
@@ -151,17 +153,14 @@ func SampleFile(path string, seed uint64, offset int, want map[string]int) (map[
 	return Sample(f, path, seed, offset, want)
 }
 
-// PoolFile is the name of a pool's file in a run directory.
-func PoolFile(pool string) string { return "citizens-" + pool + ".json" }
-
-// WritePools writes each pool as a JSON array to dir/citizens-<pool>.json.
+// WritePools writes each pool as a JSON array to dir/citizens-<pool>.json (results.PoolFile).
 func WritePools(dir string, pools map[string][]Sampled) error {
 	for name, cs := range pools {
 		b, err := json.Marshal(cs)
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, PoolFile(name)), b, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, results.PoolFile(name)), b, 0o644); err != nil {
 			return err
 		}
 	}

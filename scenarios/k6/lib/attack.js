@@ -23,12 +23,13 @@
 import http from 'k6/http';
 import { Trend, Counter } from 'k6/metrics';
 import { cfg } from './config.js';
+import { METRIC } from './metrics.js';
 
-export const attackReq = new Trend('eidsim_attack_req', true);
-export const attackTry = new Counter('eidsim_attack_try');
-export const attackTarget = new Counter('eidsim_attack_target');
-export const enumObs = new Counter('eidsim_enum_obs');
-export const serverGauge = new Trend('eidsim_attack_server');
+export const attackReq = new Trend(METRIC.attackReq, true);
+export const attackTry = new Counter(METRIC.attackTry);
+export const attackTarget = new Counter(METRIC.attackTarget);
+export const enumObs = new Counter(METRIC.enumObs);
+export const serverGauge = new Trend(METRIC.attackServer);
 
 export const ATTACKER = 'attacker';
 export const VICTIM = 'victim';

@@ -13,6 +13,7 @@
 // EIDSIM_SUMMARY_FILE  where handleSummary writes k6's end-of-test summary as JSON
 // EIDSIM_FIND_MAX      "1" when the run is a step of --find-max (constant rate, short ramp)
 // EIDSIM_MIX           JSON object of flow shares overriding a scenario's defaults
+import { METRIC } from './metrics.js';
 
 function num(name, def) {
   const v = __ENV[name];
@@ -45,17 +46,17 @@ export const NFR = { p95: 1000, p99: 2500, errorRate: 0.05 };
 // tagged with the step), and the error-rate NFR on all requests.
 export function stepThresholds(steps, extra) {
   const t = {
-    http_req_failed: [`rate<${NFR.errorRate}`],
+    [METRIC.httpReqFailed]: [`rate<${NFR.errorRate}`],
   };
   for (const s of steps) {
-    t[`http_req_duration{step:${s}}`] = [`p(95)<=${NFR.p95}`, `p(99)<=${NFR.p99}`];
+    t[`${METRIC.httpReqDuration}{step:${s}}`] = [`p(95)<=${NFR.p95}`, `p(99)<=${NFR.p99}`];
   }
   return Object.assign(t, extra || {});
 }
 
 // droppedBudget is the dropped-iterations error budget: 1 % of the planned iterations.
 export function droppedBudget(planned) {
-  return { dropped_iterations: [`count<=${Math.max(1, Math.ceil(planned * 0.01))}`] };
+  return { [METRIC.droppedIterations]: [`count<=${Math.max(1, Math.ceil(planned * 0.01))}`] };
 }
 
 // vusFor sizes an arrival-rate executor: enough VUs for rate × the expected iteration time.

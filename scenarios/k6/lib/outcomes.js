@@ -4,15 +4,16 @@
 // one in the handset, the village has no coverage, there is no handset).
 import { Counter, Rate } from 'k6/metrics';
 import { segmentTags } from './citizens.js';
+import { METRIC } from './metrics.js';
 
-export const outcomes = new Counter('eidsim_outcomes');
+export const outcomes = new Counter(METRIC.outcomes);
 // flowOK: the flow ended as the contract says it should for this citizen (ok, or an expected
 // refusal such as a wrong password).
-export const flowOK = new Rate('eidsim_flow_ok');
-export const reuse = new Counter('eidsim_citizen_reused');
+export const flowOK = new Rate(METRIC.flowOK);
+export const reuse = new Counter(METRIC.citizenReused);
 // rebound counts bound-device logins that met a challenge because an earlier run against the
 // same service moved the account to another device (use a fresh --seed to avoid it).
-export const rebound = new Counter('eidsim_bound_login_rebound');
+export const rebound = new Counter(METRIC.boundLoginRebound);
 
 // Causes of a failed flow.
 export const CAUSE = {

@@ -1,0 +1,306 @@
+package calibrate
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distmv"
+)
+
+// StateFormat is the version of the state file layout.
+const StateFormat = 1
+
+// Target is one observed figure the model is compared with.
+type Target struct {
+	ID    string  `json:"id"`
+	Value float64 `json:"value"`
+	// AtLeast marks a bound ("more than"): a prediction above it costs nothing.
+	AtLeast bool `json:"at_least,omitempty"`
+	// Resolution is the smallest step of the prediction (one simulated citizen at full scale,
+	// 1/scale; at least 1): the log error is regularised by it, so a count the model resolves
+	// only as 0, 1 or 2 simulated people does not swamp the distance.
+	Resolution float64 `json:"resolution,omitempty"`
+}
+
+// Config is what a calibration is: it is written into every state and shard file, and a
+// shard of another configuration is refused.
+type Config struct {
+	// Particles is the size of the posterior sample (K). Round 0 draws 2K from the prior;
+	// every later round proposes K from the perturbation kernel.
+	Particles int `json:"particles"`
+	// Rounds is the most rounds after round 0.
+	Rounds int `json:"rounds"`
+	// MinAcceptance stops the calibration when the share of a round's proposals that would
+	// have passed the previous tolerance falls below it (Lenormand et al. 2013).
+	MinAcceptance float64  `json:"min_acceptance"`
+	Seed          uint64   `json:"seed"`
+	Space         Space    `json:"parameters"`
+	Targets       []Target `json:"targets"`
+	// Outputs name the headline outputs each simulation also records (for sensitivity).
+	Outputs []string `json:"outputs"`
+	// Model identifies the model, the evidence and the scale (campaign file hashes, evidence
+	// version, citizens per campaign); shards are only merged into a state of the same Model.
+	Model string `json:"model"`
+}
+
+// Check reports a configuration that cannot run.
+func (c *Config) Check() error {
+	if c.Particles < 4 {
+		return fmt.Errorf("particles %d: want at least 4", c.Particles)
+	}
+	if c.Rounds < 0 {
+		return fmt.Errorf("rounds %d is negative", c.Rounds)
+	}
+	if c.MinAcceptance < 0 || c.MinAcceptance >= 1 {
+		return fmt.Errorf("min_acceptance %v is not in [0,1)", c.MinAcceptance)
+	}
+	if len(c.Targets) == 0 {
+		return errors.New("no evidence to calibrate on")
+	}
+	return c.Space.Check()
+}
+
+// Sim is one model run: a proposal, what the model predicted for each target and output,
+// and its distance to the evidence.
+type Sim struct {
+	Round int       `json:"round"`
+	Index int       `json:"index"`
+	Z     []float64 `json:"z"`
+	// LogImportance is ln π(z)/q(z), q the density of the round's proposal distribution (the
+	// prior in round 0): the particle's unnormalised weight.
+	LogImportance float64   `json:"log_importance"`
+	Preds         []float64 `json:"predictions"`
+	Outputs       []float64 `json:"outputs"`
+	Distance      float64   `json:"distance"`
+}
+
+// State is a calibration after its last merged round: every simulation so far (the history
+// validation reuses) and the current population.
+type State struct {
+	Format int    `json:"format"`
+	Config Config `json:"config"`
+	// Round is the last merged round; -1 before round 0.
+	Round int `json:"round"`
+	// Epsilon is the tolerance schedule, one per round.
+	Epsilon []float64 `json:"epsilon"`
+	// Acceptance is, per round from 1, the share of its proposals within the previous tolerance.
+	Acceptance []float64 `json:"acceptance"`
+	// Kept are the indices in Sims of the current population, best first.
+	Kept []int  `json:"kept"`
+	Sims []Sim  `json:"simulations"`
+	Done bool   `json:"done"`
+	Stop string `json:"stop_reason,omitempty"`
+}
+
+// NewState starts a calibration.
+func NewState(c Config) (*State, error) {
+	if err := c.Check(); err != nil {
+		return nil, err
+	}
+	return &State{Format: StateFormat, Config: c, Round: -1}, nil
+}
+
+// Proposal is a parameter point the next round will run.
+type Proposal struct {
+	Round, Index  int
+	Z             []float64
+	LogImportance float64
+}
+
+// NextRound is the round the next proposals belong to.
+func (st *State) NextRound() int { return st.Round + 1 }
+
+// Size is how many proposals round g has.
+func (st *State) Size(g int) int {
+	if g == 0 {
+		return 2 * st.Config.Particles
+	}
+	return st.Config.Particles
+}
+
+// Weights returns the normalised weights of the current population (in Kept order).
+func (st *State) Weights() []float64 {
+	lw := make([]float64, len(st.Kept))
+	for k, i := range st.Kept {
+		lw[k] = st.Sims[i].LogImportance
+	}
+	return normalise(lw)
+}
+
+func normalise(lw []float64) []float64 {
+	w := make([]float64, len(lw))
+	if len(lw) == 0 {
+		return w
+	}
+	m := floats.Max(lw)
+	for i, v := range lw {
+		w[i] = math.Exp(v - m)
+	}
+	floats.Scale(1/floats.Sum(w), w)
+	return w
+}
+
+// Proposals returns the next round's proposals, a pure function of the state: round 0 draws
+// from the prior; a later round picks a particle of the population by weight and perturbs it
+// with a Gaussian kernel of twice the weighted covariance (Beaumont et al. 2009), redrawing
+// until inside the prior box. Proposal i uses its own stream of (seed, round, i).
+func (st *State) Proposals() ([]Proposal, error) {
+	if st.Done {
+		return nil, errors.New("the calibration is finished")
+	}
+	g, sp, cfg := st.NextRound(), st.Config.Space, st.Config
+	d := len(sp)
+	out := make([]Proposal, st.Size(g))
+	if g == 0 {
+		for i := range out {
+			r := rng(cfg.Seed, tagPropose, g, i)
+			z := make([]float64, d)
+			for k, p := range sp {
+				lo, hi := p.ZBounds()
+				z[k] = lo + r.Float64()*(hi-lo)
+			}
+			out[i] = Proposal{Round: g, Index: i, Z: z}
+		}
+		return out, nil
+	}
+	w := st.Weights()
+	pts := mat.NewDense(len(st.Kept), d, nil)
+	for k, i := range st.Kept {
+		pts.SetRow(k, st.Sims[i].Z)
+	}
+	chol, err := kernel(pts, w, sp)
+	if err != nil {
+		return nil, err
+	}
+	zero := make([]float64, d)
+	dens := distmv.NewNormalChol(zero, chol, nil)
+	cum := make([]float64, len(w))
+	floats.CumSum(cum, w)
+	for i := range out {
+		r := rng(cfg.Seed, tagPropose, g, i)
+		var z []float64
+		for try := 0; try < 10000; try++ {
+			u := r.Float64() * cum[len(cum)-1]
+			j := sort.SearchFloat64s(cum, u)
+			j = min(j, len(cum)-1)
+			nrm := distmv.NewNormalChol(st.Sims[st.Kept[j]].Z, chol, r)
+			z = nrm.Rand(nil)
+			if sp.Inside(z) {
+				break
+			}
+			z = nil
+		}
+		if z == nil {
+			return nil, fmt.Errorf("round %d proposal %d: no perturbation inside the prior box in 10000 tries", g, i)
+		}
+		// q(z) = Σ_j w_j N(z; z_j, Σ); the prior density is 1/volume inside the box.
+		lq := make([]float64, len(st.Kept))
+		diff := make([]float64, d)
+		for k, j := range st.Kept {
+			floats.SubTo(diff, z, st.Sims[j].Z)
+			lq[k] = math.Log(w[k]) + dens.LogProb(diff)
+		}
+		out[i] = Proposal{Round: g, Index: i, Z: z, LogImportance: -sp.LogVolume() - floats.LogSumExp(lq)}
+	}
+	return out, nil
+}
+
+// kernel is the Cholesky factor of twice the weighted covariance of the population, with a
+// floor on each variance (a millionth of the prior range squared) so that a collapsed
+// population still moves.
+func kernel(pts *mat.Dense, w []float64, sp Space) (*mat.Cholesky, error) {
+	// gonum treats weights as frequencies (divisor Σw − 1): scale them to sum to the count.
+	fw := make([]float64, len(w))
+	floats.ScaleTo(fw, float64(len(w)), w)
+	var cov mat.SymDense
+	stat.CovarianceMatrix(&cov, pts, fw)
+	cov.ScaleSym(2, &cov)
+	for k, p := range sp {
+		lo, hi := p.ZBounds()
+		floor := 1e-6 * (hi - lo) * (hi - lo)
+		if cov.At(k, k) < floor {
+			cov.SetSym(k, k, cov.At(k, k)+floor)
+		}
+	}
+	var chol mat.Cholesky
+	if !chol.Factorize(&cov) {
+		// Fall back to the diagonal (perfectly correlated parameters).
+		diag := mat.NewSymDense(len(sp), nil)
+		for k := range sp {
+			diag.SetSym(k, k, cov.At(k, k))
+		}
+		if !chol.Factorize(diag) {
+			return nil, errors.New("the perturbation kernel's covariance is not positive definite")
+		}
+	}
+	return &chol, nil
+}
+
+// Advance merges the simulations of the next round (every index of the round exactly once)
+// into a new state: the population is the K best of the old population and the new
+// simulations (ties broken by round, then index), the tolerance is the K-th distance, and the
+// calibration stops after Rounds rounds or when the acceptance falls below MinAcceptance.
+func (st *State) Advance(sims []Sim) (*State, error) {
+	g := st.NextRound()
+	n := st.Size(g)
+	if len(sims) != n {
+		return nil, fmt.Errorf("round %d: %d simulations, want %d", g, len(sims), n)
+	}
+	sorted := append([]Sim(nil), sims...)
+	sort.Slice(sorted, func(a, b int) bool { return sorted[a].Index < sorted[b].Index })
+	for i, s := range sorted {
+		if s.Round != g || s.Index != i {
+			return nil, fmt.Errorf("round %d: simulation %d is of round %d index %d", g, i, s.Round, s.Index)
+		}
+		if len(s.Preds) != len(st.Config.Targets) {
+			return nil, fmt.Errorf("round %d simulation %d: %d predictions for %d targets", g, i, len(s.Preds), len(st.Config.Targets))
+		}
+	}
+	nx := *st
+	nx.Round = g
+	nx.Sims = append(append([]Sim(nil), st.Sims...), sorted...)
+	cand := append([]int(nil), st.Kept...)
+	for i := range sorted {
+		cand = append(cand, len(st.Sims)+i)
+	}
+	sort.SliceStable(cand, func(a, b int) bool {
+		x, y := nx.Sims[cand[a]], nx.Sims[cand[b]]
+		if x.Distance != y.Distance {
+			return x.Distance < y.Distance
+		}
+		if x.Round != y.Round {
+			return x.Round < y.Round
+		}
+		return x.Index < y.Index
+	})
+	k := st.Config.Particles
+	nx.Kept = cand[:k]
+	eps := nx.Sims[nx.Kept[k-1]].Distance
+	nx.Epsilon = append(append([]float64(nil), st.Epsilon...), eps)
+	nx.Acceptance = append([]float64(nil), st.Acceptance...)
+	if g > 0 {
+		prev, acc := st.Epsilon[len(st.Epsilon)-1], 0
+		for _, s := range sorted {
+			if s.Distance <= prev {
+				acc++
+			}
+		}
+		a := float64(acc) / float64(n)
+		nx.Acceptance = append(nx.Acceptance, a)
+		if a < st.Config.MinAcceptance {
+			nx.Done, nx.Stop = true, fmt.Sprintf("acceptance %.3f below %.3f in round %d", a, st.Config.MinAcceptance, g)
+		}
+	}
+	if !nx.Done && g >= st.Config.Rounds {
+		nx.Done, nx.Stop = true, fmt.Sprintf("%d rounds after the prior round", g)
+	}
+	return &nx, nil
+}
+
+// Runs is the number of model runs (simulations) so far.
+func (st *State) Runs() int { return len(st.Sims) }

@@ -75,6 +75,8 @@ func startLoad(ctx context.Context, e *env, cfg *loadConfig) (string, error) {
 		return run.Dir, exitErr(exitFailure, err)
 	}
 	switch {
+	case oc.Status == results.StatusInterrupted:
+		return run.Dir, exitErr(exitFailure, fmt.Errorf("interrupted: the run record %s says so", run.Dir))
 	case oc.Status == results.StatusThresholdsFailed:
 		return run.Dir, exitErr(exitThreshold, fmt.Errorf("thresholds failed (run %s)", run.Dir))
 	case oc.Attack != nil && oc.Attack.Verdict.Succeeded:
@@ -95,6 +97,7 @@ func loadRunner(cfg *loadConfig, k6bin string, e *env) *load.Runner {
 	return &load.Runner{
 		Scenario: cfg.scenario, Target: cfg.target, Token: cfg.token, Population: cfg.population, Seed: cfg.seed,
 		Segment: cfg.segment, K6Binary: k6bin, Exec: cfg.exec, Scripts: k6scripts.Scripts, Log: e.stderr,
+		Raw: cfg.raw, Progress: newLoadProgress(e.stderr, cfg.progress, cfg.opts.Duration),
 		Journal: func(since time.Time) any { return faultJournal(context.Background(), cfg.target, cfg.token, since) },
 		Policy: func(ctx context.Context, run *results.Run) results.AttackPolicy {
 			settings := run.Manifest.TargetSettings

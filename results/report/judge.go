@@ -46,6 +46,21 @@ func thresholdDefs(dir string) (defs map[string]map[string]bool, byK6 bool, err 
 	return streamDefs(meta.Thresholds), false, nil
 }
 
+// judged lists the thresholds of defs with their verdicts: k6's (byK6), or eidsim's on the
+// histograms, where a threshold whose metric had no samples passes, as in k6. who says whose.
+func judged(agg *results.Aggregate, defs map[string]map[string]bool, byK6 bool) (ts []threshold, who string) {
+	if byK6 {
+		return evaluate(agg, defs, true), "k6's verdicts"
+	}
+	ts = evaluate(agg, defs, false)
+	for i := range ts {
+		if !ts[i].Known && ts[i].Stat != "" {
+			ts[i].Known, ts[i].OK = true, true
+		}
+	}
+	return ts, "eidsim's verdicts on the streamed histograms"
+}
+
 // Judgement is eidsim's verdict on a run's thresholds.
 type Judgement struct {
 	Total, Failed, Unknown int

@@ -73,20 +73,23 @@ func (r *Runner) measure(ctx context.Context, run *results.Run, o Options, offse
 	if r.Exec != nil {
 		exec = r.Exec
 	}
-	res, err := exec.Run(ctx, k)
+	res, aborted, err := r.runK6(ctx, exec, k, absDir)
 	if err != nil {
 		return results.LoadStep{}, nil, err
+	}
+	raw, meta, aerr := readOutput(k)
+	var agg *results.Aggregate
+	if aerr == nil {
+		agg, aerr = raw.Aggregate()
+	}
+	if aerr == nil {
+		res.ExitCode = judge(w, k, agg, meta, res.ExitCode, aborted)
 	}
 	code := res.ExitCode
 	run.Manifest.ExitCode = &code
 	step := results.LoadStep{Rate: o.Rate, ExitCode: code, Passed: code == 0, Dir: run.Dir, K6MaxRSS: res.MaxRSSKiB}
 	if res.Wall > 0 {
 		step.K6CPUShare = res.CPU.Seconds() / res.Wall.Seconds() / float64(runtime.NumCPU())
-	}
-	raw, aerr := results.ReadK6File(k.RawOut)
-	var agg *results.Aggregate
-	if aerr == nil {
-		agg, aerr = raw.Aggregate()
 	}
 	if aerr == nil {
 		aerr = results.WriteAggregate(run.Dir, agg)
@@ -113,7 +116,7 @@ func (r *Runner) measure(ctx context.Context, run *results.Run, o Options, offse
 			return step, nil, fmt.Errorf("attack summary: %w", err)
 		}
 	}
-	if code != 0 && code != ExitThresholds {
+	if code != 0 && code != ExitThresholds && ctx.Err() == nil { // interrupted: k6's own exit code
 		return step, a, fmt.Errorf("k6 exited with code %d (see %s)", code, run.Path(results.StdoutFile))
 	}
 	return step, a, nil

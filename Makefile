@@ -7,7 +7,7 @@ BIN     := bin
 EIDSIM  := $(BIN)/eidsim
 export K6_AUTO_EXTENSION_RESOLUTION := false
 
-.PHONY: all build run test test-short vet fmt bench bench-calibrate posterior fuzz k6 k6-stock bench-stream clean report-screenshot demo-test node-deps
+.PHONY: all build run test test-short vet fmt bench bench-calibrate posterior fuzz k6 k6-stock bench-stream stream-test clean report-screenshot demo-test node-deps
 
 all: build
 
@@ -108,6 +108,11 @@ report-screenshot:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update && apt-get install -y --no-install-recommends chromium; }
 	@mkdir -p $(BIN)
 	EIDSIM_SCREENSHOT=$(CURDIR)/$(BIN)/report-screenshot.png $(GO) test -count=1 -run '^TestScreenshot$$' -v ./results/report/
+
+# stream-test runs the streaming output against a real k6 (the one `make k6` builds): the
+# streamed aggregate and time series equal those read from k6's raw JSON output of the run.
+stream-test: k6
+	EIDSIM_K6=$(CURDIR)/$(BIN)/k6 $(GO) test -count=1 -run '^TestRealK6StreamEqualsRaw$$' -v ./scenarios/load/
 
 # demo-test runs the quick demo end to end with k6 in process (one to two minutes).
 demo-test: k6

@@ -41,6 +41,7 @@ type loadConfig struct {
 	// raw keeps k6's JSON output; progress is auto, always or never (loadprogress.go).
 	raw      bool
 	progress string
+	replay   *replayFlags // replay.go
 	// exec runs k6 (nil: the k6 process; tests give a fake).
 	exec load.K6Exec
 }
@@ -70,6 +71,7 @@ func parseLoad(c *command, e *env, args []string) (*loadConfig, error) {
 	fs.StringVar(&cfg.k6, "k6", "", "k6 `BINARY` (default $EIDSIM_K6, else k6 beside eidsim, else bin/k6, else PATH)")
 	fs.BoolVar(&cfg.raw, "raw", false, "also keep k6's raw JSON output (k6-raw.json.gz) beside the streamed aggregate (docs/streaming.md)")
 	fs.StringVar(&cfg.progress, "progress", "auto", "progress line on stderr (elapsed, rate, errors): auto (only on a terminal), always or never")
+	cfg.replay = addReplayFlags(fs)
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return nil, err
@@ -122,6 +124,9 @@ func parseLoad(c *command, e *env, args []string) (*loadConfig, error) {
 		if err := load.CheckMix(sc.Name, o.Mix); err != nil {
 			return nil, usageErr("--mix: %v", err)
 		}
+	}
+	if err := cfg.replay.apply(cfg, &o, args); err != nil {
+		return nil, err
 	}
 	cfg.opts = o
 	if *seg != "" {

@@ -1,8 +1,8 @@
 // replay — a simulated campaign day played back (eidsim load replay --from-simulation DIR):
 // one ramping-arrival-rate scenario per flow, whose 24 stages are the simulated day's hours
-// at the asked rates (simulated full-scale rate × --fraction × the --compress factor), so
+// at the asked rates (whole iterations per hour of replay time, timeUnit 1h) (simulated full-scale rate × --fraction × the --compress factor), so
 // the mix of flows and its change over the day are the simulation's. The plan comes in
-// EIDSIM_REPLAY (scenarios/replay Plan.Env): {"stage_ms": N, "flows": {flow: {"per_min": [24]}}}
+// EIDSIM_REPLAY (scenarios/replay Plan.Env): {"stage_ms": N, "flows": {flow: {"per_hour": [24]}}}
 // with the flows login, new_device_login, registration, activation, recovery and
 // counter_enrolment. Each hour holds its rate (a one-second step between hours). Citizens are
 // drawn from the pools sampled from the simulation's population.
@@ -22,27 +22,27 @@ const ITER = { login: 0.5, new_device_login: cfg.otpWait / 2, registration: cfg.
 const P = {};
 for (const f of Object.keys(POOL)) P[f] = pool(POOL[f]);
 
-function stages(flow, perMin) {
+function stages(flow, perHour) {
   const stage = PLAN.stage_ms;
   const st = [];
-  for (const r of perMin) {
+  for (const r of perHour) {
     st.push({ target: r, duration: `${Math.min(1000, Math.floor(stage / 10))}ms` });
     st.push({ target: r, duration: `${stage - Math.min(1000, Math.floor(stage / 10))}ms` });
   }
-  const peak = Math.max(...perMin) / 60;
+  const peak = Math.max(...perHour) / 3600;
   return {
     scenario: Object.assign({
-      executor: 'ramping-arrival-rate', exec: flow, timeUnit: '1m', startRate: perMin[0], stages: st,
+      executor: 'ramping-arrival-rate', exec: flow, timeUnit: '1h', startRate: perHour[0], stages: st,
       gracefulStop: `${Math.ceil(cfg.otpWait + 10)}s`,
     }, vusFor(Math.max(peak, 0.1), ITER[flow])),
-    planned: Math.ceil(perMin.reduce((a, r) => a + r / 60 * stage / 1000, 0)),
+    planned: Math.ceil(perHour.reduce((a, r) => a + r / 3600 * stage / 1000, 0)),
   };
 }
 
 const S = {};
 for (const [flow, f] of Object.entries(PLAN.flows)) {
   if (!POOL[flow]) throw new Error(`EIDSIM_REPLAY: unknown flow ${flow}`);
-  const s = stages(flow, f.per_min);
+  const s = stages(flow, f.per_hour);
   if (s.planned > 0 && P[flow].length > 0) S[flow] = s;
 }
 

@@ -2,6 +2,8 @@ package load
 
 import (
 	"context"
+	"errors"
+	"os"
 	"fmt"
 	"io"
 	"os/exec"
@@ -62,7 +64,11 @@ func (r *Runner) outputs(ctx context.Context, k *K6, absDir string) {
 // output.
 func readOutput(k *K6) (*results.K6Output, results.StreamMeta, error) {
 	if k.Stream != "" {
-		return results.ReadStreamDir(filepath.Dir(k.Stream))
+		o, meta, err := results.ReadStreamDir(filepath.Dir(k.Stream))
+		if errors.Is(err, os.ErrNotExist) {
+			err = fmt.Errorf("k6 wrote no %s: it did not start the test (see %s)", results.StreamFile, results.StdoutFile)
+		}
+		return o, meta, err
 	}
 	o, err := results.ReadK6File(k.RawOut)
 	return o, results.StreamMeta{}, err

@@ -1,12 +1,12 @@
 package replay
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
 	"time"
 
+	"github.com/eidsim/eidsim/results"
 	"github.com/eidsim/eidsim/scenarios/intraday"
 )
 
@@ -102,44 +102,11 @@ func ParseCompress(v string) (Compress, error) {
 // Factor is how many times faster than simulated time the replay runs.
 func (c Compress) Factor() float64 { return float64(c.From) / float64(c.To) }
 
-// Plan is a replay: per flow and simulated hour, the simulated rate and the rate asked of k6.
-type Plan struct {
-	Simulation string   `json:"simulation"`
-	Campaign   string   `json:"campaign"`
-	Date       string   `json:"date"`
-	Fraction   float64  `json:"fraction"`
-	Compress   string   `json:"compress"`
-	Factor     float64  `json:"factor"`
-	Hour       Duration `json:"stage"` // how long one simulated hour lasts in the replay
-	// Flows holds, per flow, the simulated rate per second of each hour (full scale) and
-	// the rate asked: simulated × fraction × factor.
-	Flows map[string]FlowPlan `json:"flows"`
-}
+// Plan is a replay: per flow and simulated hour, the simulated rate and the rate asked.
+type Plan = results.ReplayPlan
 
 // FlowPlan is one flow's hours.
-type FlowPlan struct {
-	Simulated [24]float64 `json:"simulated_per_s"`
-	Asked     [24]float64 `json:"asked_per_s"`
-	// Iterations is how many the replay asks for in all (asked × stage length).
-	Iterations float64 `json:"iterations"`
-}
-
-// Duration is a time.Duration written as Go writes it (75s).
-type Duration struct{ time.Duration }
-
-// MarshalJSON writes the duration's text.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
-
-// UnmarshalJSON reads it back.
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	v, err := time.ParseDuration(s)
-	d.Duration = v
-	return err
-}
+type FlowPlan = results.ReplayFlow
 
 // Plan makes the replay of d: fraction of the simulated rates (0 < fraction ≤ 1), played
 // c.Factor() times faster.
@@ -152,7 +119,7 @@ func (d Day) Plan(sim, campaign string, fraction float64, c Compress) (Plan, err
 		return Plan{}, fmt.Errorf("--compress %s:%s plays an hour in %s: want at least a second", c.From, c.To, hour)
 	}
 	p := Plan{Simulation: sim, Campaign: campaign, Date: d.Date, Fraction: fraction, Compress: c.From.String() + ":" + c.To.String(),
-		Factor: c.Factor(), Hour: Duration{hour}, Flows: map[string]FlowPlan{}}
+		Factor: c.Factor(), Hour: results.Duration{Duration: hour}, Flows: map[string]FlowPlan{}}
 	for _, flow := range intraday.Flows {
 		h, ok := d.Hourly[flow]
 		if !ok {
@@ -167,39 +134,4 @@ func (d Day) Plan(sim, campaign string, fraction float64, c Compress) (Plan, err
 		p.Flows[flow] = fp
 	}
 	return p, nil
-}
-
-// Duration is the replay's length: 24 simulated hours.
-func (p Plan) Duration() time.Duration { return 24 * p.Hour.Duration }
-
-// Peak returns the flow's busiest hour and its simulated rate per second.
-func (fp FlowPlan) Peak() (hour int, perSecond float64) {
-	for h, v := range fp.Simulated {
-		if v > perSecond {
-			hour, perSecond = h, v
-		}
-	}
-	return hour, perSecond
-}
-
-// Env is the plan as replay.js reads it (EIDSIM_REPLAY): the stage length in milliseconds
-// and, per flow, the 24 asked rates in iterations per minute (k6's timeUnit 1m keeps the
-// resolution of slow flows).
-func (p Plan) Env() string {
-	type flow struct {
-		PerMin []float64 `json:"per_min"`
-	}
-	env := struct {
-		StageMS int64           `json:"stage_ms"`
-		Flows   map[string]flow `json:"flows"`
-	}{StageMS: p.Hour.Milliseconds(), Flows: map[string]flow{}}
-	for name, fp := range p.Flows {
-		f := flow{PerMin: make([]float64, 24)}
-		for i, v := range fp.Asked {
-			f.PerMin[i] = math.Round(v*60*1000) / 1000
-		}
-		env.Flows[name] = f
-	}
-	b, _ := json.Marshal(env)
-	return string(b)
 }

@@ -92,6 +92,7 @@ func TestPlan(t *testing.T) {
 	// The replay asks for fraction × the day's sessions, whatever the compression.
 	assert.InDelta(t, 0.5*300*0.9/0.01, fp.Iterations, 1e-6)
 	assert.Contains(t, p.Env(), `"stage_ms":75000`)
+	assert.Contains(t, p.Env(), `"per_hour":[`)
 }
 
 func TestBadInput(t *testing.T) {

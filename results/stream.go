@@ -49,16 +49,16 @@ type StreamMeta struct {
 	Thresholds []StreamThreshold `json:"thresholds,omitempty"`
 	// Checks counts every check by name (k6's checks metric, tag check).
 	Checks map[string]*RateCount `json:"checks,omitempty"`
-	// Iterations counts the iterations completed per k6 scenario in each second since
-	// Started (index 0 is the first second; at most a day): the achieved rate of each flow
-	// of a replay over time.
+	// Iterations counts the iterations per k6 scenario by the second since Started in which
+	// they started (k6's iteration_duration: end less length; index 0 is the first second, at
+	// most a day): the rate each flow of a replay achieved over time.
 	Iterations map[string][]float64 `json:"iterations_per_second,omitempty"`
 }
 
 // maxIterationSeconds bounds StreamMeta.Iterations: later iterations count in the last second.
 const maxIterationSeconds = 24 * 3600
 
-// AddIteration counts n iterations of scenario completed at t.
+// AddIteration counts n iterations of scenario started at t.
 func (m *StreamMeta) AddIteration(scenario string, t time.Time, n float64) {
 	if m.Iterations == nil {
 		m.Iterations = map[string][]float64{}

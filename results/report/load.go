@@ -116,6 +116,9 @@ func buildLoad(r *Report, dir string, m *results.Manifest) error {
 	if s, ok := lr.timeSection(r); ok {
 		r.Sections = append(r.Sections, s)
 	}
+	if s, ok := replaySection(lr.aggDir); ok { // replay.go
+		r.Sections = append(r.Sections, s)
+	}
 	r.Sections = append(r.Sections, latencySection(agg, lr.aggDir))
 	oc := outcomesOf(agg)
 	if flows := oc.flows(); len(flows) > 0 {

@@ -32,6 +32,9 @@ const Name = "eidsim"
 // K6_EIDSIM_FLUSH_INTERVAL is not set.
 const DefaultFlushInterval = 5 * time.Second
 
+// iterationDuration is k6's metric of one sample per iteration (ms), sent when it ends.
+const iterationDuration = "iteration_duration"
+
 // foldInterval is how often buffered samples are folded into the aggregate.
 const foldInterval = time.Second
 
@@ -165,8 +168,8 @@ func (o *Output) addSample(s metrics.Sample) {
 		}
 	}
 	o.agg.AddSample(typ, name, s.Time, s.Value, tags)
-	if name == results.MetricIterations {
-		o.meta.AddIteration(tags["scenario"], s.Time, s.Value)
+	if name == iterationDuration { // when the iteration started: its end less its length
+		o.meta.AddIteration(tags["scenario"], s.Time.Add(-time.Duration(s.Value*float64(time.Millisecond))), 1)
 	}
 	if name == results.MetricChecks {
 		if c := tags["check"]; c != "" {

@@ -19,8 +19,11 @@ const PLAN = JSON.parse(__ENV.EIDSIM_REPLAY || '{"stage_ms": 2000, "flows": {}}'
 const POOL = { login: 'login', new_device_login: 'login', registration: 'register', activation: 'activate', recovery: 'recover', counter_enrolment: 'enrol' };
 // Seconds one iteration of each flow takes: the OTP flows wait for the SMS.
 const ITER = { login: 0.5, new_device_login: cfg.otpWait / 2, registration: cfg.otpWait / 2, activation: cfg.otpWait / 2, recovery: cfg.otpWait / 2, counter_enrolment: 3 + cfg.otpWait / 2 };
+// Only the pools of flows the plan asks for are sampled (and written) by eidsim load.
 const P = {};
-for (const f of Object.keys(POOL)) P[f] = pool(POOL[f]);
+for (const [f, v] of Object.entries(PLAN.flows)) {
+  if (POOL[f] && v.per_hour.some((r) => r > 0)) P[f] = pool(POOL[f]);
+}
 
 function stages(flow, perHour) {
   const stage = PLAN.stage_ms;
@@ -43,7 +46,7 @@ const S = {};
 for (const [flow, f] of Object.entries(PLAN.flows)) {
   if (!POOL[flow]) throw new Error(`EIDSIM_REPLAY: unknown flow ${flow}`);
   const s = stages(flow, f.per_hour);
-  if (s.planned > 0 && P[flow].length > 0) S[flow] = s;
+  if (s.planned > 0 && P[flow] && P[flow].length > 0) S[flow] = s;
 }
 
 export const options = {

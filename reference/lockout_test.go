@@ -15,6 +15,8 @@ import (
 	"github.com/eidsim/eidsim/reference"
 	"github.com/eidsim/eidsim/reference/assemble"
 	"github.com/eidsim/eidsim/reference/memstore"
+	"github.com/eidsim/eidsim/reference/pgstore"
+	"github.com/eidsim/eidsim/reference/pgstore/pgtest"
 	"github.com/eidsim/eidsim/reference/sqlite"
 )
 
@@ -52,7 +54,7 @@ func (f *failingStore) Update(ctx context.Context, fn func(reference.Tx) error) 
 	return f.Store.Update(ctx, fn)
 }
 
-// stores are the two Store implementations, for tests that must hold on both.
+// stores are the Store implementations (PostgreSQL on the test binary's private cluster), for tests that must hold on every one.
 var stores = []struct {
 	name string
 	open func(t *testing.T) reference.Store
@@ -60,6 +62,12 @@ var stores = []struct {
 	{"memstore", func(t *testing.T) reference.Store { return memstore.New() }},
 	{"sqlite", func(t *testing.T) reference.Store {
 		st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "eid.db"))
+		require.NoError(t, err)
+		t.Cleanup(func() { st.Close() })
+		return st
+	}},
+	{"postgres", func(t *testing.T) reference.Store {
+		st, err := pgstore.Open(context.Background(), pgtest.URL(t), pgstore.Options{})
 		require.NoError(t, err)
 		t.Cleanup(func() { st.Close() })
 		return st

@@ -218,6 +218,12 @@ func (p Policy) checkPassword(pw, field string) error {
 	return nil
 }
 
+// BrowserBindingTTL is how long a web browser stays bound to an account without a login
+// (400 days, as long as browsers keep a cookie); a fixed rule, not a Policy field. The
+// OpenID Connect provider's own lifetimes (codes, tokens, authorization requests) are in
+// reference/oidc/state.go.
+const BrowserBindingTTL = 400 * 24 * time.Hour
+
 // Lockout modes (Policy.Lockout).
 const (
 	// LockoutLock locks the account for LockDuration after MaxFailedLogins wrong passwords.

@@ -53,6 +53,9 @@ var newcomerRules = []struct{ field, json string }{
 	{"BiometricMinScore", "biometric_min_score"},
 }
 
+// fixedRules are rules that are not Policy fields but live in policy.go all the same.
+var fixedRules = map[string]bool{"PasswordSpecials": true, "BrowserBindingTTL": true}
+
 // TestNewcomerRulesArePolicyFields: every rule on the list is a Policy field with that JSON
 // name, and DefaultPolicy gives it a value.
 func TestNewcomerRulesArePolicyFields(t *testing.T) {
@@ -70,9 +73,9 @@ func TestNewcomerRulesArePolicyFields(t *testing.T) {
 
 // TestRulesDeclaredOnlyInPolicyFile: across the module's Go code (tests aside), a struct
 // field named like a Policy field or tagged with its JSON name, a Policy literal that sets
-// rules (a second set of defaults), DefaultPolicy and CheckPassword are declared only in
-// reference/policy.go — so grepping a rule's name never leads first to a look-alike
-// elsewhere (the telco's OTP message validity was once called OTPValidity too).
+// rules (a second set of defaults), the fixed rules, DefaultPolicy and CheckPassword are
+// declared only in reference/policy.go — so grepping a rule's name never leads first to a
+// look-alike elsewhere (the telco's OTP message validity was once called OTPValidity too).
 func TestRulesDeclaredOnlyInPolicyFile(t *testing.T) {
 	names, jsonNames := map[string]bool{}, map[string]bool{}
 	typ := reflect.TypeOf(reference.Policy{})
@@ -157,6 +160,12 @@ func ruleDeclarations(t *testing.T, rel string, src []byte, names, jsonNames map
 		case *ast.CompositeLit:
 			if isPolicyType(n.Type) && len(n.Elts) > 0 {
 				at(n, "a reference.Policy literal that sets rules")
+			}
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				if fixedRules[id.Name] {
+					at(id, "declaration of %s", id.Name)
+				}
 			}
 		case *ast.FuncDecl:
 			if n.Name.Name == "DefaultPolicy" || n.Name.Name == "CheckPassword" {

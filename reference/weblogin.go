@@ -17,9 +17,6 @@ import (
 // replaced by a new value at every successful login, so a copied value stops working after the
 // owner's next login.
 
-// BrowserBindingTTL is how long a browser binding lasts without a login.
-const BrowserBindingTTL = 400 * 24 * time.Hour
-
 // kindBrowserBinding is the ProviderRecord kind of browser bindings.
 const kindBrowserBinding = "web_browser"
 

@@ -15,6 +15,8 @@ const (
 	StdoutFile    = "k6-stdout.txt"   // k6's console output
 	AggregateFile = "aggregate.json"  // mergeable histograms and counters built from RawFile
 	AttackFile    = "attack.json"     // an adversarial scenario's summary (Attack)
+	ScriptsDir    = "scripts"         // the k6 scripts exactly as they ran
+	StepsDir      = "steps"           // a find-max run: one run directory per step
 )
 
 // PoolFile is the name of the file of the citizens sampled for one pool (flow) of a load run.
@@ -39,6 +41,6 @@ const (
 	MarkdownFile = "report.md"
 	HTMLFile     = "report.html"
 	PlotsDir     = "plots"     // plots/NAME.svg
-	DemoFile     = "demo.json" // report.Demo: the parts of a demo run
+	DemoFile     = "demo.json" // Demo: the parts of a demo run
 	DemoLogFile  = "demo.log"  // everything the demo's parts printed
 )

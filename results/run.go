@@ -12,6 +12,16 @@ import (
 	"time"
 )
 
+// Kinds of run recorded in the manifest.
+const (
+	KindLoad        = "load"          // eidsim load: one run of a scenario (result: LoadStep)
+	KindFindMax     = "find-max"      // eidsim load --find-max (result: FindMaxResult)
+	KindFindMaxStep = "find-max-step" // one step of a search, under its StepsDir (result: LoadStep)
+	KindMerge       = "merge"         // eidsim report --merge of a split run's segments
+	KindSimulate    = "simulate"      // eidsim simulate
+	KindDemo        = "demo"          // eidsim demo (DemoFile lists its parts)
+)
+
 // Run statuses recorded in the manifest.
 const (
 	StatusRunning          = "running" // still running, or interrupted before it could say otherwise
@@ -27,7 +37,7 @@ const (
 // to a run that was interrupted.
 type Manifest struct {
 	RunID    string    `json:"run_id"`
-	Kind     string    `json:"kind"` // "load", "find-max", "merge"
+	Kind     string    `json:"kind"` // KindLoad, KindFindMax, …
 	Command  []string  `json:"command"`
 	Scenario string    `json:"scenario,omitempty"`
 	Started  time.Time `json:"started"`

@@ -136,7 +136,7 @@ type demoRun struct {
 	sub    *env      // the environment the steps run in
 	stages *stages
 	run    *results.Run
-	parts  report.Demo
+	parts  results.Demo
 	notes  []string
 	// k6exec runs k6 for the load parts (nil: the k6 process; tests give a fake).
 	k6exec load.K6Exec
@@ -149,7 +149,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	start := time.Now()
 	m := results.Manifest{
-		RunID: results.NewRunID(start, "demo"), Kind: report.KindDemo, Command: append([]string{"eidsim", "demo"}, args...),
+		RunID: results.NewRunID(start, "demo"), Kind: results.KindDemo, Command: append([]string{"eidsim", "demo"}, args...),
 		Started: start.UTC(), Seed: cfg.seed, Hash: cfg.hash,
 		Options:  map[string]any{"profile": cfg.profile, "count": cfg.count, "hash": cfg.hash, "sms": cfg.sms, "quick": cfg.quick},
 		Versions: map[string]string{"eidsim": results.BuildVersion(), "go": runtime.Version()}, GitCommit: results.GitCommit(ctx), Host: results.HostInfo(),
@@ -187,7 +187,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		status = results.StatusFailed
 	}
 	d.run.Manifest.Result = map[string]any{"parts": d.parts.Parts, "skipped": d.parts.Skipped}
-	if err := report.WriteDemo(run.Dir, d.parts); err != nil && runErr == nil {
+	if err := results.WriteDemo(run.Dir, d.parts); err != nil && runErr == nil {
 		runErr = err
 	}
 	if err := run.Finish(status, time.Now(), runErr); err != nil && runErr == nil {

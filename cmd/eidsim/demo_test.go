@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/eidsim/eidsim/results"
-	"github.com/eidsim/eidsim/results/report"
 )
 
 func runDemoCmd(t *testing.T, args ...string) (int, string, string) {
@@ -60,7 +59,7 @@ func checkDemoDir(t *testing.T, out, stdout string) string {
 		assert.NotEqual(t, results.StatusRunning, m.Status, "%s finished", en.Name())
 		assert.FileExists(t, filepath.Join(out, en.Name(), results.HTMLFile))
 		assert.FileExists(t, filepath.Join(out, en.Name(), results.MarkdownFile))
-		if m.Kind == report.KindDemo {
+		if m.Kind == results.KindDemo {
 			demo = filepath.Join(out, en.Name())
 		}
 	}

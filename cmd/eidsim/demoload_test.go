@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -69,4 +70,12 @@ func TestDemoLoadReturnsTheRunDirectory(t *testing.T) {
 			assert.Equal(t, "smoke", m.Scenario)
 		})
 	}
+}
+
+// A target without a fault control plane leaves the manifest without "faults" (the journal
+// hook returns a nil interface, not a nil pointer in one, which would be written as null).
+func TestLoadRunnerJournalWithoutFaultPlane(t *testing.T) {
+	cfg := &loadConfig{target: closedPort(t), token: "x", scenario: load.Scenarios["smoke"]}
+	j := loadRunner(cfg, "k6", &env{stderr: io.Discard}).Journal(time.Now())
+	assert.True(t, j == nil, "%#v", j)
 }

@@ -197,7 +197,7 @@ func (d *demoRun) part(name, dir string, err error) {
 		d.skip(name, fmt.Sprintf("it failed before writing a run directory: %v", err))
 		return
 	}
-	p := report.DemoPart{Name: name, Dir: filepath.Join("..", dir)}
+	p := results.DemoPart{Name: name, Dir: filepath.Join("..", dir)}
 	if err != nil {
 		p.Reason = "the run ended with an error: " + err.Error()
 		d.note(name + ": " + err.Error())
@@ -206,7 +206,7 @@ func (d *demoRun) part(name, dir string, err error) {
 }
 
 func (d *demoRun) skip(name, why string) {
-	d.parts.Skipped = append(d.parts.Skipped, report.DemoPart{Name: name, Reason: why})
+	d.parts.Skipped = append(d.parts.Skipped, results.DemoPart{Name: name, Reason: why})
 	fmt.Fprintf(d.log, "note: %s left out: %s\n", name, why)
 }
 

@@ -42,9 +42,9 @@ func startLoad(ctx context.Context, e *env, cfg *loadConfig) (string, error) {
 	if err != nil {
 		return "", exitErr(exitFailure, err)
 	}
-	kind := "load"
+	kind := results.KindLoad
 	if cfg.findMax {
-		kind = "find-max"
+		kind = results.KindFindMax
 	}
 	label := cfg.scenario.Name
 	if !cfg.segment.Whole() {
@@ -101,7 +101,12 @@ func loadRunner(cfg *loadConfig, k6bin string, e *env) *load.Runner {
 		Scenario: cfg.scenario, Target: cfg.target, Token: cfg.token, Population: cfg.population, Seed: cfg.seed,
 		Segment: cfg.segment, K6Binary: k6bin, Exec: cfg.exec, Scripts: k6scripts.Scripts, Log: e.stderr,
 		Raw: cfg.raw, Progress: newLoadProgress(e.stderr, cfg.progress, cfg.opts.Duration), Env: cfg.replay.env(),
-		Journal: func(since time.Time) any { return faultJournal(context.Background(), cfg.target, cfg.token, since) },
+		Journal: func(since time.Time) any {
+			if f := faultJournal(context.Background(), cfg.target, cfg.token, since); f != nil {
+				return f
+			}
+			return nil // not a nil *manifestFaults in an interface: the manifest records no faults
+		},
 		Policy: func(ctx context.Context, run *results.Run) results.AttackPolicy {
 			settings := run.Manifest.TargetSettings
 			if len(settings) == 0 && cfg.token != "" {

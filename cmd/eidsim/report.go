@@ -2,9 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"path/filepath"
-	"time"
 
 	"github.com/eidsim/eidsim/results"
 )
@@ -67,69 +66,22 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	return writeRunReport(e, cfg.dirs[0], cfg.compare, out)
 }
 
-// mergeRuns merges the aggregates of segment runs: counters add and percentiles are
-// recomputed from the merged histograms. The merged run directory gets its own manifest
-// naming its parts.
+// mergeRuns merges the execution segments of a split load run into a new run directory
+// (results.MergeRuns) and prints the merged figures.
 func mergeRuns(ctx context.Context, e *env, cfg *reportConfig) error {
-	var parts []*results.Aggregate
-	var scenario, target string
-	var hash any
-	var seed uint64
-	segs := map[string]bool{}
 	for _, d := range cfg.dirs {
 		if err := checkRunDir(d); err != nil {
 			return err
 		}
 	}
-	for _, d := range cfg.dirs {
-		m, err := results.ReadManifest(d)
-		if err != nil {
-			return usageErr("%s: not a run directory to merge: %v", d, err)
-		}
-		if m.Status == results.StatusRunning {
-			return fmt.Errorf("%s: the run did not finish (manifest status %q)", d, m.Status)
-		}
-		if scenario == "" {
-			scenario, target, hash, seed = m.Scenario, m.Target, m.Hash, m.Seed
-		} else if m.Scenario != scenario || m.Seed != seed {
-			return fmt.Errorf("%s: scenario %s seed %d differs from the first part's (%s seed %d); only segments of one run merge", d, m.Scenario, m.Seed, scenario, seed)
-		}
-		if m.Segment != "" {
-			if segs[m.Segment] {
-				return fmt.Errorf("%s: segment %s given twice", d, m.Segment)
-			}
-			segs[m.Segment] = true
-		}
-		a, err := results.LoadAggregate(d)
-		if err != nil {
-			return err
-		}
-		a.Segments = []string{m.Segment}
-		parts = append(parts, a)
+	run, merged, err := results.MergeRuns(ctx, cfg.out, cfg.dirs, append([]string{"eidsim", "report", "--merge"}, cfg.dirs...))
+	if errors.Is(err, results.ErrNotRunDir) {
+		return usageErr("%v", err)
 	}
-	merged, err := results.Merge(parts...)
 	if err != nil {
 		return err
 	}
-	abs := make([]string, len(cfg.dirs))
-	for i, d := range cfg.dirs {
-		abs[i], _ = filepath.Abs(d)
-	}
-	run, err := results.Create(cfg.out, results.Manifest{
-		RunID: results.NewRunID(time.Now(), scenario+"-merged"), Kind: "merge", Command: append([]string{"eidsim", "report", "--merge"}, cfg.dirs...),
-		Scenario: scenario, Started: time.Now().UTC(), Target: target, Hash: hash, Seed: seed, MergedFrom: abs,
-		Versions: map[string]string{"eidsim": results.BuildVersion()}, GitCommit: results.GitCommit(ctx), Host: results.HostInfo(),
-	})
-	if err != nil {
-		return err
-	}
-	if err := results.WriteAggregate(run.Dir, merged); err != nil {
-		return err
-	}
-	if err := run.Finish(results.StatusMerged, time.Now(), nil); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "merged %d parts (segments %v) into %s\n", len(parts), merged.Segments, run.Dir)
+	fmt.Fprintf(e.stdout, "merged %d parts (segments %v) into %s\n", len(cfg.dirs), merged.Segments, run.Dir)
 	merged.PrintSummary(e.stdout)
 	merged.PrintOutcomes(e.stdout)
 	return nil

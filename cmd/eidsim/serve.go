@@ -27,6 +27,7 @@ type serveConfig struct {
 	remote     bool
 	data       string
 	db         string
+	telco      string
 	hash       string
 	token      string
 	sim        bool
@@ -58,7 +59,8 @@ func parseServe(c *command, e *env, args []string) (*serveConfig, error) {
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "`HOST:PORT` to listen on (port 0 picks a free port); a host that is not loopback needs --allow-remote")
 	fs.BoolVar(&cfg.remote, "allow-remote", false, "allow --addr on a non-loopback interface (0.0.0.0, [::], a host name): /v1/ is then open to the network")
 	fs.StringVar(&cfg.data, "data", defaultData, "`DIR` (0700, locked by one serve at a time) for the SQLite database and the generated operator token")
-	fs.StringVar(&cfg.db, "db", "", "external database URL (postgres://…); not available in this build")
+	fs.StringVar(&cfg.db, "db", "", "PostgreSQL `URL` (postgres://user@host:port/db) instead of SQLite in DIR: several instances can share it (docs/cluster.md)")
+	fs.StringVar(&cfg.telco, "telco", "", "`URL` of the `eidsim telco` the instances on one --db share (inboxes, SMS delivery); default: a telco in this process")
 	fs.StringVar(&cfg.hash, "hash", "argon2id", "password hasher: argon2id (m=19 MiB, t=2, p=1) or fast (salted SHA-256, for load tests only)")
 	fs.StringVar(&cfg.token, "operator-token", "", "bearer `TOKEN` of the counter calls, every /sim/ call and /metrics (default $EIDSIM_OPERATOR_TOKEN, else generated into DIR/operator-token)")
 	fs.BoolVar(&cfg.sim, "sim", true, "serve the simulated world under /sim/ (handset inboxes, station scanner, faults), behind the operator token")
@@ -82,8 +84,6 @@ func parseServe(c *command, e *env, args []string) (*serveConfig, error) {
 		return nil, usageErr("unexpected argument %q (the population is given with --population FILE)", rest[0])
 	}
 	switch {
-	case cfg.db != "":
-		return nil, usageErr("--db: only the embedded SQLite store is available in this build; use --data DIR")
 	case cfg.population == "":
 		return nil, usageErr("--population FILE is required")
 	case cfg.hash != "argon2id" && cfg.hash != "fast":
@@ -105,6 +105,9 @@ func parseServe(c *command, e *env, args []string) (*serveConfig, error) {
 	}
 	if err := checkServeAddr(cfg.addr, cfg.remote); err != nil {
 		return nil, usageErr("--addr: %v", err)
+	}
+	if err := checkClusterFlags(cfg); err != nil {
+		return nil, err
 	}
 	if cfg.issuer != "" {
 		if cfg.issuer, err = oidc.CheckIssuer(cfg.issuer); err != nil {

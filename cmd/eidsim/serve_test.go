@@ -54,8 +54,6 @@ func TestServe_Usage(t *testing.T) {
 		msg  string
 	}{
 		{"no population", []string{}, nil, exitUsage, "--population FILE is required"},
-		{"postgres", []string{"--population", servePopulation, "--db", "postgres://localhost/eidsim"}, nil, exitUsage,
-			"--db: only the embedded SQLite store is available in this build; use --data DIR"},
 		{"bad hash", []string{"--population", servePopulation, "--hash", "md5"}, nil, exitUsage, `--hash: "md5" is not argon2id or fast`},
 		{"bad sms", []string{"--population", servePopulation, "--sms", "slow"}, nil, exitUsage, `--sms: "slow"`},
 		{"bad addr", []string{"--population", servePopulation, "--addr", "8080"}, nil, exitUsage, `--addr: "8080" is not HOST:PORT`},

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -15,15 +14,15 @@ import (
 	"github.com/eidsim/eidsim/reference/assemble"
 	"github.com/eidsim/eidsim/reference/httpapi"
 	"github.com/eidsim/eidsim/reference/oidc"
-	"github.com/eidsim/eidsim/reference/sqlite"
 	"github.com/eidsim/eidsim/reference/telco"
 )
 
 // service is a running reference service: the HTTP server, the telco and the store.
 type service struct {
 	http     *httpapi.Server
-	store    *sqlite.Store
-	unlock   func() // releases DATA/serve.lock
+	store    serveStore
+	world    *sharedWorld // --db, --telco: the parts of the world several instances share
+	unlock   func()       // releases DATA/serve.lock
 	stopSim  context.CancelFunc
 	simDone  chan struct{}
 	drain    time.Duration
@@ -97,14 +96,23 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 	if err != nil {
 		return nil, err
 	}
-	if cfg.reset {
+	shared, err := newSharedWorld(ctx, e, cfg, token)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			shared.stop()
+		}
+	}()
+	if cfg.reset && cfg.db == "" {
 		if err := resetStore(e, cfg.data); err != nil {
 			return nil, err
 		}
 	}
-	store, err := sqlite.Open(ctx, filepath.Join(cfg.data, dbFile))
+	store, err := openServeStore(ctx, e, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("open store in %s: %w", cfg.data, err)
+		return nil, err
 	}
 	defer func() {
 		if err != nil {
@@ -126,7 +134,7 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 		tcfg = telco.FastConfig()
 	}
 	sys, err := assemble.New(assemble.Config{Store: store, Hasher: hasher, Policy: cfg.policy(), Logger: logger,
-		Seed: cfg.seed, Telco: tcfg, TelcoSeed: cfg.seed, Gateway: metrics.Gateway})
+		Seed: cfg.seed, Telco: tcfg, TelcoSeed: cfg.seed, Gateway: shared.gateway(metrics.Gateway)})
 	if err != nil {
 		return nil, err
 	}
@@ -138,8 +146,16 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
 
+	if err := shared.start(ctx, store, ctrl, logger); err != nil {
+		return nil, err
+	}
+	unlockImport, err := lockImport(ctx, store)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
 	start := time.Now()
 	stats, err := assemble.ImportFile(ctx, api, cfg.population, reference.ImportOptions{})
+	unlockImport()
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
@@ -157,8 +173,8 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 		return nil, err
 	}
 	srv, err := httpapi.New(httpapi.Config{
-		Middleware: kit.wrap(),
-		API:        api, OperatorToken: token, Sim: cfg.sim, Inbox: inbox{sys.Telco}, Faults: ctrl, Logger: accessLog, Metrics: metrics,
+		Middleware: shared.wrap(kit.wrap()),
+		API:        api, OperatorToken: token, Sim: cfg.sim, Inbox: shared.inbox(sys.Telco), Faults: ctrl, Logger: accessLog, Metrics: metrics,
 	})
 	if err != nil {
 		return nil, err
@@ -178,7 +194,7 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 		fmt.Fprintf(e.stderr, "OpenID Connect issuer %s\n", kit.provider.Issuer())
 	}
 	simCtx, stopSim := context.WithCancel(context.WithoutCancel(ctx))
-	svc = &service{http: srv, store: store, unlock: unlock, stopSim: stopSim, simDone: make(chan struct{}), drain: cfg.drain}
+	svc = &service{http: srv, store: store, world: shared, unlock: unlock, stopSim: stopSim, simDone: make(chan struct{}), drain: cfg.drain}
 	go func() {
 		defer close(svc.simDone)
 		_ = sys.Run(simCtx)
@@ -202,6 +218,7 @@ func (s *service) close() error {
 		}
 		s.stopSim()
 		<-s.simDone
+		s.world.stop()
 		if err := s.store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close store: %w", err))
 		}

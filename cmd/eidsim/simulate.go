@@ -105,13 +105,17 @@ func runSimulate(ctx context.Context, e *env, args []string) error {
 	if err := checkSimulateFlags(&cfg, pos); err != nil {
 		return err
 	}
-	label := "simulate-" + cfg.campaigns[0].Name
+	label, scenario := "simulate-"+cfg.campaigns[0].Name, cfg.campaigns[0].Name
 	if cfg.calibrating() {
-		label = "calibrate"
+		var names []string
+		for _, c := range cfg.campaigns {
+			names = append(names, c.Name)
+		}
+		label, scenario = "calibrate", "calibration on "+strings.Join(names, ", ")
 	}
 	m := results.Manifest{
 		RunID: results.NewRunID(time.Now(), label), Kind: "simulate", Command: append([]string{"eidsim", "simulate"}, args...),
-		Scenario: cfg.campaigns[0].Name, Started: time.Now().UTC(), Seed: cfg.seed,
+		Scenario: scenario, Started: time.Now().UTC(), Seed: cfg.seed,
 		Hash: "fast (sha256, in-process simulation: password cost does not bound a simulated campaign)",
 		Options: map[string]any{"replicas": cfg.replicas, "workers": cfg.workers, "count": cfg.count, "full_scale": cfg.fullScale,
 			"kits": cfg.kits, "sms_rate": cfg.smsRate, "without": cfg.without, "counterfactual": cfg.counterfactual,

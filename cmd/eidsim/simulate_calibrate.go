@@ -23,7 +23,8 @@ func calibrateRun(ctx context.Context, e *env, cfg *simulateConfig, dir string) 
 		count = defaultCalibCount
 	}
 	start := time.Now()
-	prob, err := calibrate.NewProblem(cfg.campaigns, count, cfg.seed)
+	fmt.Fprintf(e.stderr, "preparing the populations of %d campaigns (%d citizens each)…\n", len(cfg.campaigns), count)
+	prob, err := calibrate.NewProblem(ctx, cfg.campaigns, count, cfg.seed)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +110,7 @@ func calibrateRun(ctx context.Context, e *env, cfg *simulateConfig, dir string) 
 	wall := time.Since(start).Seconds()
 	fmt.Fprintf(e.stderr, "calibration: %d model runs, %.0f s wall (%.2f s per run on %d worker(s))\n", st.Runs(), wall, wall/float64(max(1, st.Runs())), cfg.workers)
 	return map[string]any{"model_runs": st.Runs(), "wall_seconds": wall, "rounds": st.Round, "stop": st.Stop,
-		"coverage": coverageOf(sum), "posterior": filepath.Join(dir, campaign.PosteriorFile)}, nil
+		"coverage": coverageOf(sum), "posterior": filepath.Join(dir, results.PosteriorFile)}, nil
 }
 
 func coverageOf(s *results.CalibrationSummary) any {
@@ -121,7 +122,7 @@ func coverageOf(s *results.CalibrationSummary) any {
 
 // writeCalibration writes the posterior and the calibration's summary into dir.
 func writeCalibration(dir string, prob *calibrate.Problem, st *calibrate.State, sum *results.CalibrationSummary) error {
-	if err := campaign.WriteJSON(filepath.Join(dir, campaign.PosteriorFile), calibrate.Posterior(prob, st)); err != nil {
+	if err := campaign.WriteJSON(filepath.Join(dir, results.PosteriorFile), calibrate.Posterior(prob, st)); err != nil {
 		return err
 	}
 	return campaign.WriteJSON(filepath.Join(dir, results.CalibrationSummaryFile), sum)

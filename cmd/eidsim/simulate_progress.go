@@ -14,22 +14,24 @@ import (
 // calibProgress shows a calibration's rounds on the terminal: a bar of each round's model
 // runs (mpb) when stderr is a terminal, and one line per merged round in any case.
 type calibProgress struct {
-	ctx context.Context
-	w   io.Writer
-	on  bool
-	p   *mpb.Progress
-	bar *mpb.Bar
+	ctx    context.Context
+	w      io.Writer
+	on     bool
+	always bool
+	p      *mpb.Progress
+	bar    *mpb.Bar
 }
 
 func newCalibProgress(ctx context.Context, w io.Writer, mode string) *calibProgress {
-	return &calibProgress{ctx: ctx, w: w, on: showProgress(mode, w)}
+	return &calibProgress{ctx: ctx, w: w, on: showProgress(mode, w), always: mode == "always"}
 }
 
 func (c *calibProgress) Round(g, n int) {
 	if !c.on {
 		return
 	}
-	c.p = mpb.NewWithContext(c.ctx, mpb.WithOutput(c.w), mpb.WithWidth(40))
+	c.p = mpb.NewWithContext(c.ctx, mpb.WithOutput(c.w), mpb.WithWidth(40),
+		mpb.ContainerOptional(mpb.WithAutoRefresh(), c.always)) // refresh even when stderr is not a terminal
 	c.bar = c.p.AddBar(int64(n),
 		mpb.PrependDecorators(decor.Name(fmt.Sprintf("round %d ", g)), decor.CountersNoUnit("%d / %d runs")),
 		mpb.AppendDecorators(decor.Percentage(), decor.Name(" "), decor.AverageETA(decor.ET_STYLE_MMSS)))

@@ -185,4 +185,14 @@ func TestSimulateCalibrateShardedEqualsUnsharded(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(state, "state.json"))
 	require.NoError(t, err)
 	assert.Equal(t, string(a), string(b))
+
+	// --validate of a finished calibration reads its state and runs no model.
+	again := t.TempDir()
+	code, out, errs = runSim(t, append(base[:len(base)-2], "--validate", "--out", again, "--state", state, "--progress", "never")...)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "validation (held out)")
+	c, err := os.ReadFile(filepath.Join(state, "state.json"))
+	require.NoError(t, err)
+	assert.Equal(t, string(b), string(c), "the state is left as it was")
+	assert.FileExists(t, filepath.Join(onlySimRun(t, again), "posterior.json"))
 }

@@ -51,7 +51,7 @@ func source(field, s string) error {
 func (p *Profile) check() error {
 	checks := []func() error{
 		p.checkHeader, p.checkPopulation, p.checkAge, p.checkEthnicity, p.checkSimple,
-		p.checkHandsets, p.checkCarriers, p.checkVillages, p.checkAccounts, p.checkAssociations,
+		p.checkHandsets, p.checkCarriers, p.checkVillages, p.checkCommunes, p.checkAccounts, p.checkAssociations,
 	}
 	for _, c := range checks {
 		if err := c(); err != nil {
@@ -325,6 +325,19 @@ func (p *Profile) checkVillages() error {
 		return ferr("villages.urban_size_ratio", "must be in (0,100], got %v", v.UrbanSize)
 	}
 	return source("villages", v.Source)
+}
+
+func (p *Profile) checkCommunes() error {
+	c := p.Communes
+	switch {
+	case c.Count == 0 && c.Source == "":
+		return nil // not given
+	case c.Count <= 0:
+		return ferr("communes.count", "must be positive, got %d", c.Count)
+	case c.Count > p.Villages.Count:
+		return ferr("communes.count", "%d communes exceed the %d villages", c.Count, p.Villages.Count)
+	}
+	return source("communes", c.Source)
 }
 
 // UrbanVillages returns how many of the villages are urban residential groups: enough that a

@@ -40,16 +40,20 @@ type Profile struct {
 	// Summary is a one-line description of the sources, shown by `eidsim profiles`.
 	Summary string `yaml:"summary"`
 
-	Population   Population    `yaml:"population"`
-	Sex          Sex           `yaml:"sex"`
-	Age          Age           `yaml:"age"`
-	Ethnicity    Ethnicity     `yaml:"ethnic_groups"`
-	Urban        Share         `yaml:"urban"`
-	Poverty      Poverty       `yaml:"poverty"`
-	Handsets     Handsets      `yaml:"handsets"`
-	SIM          SIM           `yaml:"sim"`
-	Carriers     Carriers      `yaml:"carriers"`
-	Villages     Villages      `yaml:"villages"`
+	Population Population `yaml:"population"`
+	Sex        Sex        `yaml:"sex"`
+	Age        Age        `yaml:"age"`
+	Ethnicity  Ethnicity  `yaml:"ethnic_groups"`
+	Urban      Share      `yaml:"urban"`
+	Poverty    Poverty    `yaml:"poverty"`
+	Handsets   Handsets   `yaml:"handsets"`
+	SIM        SIM        `yaml:"sim"`
+	Carriers   Carriers   `yaml:"carriers"`
+	Villages   Villages   `yaml:"villages"`
+	// Communes is the number of commune-level units (communes, wards, townships), each with a
+	// police post; optional (campaign defaults derive counter kits and community digital
+	// teams from it, or from the villages when it is absent).
+	Communes     Communes      `yaml:"communes"`
 	ChipCard     Share         `yaml:"chip_card"`
 	Accounts     Accounts      `yaml:"accounts"`
 	Associations []Association `yaml:"associations"`
@@ -180,6 +184,12 @@ type Villages struct {
 	// groups (default 1.5).
 	RemoteSize float64 `yaml:"remote_size_ratio"`
 	UrbanSize  float64 `yaml:"urban_size_ratio"`
+}
+
+// Communes is a count of commune-level units with its source.
+type Communes struct {
+	Count  int    `yaml:"count"`
+	Source string `yaml:"source"`
 }
 
 // Accounts gives the e-ID account state at the snapshot: either counts (with the eligible

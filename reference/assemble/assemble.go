@@ -57,7 +57,9 @@ type Config struct {
 	// World answers who holds a number for the telco (default reference.StoreWorld on
 	// Store). Give one to share a telco's view of the world across instances.
 	World telco.World
-	// Gateway, if set, wraps the telco as the service's SMS gateway (metrics, logging).
+	// Gateway, if set, is given the telco and returns the service's SMS gateway: a wrapper
+	// (metrics, logging), or another gateway altogether (a telco shared by several
+	// instances, in another process).
 	Gateway func(reference.Gateway) reference.Gateway
 }
 

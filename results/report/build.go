@@ -17,7 +17,6 @@ import (
 // Kinds of run a report knows how to read besides the load kinds of package results.
 const (
 	KindSimulation = "simulation"
-	KindDemo       = "demo"
 	KindUnknown    = "unknown"
 )
 
@@ -68,9 +67,9 @@ func build(dir string, depth int) (*Report, error) {
 		kind = guessKind(dir)
 	}
 	switch {
-	case kind == KindDemo && depth >= maxDepth:
+	case kind == results.KindDemo && depth >= maxDepth:
 		r.Missing = append(r.Missing, "this is a demo inside a demo: its parts are not expanded")
-	case kind == KindDemo:
+	case kind == results.KindDemo:
 		err = buildDemo(r, dir, depth)
 	case isSimulation(kind) && isCalibration(dir):
 		err = buildCalibration(r, dir, m)
@@ -99,9 +98,9 @@ func guessKind(dir string) string {
 		}
 	}
 	if exists(filepath.Join(dir, results.DemoFile)) {
-		return KindDemo
+		return results.KindDemo
 	}
-	return "load"
+	return results.KindLoad
 }
 
 func exists(path string) bool {
@@ -115,13 +114,13 @@ func title(r *Report, m *results.Manifest) string {
 	}
 	what := m.Kind
 	switch {
-	case m.Kind == "find-max":
+	case m.Kind == results.KindFindMax:
 		what = "Max-load search"
-	case m.Kind == "merge":
+	case m.Kind == results.KindMerge:
 		what = "Merged load run"
-	case m.Kind == "load":
+	case m.Kind == results.KindLoad:
 		what = "Load run"
-	case m.Kind == KindDemo:
+	case m.Kind == results.KindDemo:
 		what = "Demo"
 	case isSimulation(m.Kind):
 		what = "Campaign simulation"

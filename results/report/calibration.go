@@ -185,6 +185,10 @@ func validationSection(s *results.CalibrationSummary) Section {
 		}
 	}
 	sec.Tables = append(sec.Tables, fitTable("held-out points, each predicted by the refit without it", rows, names))
+	if svg, ok := ratioPlot(rows); ok {
+		sec.Plots = append(sec.Plots, Plot{Name: "validation-ratio", Title: "Held-out predictions ÷ reported", SVG: svg,
+			Caption: "Each held-out point in the table's order: the predicted median ÷ the reported figure, with its 90% interval as the band; 1 (dashed) is a perfect prediction, and a point is covered where the band crosses it."})
+	}
 	if len(v.Shares) > 0 {
 		t := Table{Caption: "activated share (activated ÷ collected) of the held-out area-dates", Header: []string{"held out", "area", "date", "reported", "predicted", "error (points)"},
 			Numeric: map[int]bool{3: true, 4: true, 5: true}}
@@ -235,4 +239,25 @@ func short(v float64) string {
 		return "0"
 	}
 	return fmt.Sprintf("%.3f", v)
+}
+
+// ratioPlot draws predicted ÷ reported with the 90% band for each held-out point.
+func ratioPlot(rows []results.PointFit) ([]byte, bool) {
+	var pred, one series
+	pred.Name, one.Name, one.Dashed = "predicted ÷ reported (90% interval)", "reported", true
+	for i, f := range rows {
+		if f.Reported <= 0 {
+			continue
+		}
+		x := float64(i + 1)
+		pred.X, pred.Y = append(pred.X, x), append(pred.Y, f.Median/f.Reported)
+		pred.Lo, pred.Hi = append(pred.Lo, f.Lo/f.Reported), append(pred.Hi, f.Hi/f.Reported)
+		one.X, one.Y = append(one.X, x), append(one.Y, 1)
+	}
+	if len(pred.X) < 2 {
+		return nil, false
+	}
+	svg, err := linePlot(axes{Title: "Held-out predictions ÷ reported", X: "held-out point (table order)", Y: "predicted ÷ reported", YMin0: true},
+		[]series{pred, one})
+	return svg, err == nil
 }

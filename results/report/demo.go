@@ -14,31 +14,6 @@ import (
 // has all of them.
 const maxDemoPlots = 4
 
-// Demo is the content of demo.json (results.DemoFile): the parts of a demo run, the run
-// directories it made (relative to the demo's own directory) and the parts it left out, with why.
-type Demo struct {
-	Parts   []DemoPart `json:"parts"`
-	Skipped []DemoPart `json:"skipped,omitempty"`
-}
-
-// DemoPart is one step of the demo.
-type DemoPart struct {
-	Name string `json:"name"`
-	// Dir is the part's run directory relative to the demo's directory.
-	Dir string `json:"dir,omitempty"`
-	// Reason says why a skipped part was left out, or what went wrong in a part that ran.
-	Reason string `json:"reason,omitempty"`
-}
-
-// WriteDemo stores d as dir/demo.json.
-func WriteDemo(dir string, d Demo) error {
-	b, err := json.MarshalIndent(d, "", "  ")
-	if err != nil {
-		return err
-	}
-	return writeFile(filepath.Join(dir, results.DemoFile), append(b, '\n'))
-}
-
 // buildDemo gathers the main headline figures (not the Detail ones) and the first plots of
 // every part of a demo, with a link to each part's own report.
 func buildDemo(r *Report, dir string, depth int) error {
@@ -47,7 +22,7 @@ func buildDemo(r *Report, dir string, depth int) error {
 		r.Missing = append(r.Missing, results.DemoFile+": the demo was interrupted before it listed its parts")
 		return nil
 	}
-	var d Demo
+	var d results.Demo
 	if err := json.Unmarshal(b, &d); err != nil {
 		r.Missing = append(r.Missing, fmt.Sprintf("%s: unreadable (%v)", results.DemoFile, err))
 		return nil

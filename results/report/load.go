@@ -2,12 +2,10 @@ package report
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -53,7 +51,7 @@ func (lr *loadRun) k6Output() (*results.K6Output, error) {
 // thresholds, the plots over time, latency by step and how the flows ended.
 func buildLoad(r *Report, dir string, m *results.Manifest) error {
 	lr := &loadRun{m: m, dir: dir, aggDir: dir, opts: m, rate: math.NaN()}
-	if m != nil && m.Kind == "find-max" {
+	if m != nil && m.Kind == results.KindFindMax {
 		fm, best := findMaxSection(r, dir, m)
 		lr.fm = fm
 		if fm == nil {
@@ -69,7 +67,7 @@ func buildLoad(r *Report, dir string, m *results.Manifest) error {
 		r.Sections = append(r.Sections, Section{Title: "Detail of the best passing step",
 			Text: []string{"The sections below describe the highest passing step of the search (" + filepath.Base(best) + ")."}})
 	}
-	if m != nil && m.Kind == "merge" {
+	if m != nil && m.Kind == results.KindMerge {
 		lr.parts = readParts(r, dir, m)
 		lr.opts = lr.parts.manifest
 	}
@@ -101,7 +99,7 @@ func buildLoad(r *Report, dir string, m *results.Manifest) error {
 	switch {
 	case lr.fm != nil:
 		r.Verdict = findMaxVerdict(lr.fm, lr.dur)
-	case m != nil && m.Segment != "" && m.Kind != "merge":
+	case m != nil && m.Segment != "" && m.Kind != results.KindMerge:
 		// One k6 instance of a split run: its own share of the rate, judged alone.
 		judge := "k6 execution segment " + m.Segment + " of a split run, judged alone; merge the parts (eidsim report --merge) for the whole run's verdict"
 		if thr.judge != "" {
@@ -182,137 +180,6 @@ const (
 	groupCauses   = "Failures by cause"
 )
 
-// headline adds the run's figures: at most MaxHeadline in the headline (rate asked for,
-// completed, p95, p99, failed requests, dropped iterations, flows ended as intended), the
-// per-flow and per-cause figures grouped.
-func (lr *loadRun) headline(r *Report, agg *results.Aggregate) {
-	t := agg.Totals()
-	secs := agg.Duration().Seconds()
-	if lr.dur > 0 {
-		// Iterations per second over the configured duration (the tail in which k6 lets the
-		// last iterations finish is not part of it).
-		secs = lr.dur.Seconds()
-	}
-	if lr.fm == nil && !math.IsNaN(lr.rate) {
-		f := fig("rate", "Arrival rate asked for (peak)", lr.rate, "/s", 0)
-		if rp, ok := lr.ramp(); ok {
-			f.Note = rp.Text
-		}
-		r.Headline = append(r.Headline, f)
-	}
-	achieved := math.NaN()
-	if secs > 0 {
-		achieved = t.Iterations / secs
-	}
-	x := fig("achieved", "Iterations completed, mean", achieved, "/s", +1)
-	if secs > 0 {
-		x.Note = fmt.Sprintf("%s in %s", count(t.Iterations), humanDuration(time.Duration(secs*float64(time.Second))))
-	}
-	r.Headline = append(r.Headline, x)
-	api := agg.APILatency()
-	for _, q := range []struct {
-		key string
-		q   float64
-	}{{"p95", 0.95}, {"p99", 0.99}} {
-		f := fig(q.key, "Latency "+q.key+", service steps", api.Quantile(q.q), "ms", -1)
-		f.Text = humanMS(f.Value)
-		f.Note = fmt.Sprintf("of %s requests", thousands(float64(api.Count())))
-		r.Headline = append(r.Headline, f)
-	}
-	var fh, ft float64
-	if t.Failed != nil {
-		fh, ft = float64(t.Failed.Hits), float64(t.Failed.Total)
-	}
-	f := fig("errors", "Failed requests", share(fh, ft), "%", -1)
-	f.Text = shareOf(fh, ft)
-	r.Headline = append(r.Headline, f)
-	f = fig("dropped", "Dropped iterations", share(t.Dropped, t.Iterations+t.Dropped), "%", -1)
-	f.Text = shareOf(t.Dropped, t.Iterations+t.Dropped)
-	if t.Dropped > 0 {
-		f.Note = "k6 had no free virtual user to start them"
-	}
-	r.Headline = append(r.Headline, f)
-
-	oc := outcomesOf(agg)
-	flows := oc.flows()
-	if tot := oc.total("", "", ""); tot > 0 {
-		ok, rej, failed := oc.count("", "ok", ""), oc.count("", "rejected", ""), oc.count("", "failed", "")
-		f := fig("intended", "Flows ended as intended", (ok+rej)/tot, "%", +1)
-		f.Text = shareOf(ok+rej, tot)
-		f.Note = fmt.Sprintf("%s got through, %s refused as intended, %s failed", count(ok), count(rej), count(failed))
-		r.Headline = append(r.Headline, f)
-	}
-	if t.Checks != nil {
-		x := fig("checks", "Checks passed", t.Checks.Rate(), "%", +1)
-		x.Text, x.Detail, x.Group = shareOf(float64(t.Checks.Hits), float64(t.Checks.Total)), true, groupChecks
-		r.Headline = append(r.Headline, x)
-	}
-	for _, fl := range flows {
-		tot, ok, rej, failed := oc.total(fl, "", ""), oc.count(fl, "ok", ""), oc.count(fl, "rejected", ""), oc.count(fl, "failed", "")
-		if tot == 0 {
-			continue
-		}
-		if ok == 0 && rej > 0 {
-			// A flow the contract says must be refused (a wrong password): refusals are the
-			// service's defences working.
-			x := fig("flow_refused:"+fl, "Flow "+fl+": refused as intended", rej/tot, "%", +1)
-			x.Text, x.Detail, x.Group = shareOf(rej, tot), true, groupDefences
-			if failed > 0 {
-				x.Note = fmt.Sprintf("%s not refused as the contract says", count(failed))
-			}
-			r.Headline = append(r.Headline, x)
-			continue
-		}
-		x := fig("flow_ok:"+fl, "Flow "+fl+": got through", ok/tot, "%", +1)
-		x.Text, x.Detail, x.Group = shareOf(ok, tot), true, groupFlows
-		x.Note = fmt.Sprintf("%s refused as intended, %s failed", count(rej), count(failed))
-		r.Headline = append(r.Headline, x)
-		if rej > 0 {
-			y := fig("flow_refused:"+fl, "Flow "+fl+": refused as intended", rej/tot, "%", 0)
-			y.Text, y.Detail, y.Group = shareOf(rej, tot), true, groupDefences
-			y.Note = "by cause: " + causeList(oc, fl, "rejected", tot)
-			r.Headline = append(r.Headline, y)
-		}
-	}
-	for _, fl := range flows {
-		tot, failed := oc.total(fl, "", ""), oc.count(fl, "failed", "")
-		if tot == 0 || failed == 0 {
-			continue
-		}
-		x := fig(fl+"_failed", label(fl)+" failed", failed/tot, "%", -1)
-		x.Text, x.Group = shareOf(failed, tot), groupCauses
-		x.Note = "by cause: " + causeList(oc, fl, "failed", tot)
-		r.Headline = append(r.Headline, x)
-		for _, c := range oc.values("cause", fl, "failed") {
-			n := oc.count(fl, "failed", c)
-			y := fig(fl+"_failed:"+c, label(fl)+" failed: "+c, n/tot, "%", -1)
-			y.Text, y.Detail, y.Group = shareOf(n, tot), true, groupCauses
-			r.Headline = append(r.Headline, y)
-		}
-	}
-	if lr.aggDir != lr.dir {
-		for i := range r.Headline {
-			switch {
-			case r.Headline[i].Key == "max_rate":
-			case r.Headline[i].Note == "":
-				r.Headline[i].Note = "at the best step"
-			default:
-				r.Headline[i].Note += "; at the best step"
-			}
-		}
-	}
-}
-
-// causeList writes the causes of flow's outcomes ending in result, each with its count and
-// share of the flow's total: "no_handset 21.8 % (144 of 660), …".
-func causeList(oc outcomes, flow, result string, tot float64) string {
-	var parts []string
-	for _, c := range oc.values("cause", flow, result) {
-		parts = append(parts, c+" "+shareOf(oc.count(flow, result, c), tot))
-	}
-	return strings.Join(parts, ", ")
-}
-
 // ramp is the arrival-rate schedule the run asked k6 for, when its scenario's shape is known.
 func (lr *loadRun) ramp() (ramp, bool) {
 	scenario, segment, step := "", "", false
@@ -320,7 +187,7 @@ func (lr *loadRun) ramp() (ramp, bool) {
 		scenario, segment = lr.m.Scenario, lr.m.Segment
 	}
 	if lr.opts != nil {
-		step = lr.opts.Kind == "find-max-step"
+		step = lr.opts.Kind == results.KindFindMaxStep
 		if lr.parts == nil && lr.opts.Segment != "" {
 			segment = lr.opts.Segment
 		}
@@ -357,94 +224,6 @@ func share(a, b float64) float64 {
 		return 0
 	}
 	return a / b
-}
-
-// findMaxSection adds the search's headline, its steps and their plots. It returns the
-// result and the directory of the best passing step ("" when there is none).
-func findMaxSection(r *Report, dir string, m *results.Manifest) (*results.FindMaxResult, string) {
-	var fm results.FindMaxResult
-	if err := m.DecodeResult(&fm); errors.Is(err, results.ErrNoResult) {
-		r.Missing = append(r.Missing, "manifest result: the search recorded no steps (it was interrupted before its first step ended)")
-		return nil, ""
-	} else if err != nil {
-		r.Missing = append(r.Missing, fmt.Sprintf("manifest result: unreadable as a find-max result (%v)", err))
-		return nil, ""
-	}
-	x := fig("max_rate", "Highest sustainable rate", math.NaN(), "/s", +1)
-	if fm.Best != nil {
-		x = fig("max_rate", "Highest sustainable rate", fm.MaxRate, "/s", +1)
-		x.Note = fmt.Sprintf("p95 %s, p99 %s, %s of requests failed, %s dropped", humanMS(fm.Best.P95), humanMS(fm.Best.P99), pct(fm.Best.ErrorRate), count(fm.Best.Dropped))
-	} else {
-		x.Text, x.Note = "none", "no rate tried passed the thresholds"
-	}
-	r.Headline = append(r.Headline, x)
-	s := Section{Title: "Search steps", Text: []string{"Each step ran the scenario at one arrival rate; a step passes when every threshold holds. The rate stepped up until a step failed, then the increment was halved."}}
-	tb := Table{Caption: "steps of the search", Header: []string{"step", "rate /s", "verdict", "achieved /s", "p50 ms", "p95 ms", "p99 ms", "failed", "dropped", "k6 CPU"},
-		Numeric: map[int]bool{1: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true}}
-	var rates, ach, p95, p99 []float64
-	for _, st := range fm.Steps {
-		name := fmt.Sprint(st.N)
-		verdict := "FAILED"
-		if st.Passed {
-			verdict = "passed"
-		}
-		if st.WarmUp {
-			name, verdict = "warm-up", verdict+" (not counted)"
-		}
-		tb.Rows = append(tb.Rows, []string{name, num(st.Rate), verdict, num(st.Achieved), fmt.Sprintf("%.1f", st.P50), fmt.Sprintf("%.1f", st.P95),
-			fmt.Sprintf("%.1f", st.P99), pct(st.ErrorRate), num(st.Dropped), pct(st.K6CPUShare)})
-		if !st.WarmUp {
-			rates, ach, p95, p99 = append(rates, st.Rate), append(ach, st.Achieved), append(p95, st.P95), append(p99, st.P99)
-		}
-	}
-	s.Tables = append(s.Tables, tb)
-	order := sortedBy(rates)
-	pick := func(v []float64) []float64 {
-		out := make([]float64, len(order))
-		for i, k := range order {
-			out[i] = v[k]
-		}
-		return out
-	}
-	if len(rates) < 2 {
-		s.Text = append(s.Text, "One step is not a curve: the table above is the whole search.")
-	}
-	if len(rates) >= 2 {
-		xs := pick(rates)
-		if svg, err := linePlot(axes{Title: "Throughput against arrival rate", X: "arrival rate asked for (iterations/s)", Y: "iterations/s", YMin0: true},
-			[]series{{Name: "completed", X: xs, Y: pick(ach)}, {Name: "asked for", X: xs, Y: xs, Dashed: true}}); err == nil {
-			s.Plots = append(s.Plots, Plot{Name: "findmax-throughput", Title: "Throughput against arrival rate", SVG: svg,
-				Caption: "Where the solid line leaves the dashed one, the service (or k6) stopped keeping up with the arrivals."})
-		}
-		if svg, err := linePlot(axes{Title: "Latency by arrival rate", X: "arrival rate (iterations/s)", Y: "ms", YMin0: true},
-			[]series{{Name: "p95", X: xs, Y: pick(p95)}, {Name: "p99", X: xs, Y: pick(p99)}}); err == nil {
-			s.Plots = append(s.Plots, Plot{Name: "findmax-latency", Title: "Latency by arrival rate", SVG: svg,
-				Caption: "Percentiles over the service's steps at each step of the search; the thresholds are p95 ≤ 1000 ms and p99 ≤ 2500 ms per step."})
-		}
-	}
-	r.Sections = append(r.Sections, s)
-	if fm.Best == nil {
-		return &fm, ""
-	}
-	best := fm.Best.Dir
-	if best == "" || !exists(best) {
-		best = filepath.Join(dir, "steps", filepath.Base(fm.Best.Dir))
-	}
-	if !exists(best) {
-		r.Missing = append(r.Missing, "the best step's directory ("+fm.Best.Dir+"): its per-step detail cannot be shown")
-		return &fm, ""
-	}
-	return &fm, best
-}
-
-// sortedBy returns the indexes of v in increasing order of v.
-func sortedBy(v []float64) []int {
-	idx := make([]int, len(v))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return v[idx[a]] < v[idx[b]] })
-	return idx
 }
 
 func latencySection(agg *results.Aggregate, dir string) Section {

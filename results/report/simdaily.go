@@ -26,7 +26,7 @@ func readDaily(r *Report, dir string, scale float64) (*daily, bool) {
 		r.Missing = append(r.Missing, fmt.Sprintf("%s: %v — no daily curves", results.DailyFile, simplify(err)))
 		return nil, false
 	}
-	dc := t.col("date")
+	dc := t.col(results.ColDate)
 	if dc < 0 || len(t.Rows) == 0 {
 		r.Missing = append(r.Missing, results.DailyFile+": no date column or no rows — no daily curves")
 		return nil, false
@@ -49,7 +49,7 @@ func readDaily(r *Report, dir string, scale float64) (*daily, bool) {
 		d.dates = append(d.dates, tm)
 	}
 	for i, h := range t.Header {
-		if i == dc || h == "replica" || h == "day" {
+		if i == dc || h == results.ColReplica || h == results.ColDay {
 			continue
 		}
 		v, ok := t.floats(i)
@@ -134,7 +134,7 @@ func dailySections(r *Report, d *daily, sum *results.SimSummary) []Section {
 	s := Section{Title: "Adoption day by day",
 		Text: []string{"Cumulative counts at full scale; each curve is the mean over the replicas and the shaded band around it its 95% confidence interval. Dashed lines are the deadlines' targets."}}
 	var curves []series
-	for _, c := range [][2]string{{"profiles", "level-2 profiles collected"}, {"activated", "accounts activated"}, {"activated_level2", "activated at level 2"}} {
+	for _, c := range [][2]string{{results.ColProfiles, "level-2 profiles collected"}, {results.ColActivated, "accounts activated"}, {results.ColActivatedLevel2, "activated at level 2"}} {
 		if sr, ok := d.curve(c[0], c[1], 1); ok {
 			curves = append(curves, sr)
 		}
@@ -142,7 +142,7 @@ func dailySections(r *Report, d *daily, sum *results.SimSummary) []Section {
 	for _, c := range curves {
 		r.keepCurve("Adoption: "+c.Name, axes{Title: "Adoption: " + c.Name, X: "date", Y: "citizens (full scale)", Dates: true, YMin0: true}, c)
 	}
-	if sr, ok := d.curve("counter_queue", "waiting at counters", 1); ok {
+	if sr, ok := d.curve(results.ColCounterQueue, "waiting at counters", 1); ok {
 		r.keepCurve("Counter queue", axes{Title: "Counter queue", X: "date", Y: "citizens waiting (full scale)", Dates: true, YMin0: true}, sr)
 	}
 	if sum != nil && len(d.dates) > 0 {
@@ -158,10 +158,10 @@ func dailySections(r *Report, d *daily, sum *results.SimSummary) []Section {
 		}
 	}
 	var queue []series
-	if sr, ok := d.curve("counter_queue", "waiting at counters", 1); ok {
+	if sr, ok := d.curve(results.ColCounterQueue, "waiting at counters", 1); ok {
 		queue = append(queue, sr)
 	}
-	if sr, ok := d.curve("counter_served", "served per day (7-day mean)", 7); ok {
+	if sr, ok := d.curve(results.ColCounterServed, "served per day (7-day mean)", 7); ok {
 		queue = append(queue, sr)
 	}
 	if len(queue) > 0 {
@@ -171,8 +171,8 @@ func dailySections(r *Report, d *daily, sum *results.SimSummary) []Section {
 		}
 	}
 	var traffic []series
-	sms := d.first("otp_sms_submitted", "sms_submitted")
-	for _, c := range [][2]string{{"logins", "logins per day"}, {sms, "OTP SMS per day"}, {"registrations", "registrations per day"}} {
+	sms := d.first("otp_sms_submitted", results.ColSMSSubmitted)
+	for _, c := range [][2]string{{results.ColLogins, "logins per day"}, {sms, "OTP SMS per day"}, {results.ColRegistrations, "registrations per day"}} {
 		if sr, ok := d.curve(c[0], c[1]+" (7-day mean)", 7); ok {
 			traffic = append(traffic, sr)
 		}
@@ -185,10 +185,10 @@ func dailySections(r *Report, d *daily, sum *results.SimSummary) []Section {
 	}
 	capTable := Table{Caption: "capacity the campaign used (full scale, busiest day)", Header: []string{"figure", "peak per day", "on"}, Numeric: map[int]bool{1: true}}
 	for _, c := range []struct{ col, key, label string }{
-		{"counter_served", "peak_counter_served", "Counter enrolments on the busiest day"},
-		{"counter_queue", "peak_counter_queue", "Longest counter queue"},
+		{results.ColCounterServed, "peak_counter_served", "Counter enrolments on the busiest day"},
+		{results.ColCounterQueue, "peak_counter_queue", "Longest counter queue"},
 		{sms, "peak_otp_sms", "OTP SMS on the busiest day"},
-		{"logins", "peak_logins", "Logins on the busiest day"},
+		{results.ColLogins, "peak_logins", "Logins on the busiest day"},
 	} {
 		if v, on, ok := d.peak(c.col); ok {
 			r.Headline = append(r.Headline, Figure{Key: c.key, Label: c.label, Value: v, Text: thousands(v), Note: "on " + on, Detail: c.key == "peak_logins", Group: "Capacity used on the busiest day"})

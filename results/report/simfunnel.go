@@ -18,7 +18,7 @@ func funnelSection(r *Report, dir string) (Section, bool) {
 		r.Missing = append(r.Missing, fmt.Sprintf("%s: %v — no funnel by segment", results.FunnelFile, simplify(err)))
 		return Section{}, false
 	}
-	dimC, valC, outC, shareC := t.col("dimension"), t.col("value"), t.col("outcome"), t.col("share_mean", "share")
+	dimC, valC, outC, shareC := t.col(results.ColDimension), t.col(results.ColValue), t.col(results.ColOutcome), t.col(results.ColShareMean, "share")
 	if dimC < 0 || valC < 0 || outC < 0 || shareC < 0 {
 		r.Missing = append(r.Missing, results.FunnelFile+": no dimension, value, outcome and share_mean columns — no funnel by segment")
 		return Section{}, false
@@ -100,8 +100,8 @@ func counterfactualSection(r *Report, dir, prefix, without string) (Section, boo
 		r.Missing = append(r.Missing, fmt.Sprintf("%s: %v — no contrast of the two arms", results.CounterfactualFile, simplify(err)))
 		return Section{}, false
 	}
-	dc, vc, mc := t.col("dimension"), t.col("value"), t.col("metric")
-	bm, am, dm, dlo, dhi := t.col("base_mean"), t.col("alt_mean"), t.col("diff_mean"), t.col("diff_ci95_low"), t.col("diff_ci95_high")
+	dc, vc, mc := t.col(results.ColDimension), t.col(results.ColValue), t.col(results.ColMetric)
+	bm, am, dm, dlo, dhi := t.col(results.ColBaseMean), t.col(results.ColAltMean), t.col(results.ColDiffMean), t.col(results.ColDiffCI95Low), t.col(results.ColDiffCI95High)
 	if dc < 0 || vc < 0 || mc < 0 || bm < 0 || am < 0 || dm < 0 || dlo < 0 || dhi < 0 {
 		r.Missing = append(r.Missing, results.CounterfactualFile+": columns missing — no contrast of the two arms")
 		return Section{}, false

@@ -50,7 +50,7 @@ type Problem struct {
 
 // NewProblem prepares the campaigns: their populations of count citizens (seed), their
 // evidence points and the pooled priors.
-func NewProblem(cs []*campaign.Campaign, count int, seed uint64) (*Problem, error) {
+func NewProblem(ctx context.Context, cs []*campaign.Campaign, count int, seed uint64) (*Problem, error) {
 	if len(cs) == 0 {
 		return nil, fmt.Errorf("no campaign to calibrate on")
 	}
@@ -84,6 +84,9 @@ func NewProblem(cs []*campaign.Campaign, count int, seed uint64) (*Problem, erro
 		return nil, fmt.Errorf("campaigns %s have no evidence points", names(cs))
 	}
 	for _, c := range cs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		w, err := campaign.PrepareWorld(c, count, seed)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", c.Name, err)

@@ -3,6 +3,7 @@ package calibrate
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync"
 )
 
@@ -31,6 +32,9 @@ func Evaluate(ctx context.Context, st *State, m Model, props []Proposal, workers
 				p := props[i]
 				theta := st.Config.Space.Theta(p.Z)
 				preds, outs, err := m.Simulate(ctx, theta, Derive(st.Config.Seed, tagSimulate, p.Round, p.Index))
+				if err == nil {
+					err = finite(st.Config, preds, outs)
+				}
 				if err != nil {
 					errs[i] = fmt.Errorf("round %d particle %d: %w", p.Round, p.Index, err)
 					continue
@@ -109,4 +113,24 @@ func Run(ctx context.Context, st *State, m Model, workers int, pr Progress, save
 		}
 	}
 	return st, nil
+}
+
+// finite checks a run's figures: a NaN or infinite prediction would make the distances (and
+// the state file) meaningless.
+func finite(c Config, preds, outs []float64) error {
+	if len(preds) != len(c.Targets) || len(outs) != len(c.Outputs) {
+		return fmt.Errorf("the model returned %d predictions and %d outputs for %d targets and %d outputs",
+			len(preds), len(outs), len(c.Targets), len(c.Outputs))
+	}
+	for j, v := range preds {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("the model predicted %v for %s", v, c.Targets[j].ID)
+		}
+	}
+	for j, v := range outs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("the model's output %s is %v", c.Outputs[j], v)
+		}
+	}
+	return nil
 }

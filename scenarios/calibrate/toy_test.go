@@ -2,6 +2,7 @@ package calibrate
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -167,4 +168,17 @@ func TestInterruptedCalibrationKeepsTheLastMergedRound(t *testing.T) {
 	assert.Equal(t, 0, st.Round, "the state is that of the last merged round")
 	assert.Equal(t, 1, saved, "round 0 was checkpointed")
 	assert.False(t, st.Done)
+}
+
+type nanModel struct{}
+
+func (nanModel) Simulate(context.Context, []float64, uint64) ([]float64, []float64, error) {
+	return []float64{1, math.NaN()}, []float64{0}, nil
+}
+
+func TestNonFinitePredictionsAreRefused(t *testing.T) {
+	st, err := NewState(toyConfig(4, 1))
+	require.NoError(t, err)
+	_, err = Run(context.Background(), st, nanModel{}, 1, nil, nil)
+	assert.ErrorContains(t, err, "the model predicted NaN for y2")
 }

@@ -19,34 +19,56 @@ const ValidationMethod = "reuse of the calibration's stored simulations with imp
 	"proposed near the posterior given all the data, so parameter regions only the held-out data rule out were sampled only in the " +
 	"early rounds (few runs, large weights, small effective sample size — reported per hold-out)"
 
-// NationalSplit is the last date of the national series a time split fits on.
-const NationalSplit = "2023-06-30"
+// The national time split: fit to the national points up to NationalSplit, predict those up
+// to NationalHorizon (end 2023, May 2024); the later ones are left out of the fit and not
+// scored.
+const (
+	NationalSplit   = "2023-06-30"
+	NationalHorizon = "2024-06-30"
+)
 
-// HoldoutSpec is one set of evidence points to hold out.
+// HoldoutSpec is one set of evidence points to hold out: Held are left out of the refit and
+// predicted; Dropped are only left out of the refit.
 type HoldoutSpec struct {
 	Name, Removed string
-	Held          []bool
+	Held, Dropped []bool
+}
+
+// use is the evidence the refit keeps.
+func (h HoldoutSpec) use() []bool {
+	u := make([]bool, len(h.Held))
+	for j := range u {
+		u[j] = !h.Held[j] && !h.Dropped[j]
+	}
+	return u
 }
 
 // Holdouts are leave-one-out over the provincial campaigns (all the points of one campaign)
-// and, for a national campaign, a time split (its points after NationalSplit).
+// and, for a national campaign, the time split.
 func Holdouts(p *Problem) []HoldoutSpec {
 	var out []HoldoutSpec
 	for k, c := range p.Campaigns {
-		h := HoldoutSpec{Held: make([]bool, len(p.Points))}
+		h := HoldoutSpec{Held: make([]bool, len(p.Points)), Dropped: make([]bool, len(p.Points))}
 		national := p.national(k)
-		n := 0
+		n, dropped := 0, 0
 		for j := p.first[k]; j < p.len(k); j++ {
-			if !national || p.Points[j].Date > NationalSplit {
+			d := p.Points[j].Date
+			switch {
+			case national && d > NationalHorizon:
+				h.Dropped[j] = true
+				dropped++
+			case !national || d > NationalSplit:
 				h.Held[j] = true
 				n++
 			}
 		}
-		if n == 0 || n == len(p.Points) {
+		if n == 0 || n+dropped == len(p.Points) {
 			continue
 		}
 		if national {
-			h.Name, h.Removed = c.Name+" after "+NationalSplit, fmt.Sprintf("the %d national points after %s", n, NationalSplit)
+			h.Name = c.Name + " after " + NationalSplit
+			h.Removed = fmt.Sprintf("the %d national points from %s to %s (fitted to those up to %s; the %d later ones left out)",
+				n, NationalSplit, NationalHorizon, NationalSplit, dropped)
 		} else {
 			h.Name, h.Removed = "without "+c.Name, fmt.Sprintf("all %d points of %s", n, c.Name)
 		}
@@ -90,11 +112,7 @@ func Validate(p *Problem, st *State) *results.Validation {
 	holdOf := map[string]int{}
 	var refits []sample
 	for _, h := range Holdouts(p) {
-		use := make([]bool, len(h.Held))
-		for j := range use {
-			use[j] = !h.Held[j]
-		}
-		s := Refit(st, use)
+		s := Refit(st, h.use())
 		refits = append(refits, s)
 		ho := results.Holdout{Name: h.Name, Removed: h.Removed, ESS: s.ess()}
 		for j, held := range h.Held {

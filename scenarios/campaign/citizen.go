@@ -8,12 +8,13 @@ import (
 
 // Stages of a citizen in the campaign.
 const (
-	stPool    uint8 = iota // has not acted (yet): in the decision pool of their village
-	stQueued               // travelling to or waiting at a counter
-	stPending              // level-2 profile collected, account pending activation
-	stActive               // account active
-	stBlocked              // stopped by a barrier until an intervention removes it
-	stLocked               // had an active account, lost access (forgotten password, no way back)
+	stPool     uint8 = iota // has not acted (yet): in the decision pool of their village
+	stQueued                // travelling to or waiting at a counter
+	stPending               // level-2 profile collected, account pending activation
+	stActive                // account active
+	stBlocked               // stopped by a barrier until an intervention removes it
+	stLocked                // had an active account, lost access (forgotten password, no way back)
+	stApproval              // level-2 dossier taken, waiting for the ministry's approval (pipeline.go)
 )
 
 // Causes are the barriers a flow met. Each is the outcome of a reference flow, the telco or the

@@ -80,8 +80,7 @@ func Compare(base, alt []*Result) []Contrast {
 func WriteContrasts(w io.Writer, cs []Contrast) error {
 	cw := csv.NewWriter(w)
 	p := func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
-	if err := cw.Write([]string{"dimension", "value", "metric", "base_mean", "base_ci95_low", "base_ci95_high",
-		"alt_mean", "alt_ci95_low", "alt_ci95_high", "diff_mean", "diff_ci95_low", "diff_ci95_high", "bands_separate", "diff_excludes_zero"}); err != nil {
+	if err := cw.Write(results.CounterfactualHeader); err != nil {
 		return err
 	}
 	for _, c := range cs {

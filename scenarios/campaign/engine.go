@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strconv"
 	"time"
 
 	"github.com/eidsim/eidsim/generators/population"
@@ -105,6 +104,7 @@ type sim struct {
 	// approvedL1, approvedL2, rejected: the ministry's answers so far (see pipeline.go).
 	approvedL1, approvedL2, rejected int
 	flowEv                           []FlowEventHour // sessions the flow events added (eventsim.go)
+	mechanisms
 }
 
 func (s *sim) date(d int) time.Time { return s.c.Start.AddDate(0, 0, d) }
@@ -154,110 +154,11 @@ func newSim(ctx context.Context, c *Campaign, pop []population.Record, scale flo
 		return nil, err
 	}
 	s.due = make([][]int32, c.Days+1)
+	if err := s.pressureSeries(); err != nil {
+		return nil, err
+	}
 	s.freeSIMNext = uint64(len(pop)) + 1
 	return s, nil
-}
-
-// load puts the population into the store and sets up the citizens and villages.
-func (s *sim) load(ctx context.Context, pop []population.Record) error {
-	s.cit = make([]citizen, len(pop))
-	vidx := map[string]int32{}
-	ref := s.c.Start.Year()
-	for i := range pop {
-		r := &pop[i]
-		c := &s.cit[i]
-		c.rng = seedOf(s.seed, s.replica, i)
-		c.id, c.name, c.birth = r.CitizenID, r.FullName, r.BirthDate
-		c.phone = r.SIM.Phone
-		c.owner = r.SIM.OwnerRegistered
-		c.device = "dev-" + r.CitizenID
-		c.password = "Vn!" + strconv.FormatUint(c.rng%1e8, 36) + "aZ9"
-		switch r.Handset {
-		case population.HandsetSmartphone:
-			c.handset = hsSmart
-		case population.HandsetFeature:
-			c.handset = hsFeature
-		default:
-			c.handset = hsNone
-		}
-		switch r.Coverage {
-		case population.CoverageNone:
-			c.cov = covNone
-		case population.Coverage2G:
-			c.cov = cov2G
-		default:
-			c.cov = cov4G
-		}
-		switch r.Poverty {
-		case population.PovertyPoor:
-			c.poverty = 2
-		case population.PovertyNearPoor:
-			c.poverty = 1
-		}
-		c.minority = r.Ethnicity != "" && r.Ethnicity != "Kinh"
-		c.urban = r.Urban
-		if y, err := strconv.Atoi(r.BirthDate[:4]); err == nil {
-			c.ageBand = ageBandOf(ref - y)
-		}
-		b := s.c.Behaviour
-		c.forget, c.typo, c.patience, c.bioQ = float32(b.ForgetPerYear), float32(b.TypoRate), uint8(b.Patience), reference.DefaultBiometricQuality
-		if t := r.Traits; t != nil {
-			c.forget, c.typo, c.bioQ = float32(t.ForgetPerYear), float32(t.TypoRate), float32(t.BiometricQuality)
-			if t.Patience > 0 {
-				c.patience = uint8(min(t.Patience, 50))
-			}
-		}
-		c.swaps = float32(r.SIM.SwapsPerYear)
-		c.chipCard = r.ChipCard
-		c.hs0 = c.handset
-		switch {
-		case c.phone == "":
-			c.sim0 = simNone
-		case c.owner:
-			c.sim0 = simOwner
-		default:
-			c.sim0 = simNonOwner
-		}
-		v, ok := vidx[r.VillageID]
-		if !ok {
-			v = int32(len(s.villages))
-			vidx[r.VillageID] = v
-			s.villages = append(s.villages, village{noCoverage: c.cov == covNone})
-		}
-		c.village = v
-		s.villages[v].adults++
-		c.nextDay = -1
-		if a := r.Account; a != nil {
-			// An account held at the start: active at its level (its password is the
-			// citizen's own from now on).
-			c.level, c.acted = uint8(a.Level), true
-			c.swapped = a.Phone != c.phone
-			if a.AccountStatus() == population.AccountPendingActivation {
-				c.stage = stPending
-			} else {
-				c.stage, c.activated = stActive, true
-			}
-		}
-	}
-	if err := s.importPopulation(ctx, pop); err != nil {
-		return err
-	}
-	for i := range s.cit {
-		c := &s.cit[i]
-		switch c.stage {
-		case stPool:
-			s.enterPool(int32(i))
-		case stActive:
-			s.villages[c.village].adopted++
-			s.adoptedAll++
-			s.schedule(int32(i), 1+int(c.exp(365/max(s.c.Behaviour.LoginsPerYear, 0.01))), actLogin)
-		case stPending:
-			s.villages[c.village].adopted++
-			s.adoptedAll++
-			s.schedule(int32(i), 1+int(c.exp(s.c.Behaviour.ActivationDelayDays)), actActivate)
-		}
-	}
-	return nil
 }
 
 // enterPool puts a citizen into their village's decision pool with a fresh exponential
@@ -281,32 +182,6 @@ func (s *sim) schedule(i int32, day int, act action) {
 	}
 	c.nextDay, c.action = int32(day), act
 	s.due[day] = append(s.due[day], i)
-}
-
-// pressure is the day's hazard per citizen of a village: (p·outreach + q·F)·boost per day.
-func (s *sim) pressure(d int, v *village) float64 {
-	b := s.c.Behaviour
-	t := s.date(d)
-	out := 1.0
-	for _, o := range s.c.Outreach {
-		if within(t, o.From, o.To) {
-			out += o.Intensity
-		}
-	}
-	all := float64(s.adoptedAll) / float64(len(s.cit))
-	local := 0.0
-	if v.adults > 0 {
-		local = float64(v.adopted) / float64(v.adults)
-	}
-	f := imitationLocal*local + (1-imitationLocal)*all
-	boost := 1.0
-	for _, dl := range s.c.Deadlines {
-		left := dl.Date.Sub(t).Hours() / 24
-		if left >= 0 && left < float64(b.DeadlineWindowDays) {
-			boost = math.Max(boost, 1+(b.DeadlineBoost-1)*(1-left/float64(b.DeadlineWindowDays)))
-		}
-	}
-	return (b.BassP*out + b.BassQ*f) * boost / 365
 }
 
 // runDay runs day d; a store error or a cancelled ctx ends it with that error.
@@ -333,6 +208,9 @@ func (s *sim) runDay(ctx context.Context, d int) error {
 			s.decide(e.idx)
 		}
 	}
+	if err := s.activationDay(ctx, d); err != nil {
+		return err
+	}
 	// Scheduled actions, in citizen order as appended (deterministic).
 	for _, i := range s.due[d] {
 		c := &s.cit[i]
@@ -352,6 +230,10 @@ func (s *sim) runDay(ctx context.Context, d int) error {
 	if err := s.runEvents(ctx); err != nil {
 		return err
 	}
+	s.serveApprovals(d, date)
+	if err := s.runEvents(ctx); err != nil { // activations on the spot of dossiers approved today
+		return err
+	}
 	s.clock.Set(date.Add(24*time.Hour - time.Second))
 	s.tel.Advance(ctx)
 	if err := ctx.Err(); err != nil { // the day's deliveries may be incomplete
@@ -365,7 +247,7 @@ func (s *sim) runDay(ctx context.Context, d int) error {
 // in their name, self_register_share of them) or a counter for level 2.
 func (s *sim) decide(i int32) {
 	c := &s.cit[i]
-	if c.handset == hsSmart && c.owner && c.phone != "" && c.u() < s.c.Behaviour.SelfRegisterShare {
+	if s.appOpen(s.day) && c.handset == hsSmart && c.owner && c.phone != "" && c.u() < s.c.Behaviour.SelfRegisterShare {
 		c.stage = stQueued
 		s.homeSession(i, kindRegister)
 		return
@@ -426,15 +308,6 @@ func (s *sim) counterOpen(date time.Time) bool {
 		wd = 7
 	}
 	return wd <= s.c.Counters.DaysPerWeek
-}
-
-func (s *sim) mobileActive(t time.Time) bool {
-	for _, m := range s.c.Interventions.MobileEnrolment {
-		if within(t, m.From, m.To) {
-			return true
-		}
-	}
-	return false
 }
 
 // act runs a scheduled action; it returns the store's error.
@@ -512,111 +385,6 @@ func (s *sim) nextLogin(i int32) {
 	s.schedule(i, s.day+1+int(c.exp(365/max(s.c.Behaviour.LoginsPerYear, 0.01))), actLogin)
 }
 
-// drawSwaps applies the SIM swaps since the citizen's last action: each swap puts a new SIM
-// (a new number, registered in the citizen's name as often as before) in the handset; the old
-// number leaves the citizen (nobody reads its messages any more).
-func (s *sim) drawSwaps(ctx context.Context, i int32) error {
-	c := &s.cit[i]
-	days := s.day - int(c.lastDay)
-	c.lastDay = int32(s.day)
-	if c.phone == "" || c.swaps <= 0 || days <= 0 {
-		return nil
-	}
-	n := c.poisson(float64(c.swaps) * float64(days) / 365)
-	if n == 0 {
-		return nil
-	}
-	old := c.phone
-	if err := s.giveSIM(ctx, i, c.owner); err != nil {
-		return err
-	}
-	if err := s.releaseNumber(ctx, old); err != nil {
-		return err
-	}
-	if c.level > 0 {
-		c.swapped = true
-	}
-	return nil
-}
-
-// giveSIM puts a new SIM in the citizen's handset, owner-registered or not.
-func (s *sim) giveSIM(ctx context.Context, i int32, owner bool) error {
-	s.worldChanging(ctx)
-	c := &s.cit[i]
-	oid := ""
-	if owner {
-		oid = c.id
-	}
-	// A fresh number from a prefix the population generator does not hand out to the
-	// area (new subscriptions): the first free one in a fixed sequence.
-	for {
-		n := s.freeSIMNext
-		s.freeSIMNext++
-		phone := numberFor(newSIMPrefix, n%10_000_000)
-		added := false
-		err := s.store.Update(ctx, func(tx reference.Tx) error {
-			var err error
-			added, err = tx.AddSubscriber(&reference.Subscriber{Phone: phone, Carrier: reference.CarrierOf(phone), OwnerID: oid, HolderID: c.id})
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("new SIM for citizen %s: %w", c.id, err)
-		}
-		if added {
-			c.phone = phone
-			break
-		}
-	}
-	c.owner = owner
-	c.lastMsg = 0
-	return nil
-}
-
-// newSIMPrefix is the prefix of SIMs handed out during the campaign (Viettel).
-const newSIMPrefix = "039"
-
-// numberFor returns a 10-digit number with the prefix whose last seven digits are a bijection
-// of n (n < 10^7), so different n never share a number.
-func numberFor(prefix string, n uint64) string {
-	const m = 10_000_000
-	x := (n*2_654_437 + 1_234_567) % m // 2654437 is odd and not a multiple of 5: a bijection mod 10^7
-	return prefix + fmt.Sprintf("%07d", x)
-}
-
-// releaseNumber takes a number out of its holder's handset: nobody reads its messages any
-// more. A number without a subscriber record is left alone.
-func (s *sim) releaseNumber(ctx context.Context, phone string) error {
-	s.worldChanging(ctx)
-	err := s.updateSubscriber(ctx, phone, func(sub *reference.Subscriber) { sub.HolderID = "" })
-	if errors.Is(err, reference.ErrNotFound) {
-		return nil
-	}
-	return err
-}
-
-// registerOwner registers the citizen's SIM in their own name.
-func (s *sim) registerOwner(ctx context.Context, c *citizen) error {
-	c.owner = true
-	return s.updateSubscriber(ctx, c.phone, func(sub *reference.Subscriber) { sub.OwnerID = c.id })
-}
-
-// updateSubscriber changes the carrier's record of a number in one transaction; the error
-// names the number.
-func (s *sim) updateSubscriber(ctx context.Context, phone string, change func(*reference.Subscriber)) error {
-	err := s.store.Update(ctx, func(tx reference.Tx) error {
-		sub, err := tx.Subscriber(phone)
-		if err != nil {
-			return err
-		}
-		change(sub)
-		return tx.PutSubscriber(sub)
-	})
-	if err != nil {
-		return fmt.Errorf("subscriber %s: %w", phone, err)
-	}
-	return nil
-}
-
 // fail records a barrier; blocking ones wait for an intervention, others retry after a
 // while (up to the citizen's patience, then they are blocked too).
 func (s *sim) fail(i int32, cause uint8, blocking bool) {
@@ -682,7 +450,6 @@ func (s *sim) wake(cause uint8, filter func(int32, *citizen) bool) int {
 func (s *sim) markEnrolled(i int32, pending bool) {
 	c := &s.cit[i]
 	s.profiles++
-	s.approvedL2++ // approved on the spot (until the ministry's pipeline, pipeline.go)
 	s.today.Enrolled++
 	c.level = 2
 	if !c.acted {
@@ -691,12 +458,10 @@ func (s *sim) markEnrolled(i int32, pending bool) {
 		s.adoptedAll++
 	}
 	c.swapped = false
-	if pending {
-		c.stage = stPending
-		c.visits = 0
-		s.schedule(i, s.day+1+int(c.exp(s.c.Behaviour.ActivationDelayDays)), actActivate)
-	} else if c.activated {
-		s.level2++
+	c.visits = 0
+	s.submitDossier(i, !pending) // the ministry approves it (pipeline.go)
+	if !pending && c.stage == stActive {
+		s.nextLogin(i)
 	}
 }
 
@@ -719,6 +484,9 @@ func (s *sim) markActivated(i int32, level int) {
 	c.stage, c.visits, c.cause = stActive, 0, causeNone
 	c.swapped = false
 	s.nextLogin(i)
+	if level == 1 {
+		s.enterUpgrade(i)
+	}
 }
 
 // serveCounters serves the counter queue with the day's capacity, in arrival order.
@@ -775,132 +543,6 @@ func (s *sim) serveCounters(d int, date time.Time) {
 		}
 	}
 	s.today.CounterQueue = len(s.queue) + len(s.mobile)
-}
-
-// waitWeb puts a citizen without a smartphone in line for a web activation team, or blocks
-// them when no team works.
-func (s *sim) waitWeb(i int32) {
-	c := &s.cit[i]
-	if s.webTeams(s.date(s.day)) == 0 {
-		if !c.webWait {
-			s.fail(i, causeNoSmartphone, true)
-		}
-		return
-	}
-	if !c.webWait {
-		c.webWait = true
-		s.web = append(s.web, i)
-	}
-}
-
-func (s *sim) webTeams(t time.Time) float64 {
-	var n float64
-	for _, w := range s.c.Interventions.WebActivation {
-		if within(t, w.From, w.To) {
-			n += float64(w.Teams*w.PerTeamPerDay) * s.scale
-		}
-	}
-	return n
-}
-
-func (s *sim) serveWeb(date time.Time) {
-	capDay := s.webTeams(date)
-	if capDay == 0 {
-		s.webCarry = 0
-		return
-	}
-	capDay += s.webCarry
-	n := int(capDay)
-	s.webCarry = capDay - float64(n)
-	n = min(n, len(s.web))
-	for k := 0; k < n; k++ {
-		i := s.web[k]
-		s.cit[i].webWait = false
-		s.sessionAt(i, kindWebActivate, date.Add(8*time.Hour+time.Duration(k%600)*time.Minute))
-	}
-	s.web = s.web[n:]
-	s.today.WebActivationTries += n
-}
-
-// applyInterventions runs the interventions dated today; it returns the store's error.
-func (s *sim) applyInterventions(ctx context.Context, date time.Time) error {
-	iv := s.c.Interventions
-	for _, f := range iv.FreeSIMs {
-		if !f.Date.Equal(date) {
-			continue
-		}
-		n := int(math.Round(float64(f.Count) * s.scale))
-		// Blocked for want of a SIM in their name, first come first served (blocked order).
-		var err error
-		for _, cause := range []uint8{causeNoPhone, causeNonOwnerSIM, causePhoneInUse} {
-			s.wake(cause, func(i int32, c *citizen) bool {
-				if n <= 0 || err != nil {
-					return false
-				}
-				n--
-				old := c.phone
-				if c.handset == hsNone {
-					c.handset = hsFeature // the SIM goes into a basic phone of the household
-				}
-				if err = s.giveSIM(ctx, i, true); err != nil {
-					return false
-				}
-				if old != "" {
-					if err = s.releaseNumber(ctx, old); err != nil {
-						return false
-					}
-				}
-				s.today.FreeSIMs++
-				return true
-			})
-		}
-		if err != nil {
-			return err
-		}
-	}
-	for _, oc := range iv.OwnerCleanup {
-		if !oc.Date.Equal(date) {
-			continue
-		}
-		for i := range s.cit {
-			c := &s.cit[i]
-			if c.phone == "" || c.owner {
-				continue
-			}
-			u := c.u()
-			switch {
-			case u < oc.Converted:
-				if err := s.registerOwner(ctx, c); err != nil {
-					return err
-				}
-				s.today.SIMsConverted++
-			case u < oc.Converted+oc.CutOff:
-				if err := s.releaseNumber(ctx, c.phone); err != nil {
-					return err
-				}
-				c.phone = ""
-				s.today.SIMsCutOff++
-				if c.u() < oc.Rebuy {
-					if err := s.giveSIM(ctx, int32(i), true); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		s.wake(causeNonOwnerSIM, func(_ int32, c *citizen) bool { return c.owner && c.phone != "" })
-		s.wake(causeNoPhone, func(_ int32, c *citizen) bool { return c.phone != "" })
-	}
-	for _, w := range iv.WebActivation {
-		if w.From.Equal(date) {
-			s.wake(causeNoSmartphone, func(int32, *citizen) bool { return true })
-		}
-	}
-	for _, m := range iv.MobileEnrolment {
-		if m.From.Equal(date) {
-			s.wake(causeCounterQueue, func(_ int32, c *citizen) bool { return c.cov == covNone })
-		}
-	}
-	return nil
 }
 
 func (s *sim) closeDay() {

@@ -197,27 +197,6 @@ func TestSMSThrottleLimitsActivation(t *testing.T) {
 	assert.Less(t, last(slow).Activated, last(free).Activated)
 }
 
-// Fit moves a parameter towards a reported figure: the loss never rises and improves from a
-// start far off.
-func TestFitReducesLoss(t *testing.T) {
-	c := tinyCampaign(t)
-	w, err := PrepareWorld(c, 0, 1)
-	require.NoError(t, err)
-	// the "reported" figure is what bass_p = 3 produces; start the fit from bass_p = 0.3
-	rs, err := RunReplicas(context.Background(), c, w, 1, 1, 1)
-	require.NoError(t, err)
-	last := rs[0].Daily[len(rs[0].Daily)-1]
-	c.Reported = []Reported{{Date: Date{c.End().AddDate(0, 0, -1)}, Metric: MetricProfiles, Value: int(float64(last.Profiles) / w.Scale), Fit: true}}
-	c.Behaviour.BassP = 0.3
-	res, err := Fit(context.Background(), c, w, 1, 1, 1, []string{"bass_p"}, 3, nil)
-	require.NoError(t, err)
-	require.NotEmpty(t, res.Trace)
-	assert.Less(t, res.Loss, res.Trace[0].Loss)
-	assert.Greater(t, res.Fitted["bass_p"], 0.3)
-	_, err = Fit(context.Background(), c, w, 1, 1, 1, []string{"charisma"}, 1, nil)
-	assert.Error(t, err)
-}
-
 // A campaign may run on a population file (relative to the campaign file); accounts in it are
 // held from the start.
 func TestPopulationFile(t *testing.T) {

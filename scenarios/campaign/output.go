@@ -21,11 +21,11 @@ func f2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 // WriteDaily writes every replica's daily series (simulated counts, not scaled).
 func WriteDaily(w io.Writer, rs []*Result) error {
 	cw := csv.NewWriter(w)
-	head := []string{"replica", "date", "day", "profiles", "activated", "activated_level1", "activated_level2",
-		"deciders", "registrations", "enrolled", "activations", "web_activations", "logins", "login_failures",
-		"sms_submitted", "sms_delivered", "sms_expired", "sms_undelivered", "sms_throttled",
+	head := []string{results.ColReplica, results.ColDate, results.ColDay, results.ColProfiles, results.ColActivated, "activated_level1", results.ColActivatedLevel2,
+		"deciders", results.ColRegistrations, "enrolled", "activations", "web_activations", results.ColLogins, "login_failures",
+		results.ColSMSSubmitted, "sms_delivered", "sms_expired", "sms_undelivered", "sms_throttled",
 		"recovery_ok", "recovery_failed_sim_swapped", "recovery_failed_no_coverage", "recovery_failed_other",
-		"counter_served", "counter_queue", "counter_mean_wait_days", "counter_gave_up", "mobile_served",
+		results.ColCounterServed, results.ColCounterQueue, "counter_mean_wait_days", "counter_gave_up", "mobile_served",
 		"counter_resets", "phone_changes_requested", "phone_changes", "free_sims", "sims_converted", "sims_cut_off",
 		"sims_standardised"}
 	for k := uint8(1); k < nCauses; k++ {
@@ -123,8 +123,7 @@ func Funnel(rs []*Result) []FunnelCell {
 // WriteFunnel writes the funnel by segment and cause.
 func WriteFunnel(w io.Writer, cells []FunnelCell) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"dimension", "value", "outcome", "cause", "count_mean", "count_ci95_low", "count_ci95_high",
-		"share_mean", "share_ci95_low", "share_ci95_high"}); err != nil {
+	if err := cw.Write(results.FunnelHeader); err != nil {
 		return err
 	}
 	for _, c := range cells {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,4 +62,27 @@ func TestWriteOutputsWritesTheResultsRecord(t *testing.T) {
 	var got results.SimSummary
 	require.NoError(t, dec.Decode(&got))
 	assert.Equal(t, *sm, got)
+}
+
+// The CSV headers hold every column results/report reads by name (results/simcolumns.go).
+func TestCSVHeadersHoldTheColumnsTheReportReads(t *testing.T) {
+	c := tinyCampaign(t)
+	w, err := PrepareWorld(c, 0, 1)
+	require.NoError(t, err)
+	rs, err := RunReplicas(context.Background(), c, w, 1, 2, 2)
+	require.NoError(t, err)
+	header := func(write func(io.Writer) error) []string {
+		var b bytes.Buffer
+		require.NoError(t, write(&b))
+		head, _, _ := strings.Cut(b.String(), "\n")
+		return strings.Split(head, ",")
+	}
+	daily := header(func(w io.Writer) error { return WriteDaily(w, rs) })
+	for _, col := range []string{results.ColReplica, results.ColDate, results.ColDay, results.ColProfiles, results.ColActivated,
+		results.ColActivatedLevel2, results.ColRegistrations, results.ColLogins, results.ColSMSSubmitted, results.ColCounterServed,
+		results.ColCounterQueue} {
+		assert.Contains(t, daily, col, "%s lacks %s", results.DailyFile, col)
+	}
+	assert.Equal(t, results.FunnelHeader, header(func(w io.Writer) error { return WriteFunnel(w, Funnel(rs)) }))
+	assert.Equal(t, results.CounterfactualHeader, header(func(w io.Writer) error { return WriteContrasts(w, Compare(rs, rs)) }))
 }

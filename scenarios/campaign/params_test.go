@@ -118,3 +118,21 @@ func mustDate(s string) time.Time {
 	}
 	return t
 }
+
+// One's own reported figures stay beside the evidence area's.
+func TestOwnReportedBesideEvidence(t *testing.T) {
+	c, err := Parse([]byte("population: {profile: kon-tum}\nstart: 2023-02-23\ndays: 160\nevidence: kon-tum\n"+
+		"reported:\n  - {date: 2023-06-30, metric: activated, value: 90000, source: my survey}\n"), "mine.yaml")
+	require.NoError(t, err)
+	var own, ev int
+	for _, r := range c.Reported {
+		if r.ID == "" {
+			own++
+			assert.Equal(t, "my survey", r.Source)
+		} else {
+			ev++
+		}
+	}
+	assert.Equal(t, 1, own)
+	assert.Equal(t, 3, ev, "Kon Tum's three evidence points")
+}

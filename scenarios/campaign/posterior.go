@@ -18,9 +18,6 @@ import (
 // PosteriorFormat is the version of the posterior file layout.
 const PosteriorFormat = 1
 
-// PosteriorFile is the posterior's name in a run record (eidsim simulate --calibrate).
-const PosteriorFile = "posterior.json"
-
 // CampaignHash names a campaign a posterior was fitted on and the SHA-256 of its file.
 type CampaignHash struct {
 	Name   string `json:"name"`

@@ -4,8 +4,8 @@ import "github.com/eidsim/eidsim/results"
 
 // The run-record types and file names of a simulation are declared once, in package
 // results. These aliases name the same types and values (they cannot drift from them); they
-// remain only so that callers not yet moved to package results (cmd/eidsim/simulate.go)
-// compile. New code uses results directly.
+// remain only so that study.go and cmd/eidsim/simulate_study.go, written alongside the move,
+// compile until they use results directly. New code uses results.
 type (
 	// Summary is results.SimSummary.
 	//
@@ -17,10 +17,8 @@ type (
 	Probe = results.CapacityProbe
 )
 
-// Deprecated: use the results constants of the same meaning.
+// Deprecated: use the results constants of the same name.
 const (
 	CapacityFile       = results.CapacityFile
 	CounterfactualFile = results.CounterfactualFile
-	CalibrationCSV     = results.CalibrationCSVFile
-	CalibrationMD      = results.CalibrationFile
 )

@@ -17,6 +17,8 @@ type DayStats struct {
 	ApprovedLevel1 int `json:"approved_level1"`
 	ApprovedLevel2 int `json:"approved_level2"`
 	Rejected       int `json:"rejected"`
+	// ApprovalQueue: dossiers waiting for the ministry at the end of the day.
+	ApprovalQueue int `json:"approval_queue"`
 
 	Deciders                 int     `json:"deciders"`
 	Registrations            int     `json:"registrations"`
@@ -104,6 +106,8 @@ func (s *sim) outcome(c *citizen) (string, string) {
 		return "pending_activation", cause
 	case stQueued:
 		return "in_progress", cause
+	case stApproval:
+		return "awaiting_approval", "none"
 	case stBlocked:
 		return "blocked", cause
 	case stLocked:

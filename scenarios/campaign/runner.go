@@ -14,7 +14,6 @@ import (
 	"github.com/eidsim/eidsim/generators/population"
 	"github.com/eidsim/eidsim/generators/profile"
 	"github.com/eidsim/eidsim/generators/synth"
-
 	"github.com/eidsim/eidsim/results"
 )
 

@@ -116,36 +116,6 @@ func (s *sim) runEvents(ctx context.Context) error {
 	return nil
 }
 
-// inTown sets the coverage the telco sees for the citizen's handset: the counter's town has
-// 4G; home is the village's coverage.
-func (s *sim) inTown(ctx context.Context, i int32, town bool) error {
-	c := &s.cit[i]
-	if c.cov == cov4G {
-		return nil
-	}
-	s.worldChanging(ctx)
-	cov := coverageNames[c.cov]
-	if town {
-		cov = coverageNames[cov4G]
-	}
-	err := s.store.Update(ctx, func(tx reference.Tx) error {
-		z, err := tx.Citizen(c.id)
-		if err != nil {
-			return err
-		}
-		z.Coverage = cov
-		return tx.PutCitizen(z)
-	})
-	if err != nil {
-		return fmt.Errorf("citizen %s's coverage: %w", c.id, err)
-	}
-	return nil
-}
-
-// worldChanging delivers what is due before a change of the world that deliveries depend on,
-// so every delivery attempt sees the world as it was at its time.
-func (s *sim) worldChanging(ctx context.Context) { s.tel.Advance(ctx) }
-
 func code(err error) string { return reference.ErrorCode(err) }
 
 // stopErr is the error that ends the run when a service call failed with err: ctx's error
@@ -537,12 +507,6 @@ func (s *sim) counterStep(ctx context.Context, ss *session) error {
 		}
 		pending := e.Status == reference.StatusPendingActivation
 		s.markEnrolled(ss.idx, pending)
-		if pending && c.handset == hsSmart && c.u() < s.c.Behaviour.CounterActivationShare {
-			// the officer helps activate on the spot, in town
-			c.nextDay, c.action = -1, actNone
-			a := s.sessionAt(ss.idx, kindActivate, ss.at.Add(5*time.Minute))
-			a.away = true
-		}
 		return nil
 	}
 	capture := ""

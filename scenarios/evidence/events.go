@@ -23,9 +23,13 @@ type Event struct {
 
 // Events is a parsed events file.
 type Events struct {
-	Version int     `yaml:"version"`
-	Events  []Event `yaml:"events"`
-	File    string  `yaml:"-"`
+	Version int `yaml:"version"`
+	// AppLaunch is the day the VNeID app opened to the public: no level-1 registration and no
+	// activation before it. AppLaunchSource is its source key.
+	AppLaunch       Date    `yaml:"app_launch"`
+	AppLaunchSource string  `yaml:"app_launch_source"`
+	Events          []Event `yaml:"events"`
+	File            string  `yaml:"-"`
 }
 
 // Event levels.
@@ -59,6 +63,12 @@ func ParseEvents(data []byte, file string) (*Events, error) {
 	t.File = file
 	if t.Version < 1 {
 		return nil, &Error{File: file, Line: keyLine(root, "version"), Field: "version", Msg: "required: a positive whole number"}
+	}
+	if t.AppLaunch.IsZero() {
+		return nil, &Error{File: file, Line: keyLine(root, "app_launch"), Field: "app_launch", Msg: "required: the day the app opened"}
+	}
+	if !keyRE.MatchString(t.AppLaunchSource) {
+		return nil, &Error{File: file, Line: keyLine(root, "app_launch_source"), Field: "app_launch_source", Msg: "required: a source key of docs/sources.md"}
 	}
 	seen := map[string]bool{}
 	for i := range t.Events {

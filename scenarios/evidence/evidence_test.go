@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"errors"
 	"os"
 	"regexp"
 	"testing"
@@ -89,13 +90,14 @@ func TestBuiltinEvents(t *testing.T) {
 }
 
 func TestParseEventsErrors(t *testing.T) {
-	const ok = "version: 1\nevents:\n  - id: a\n    from: 2023-02-01\n    level: any\n    param: pressure_a\n    source: k\n"
+	const ok = "version: 1\napp_launch: 2022-07-18\napp_launch_source: k\nevents:\n  - id: a\n    from: 2023-02-01\n    level: any\n    param: pressure_a\n    source: k\n"
 	cases := []struct{ name, yaml, want string }{
 		{"valid", ok, ""},
-		{"bad level", replace(ok, "level: any", "level: three"), `e.yaml:5: field events[0].level: "three" is not one of any, level2`},
-		{"to before from", ok + "    to: 2023-01-01\n", "e.yaml:8: field events[0].to: 2023-01-01 is before from 2023-02-01"},
-		{"no from", replace(ok, "    from: 2023-02-01\n", ""), "e.yaml:3: field events[0].from: required"},
-		{"unknown field", ok + "    form: 2023-01-01\n", `e.yaml:8: field events[0].form: unknown field`},
+		{"bad level", replace(ok, "level: any", "level: three"), `e.yaml:7: field events[0].level: "three" is not one of any, level2`},
+		{"to before from", ok + "    to: 2023-01-01\n", "e.yaml:10: field events[0].to: 2023-01-01 is before from 2023-02-01"},
+		{"no from", replace(ok, "    from: 2023-02-01\n", ""), "e.yaml:5: field events[0].from: required"},
+		{"unknown field", ok + "    form: 2023-01-01\n", `e.yaml:10: field events[0].form: unknown field`},
+		{"no launch", replace(ok, "app_launch: 2022-07-18\n", ""), "e.yaml: field app_launch: required"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -108,4 +110,28 @@ func TestParseEventsErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), c.want)
 		})
 	}
+}
+
+// FuzzParse: any input parses into a table that passes its checks or gives an *Error naming
+// the file; it never panics.
+func FuzzParse(f *testing.F) {
+	f.Add(builtinYAML)
+	f.Add(eventsYAML)
+	f.Add([]byte("version: 1\npoints:\n  - {id: a}\n"))
+	f.Add([]byte("points: [\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, parse := range []func([]byte, string) error{
+			func(b []byte, n string) error { _, err := Parse(b, n); return err },
+			func(b []byte, n string) error { _, err := ParseEvents(b, n); return err },
+		} {
+			err := parse(data, "fuzz.yaml")
+			if err == nil {
+				continue
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.File != "fuzz.yaml" {
+				t.Fatalf("error %v (%T) does not name the file", err, err)
+			}
+		}
+	})
 }

@@ -14,9 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/eidsim/eidsim/generators/population"
-	"github.com/eidsim/eidsim/scenarios/load"
-
 	"github.com/eidsim/eidsim/results"
+	"github.com/eidsim/eidsim/scenarios/load"
 )
 
 // synthPopulation returns n valid records in JSON Lines: every 4th citizen has no account,

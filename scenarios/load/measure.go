@@ -13,41 +13,12 @@ import (
 	"github.com/eidsim/eidsim/results"
 )
 
-// measure runs the scenario once into run's directory: sample the citizens (skipping the
-// first offset of each pool's order), write the scripts, run k6, reduce its raw output in
-// one pass to the aggregate (and an adversarial scenario's attack.json), and print the
-// summary to out when out is not nil. A k6 exit other than 0 or ExitThresholds is an error.
+// measure runs the scenario once into run's directory: prepare its inputs, run k6, reduce
+// its raw output in one pass to the aggregate (and an adversarial scenario's attack.json),
+// and print the summary to out when out is not nil. A k6 exit other than 0 or
+// ExitThresholds is an error.
 func (r *Runner) measure(ctx context.Context, run *results.Run, o Options, offset int, findMax bool, out io.Writer) (results.LoadStep, *results.Attack, error) {
-	sc := r.Scenario
-	want := sc.Want(o)
-	var pools map[string][]Sampled
-	var pst SampleStats
-	if r.pre != nil {
-		pools, pst = r.slice(want, offset)
-	} else {
-		var err error
-		if pools, pst, err = SampleFile(r.Population, r.Seed, offset, want); err != nil {
-			return results.LoadStep{}, nil, fmt.Errorf("population: %w", err)
-		}
-	}
-	fi, err := os.Stat(r.Population)
-	if err != nil {
-		return results.LoadStep{}, nil, fmt.Errorf("population: %w", err)
-	}
-	run.Manifest.Population = &results.PopulationInfo{File: r.Population, Lines: pst.Lines, Bytes: fi.Size(), Sampled: pst.Sampled, Eligible: pst.Eligible}
-	if err := run.WriteManifest(); err != nil {
-		return results.LoadStep{}, nil, err
-	}
-	for _, name := range sortedKeys(want) {
-		if need := sc.MinCitizens(name); len(pools[name]) < need {
-			return results.LoadStep{}, nil, fmt.Errorf("population %s has %d citizens eligible for pool %s (%s) beyond the first %d; %s needs %d",
-				r.Population, pst.Eligible[name], name, Pools[name].Doc, offset, sc.Name, need)
-		}
-	}
-	if err := WritePools(run.Dir, pools); err != nil {
-		return results.LoadStep{}, nil, err
-	}
-	if err := r.writeScripts(run.Path("scripts")); err != nil {
+	if err := r.prepare(run, o, offset); err != nil {
 		return results.LoadStep{}, nil, err
 	}
 	absDir, err := filepath.Abs(run.Dir)
@@ -64,7 +35,7 @@ func (r *Runner) measure(ctx context.Context, run *results.Run, o Options, offse
 		w = io.MultiWriter(logf, out)
 	}
 	k := &K6{
-		Binary: r.K6Binary, Script: filepath.Join(absDir, "scripts", sc.Script),
+		Binary: r.K6Binary, Script: filepath.Join(absDir, results.ScriptsDir, r.Scenario.Script),
 		Env:       ScriptEnv(r.Target, absDir, filepath.Join(absDir, results.SummaryFile), r.Seed, o, findMax),
 		SecretEnv: map[string]string{"EIDSIM_OPERATOR_TOKEN": r.Token},
 		RawOut:    filepath.Join(absDir, results.RawFile), Segment: r.Segment, Output: w,
@@ -73,29 +44,79 @@ func (r *Runner) measure(ctx context.Context, run *results.Run, o Options, offse
 	if r.Exec != nil {
 		exec = r.Exec
 	}
-	res, aborted, err := r.runK6(ctx, exec, k, absDir)
+	res, aborted, err := r.runK6(ctx, exec, k, absDir) // stream.go
 	if err != nil {
 		return results.LoadStep{}, nil, err
 	}
-	raw, meta, aerr := readOutput(k)
-	var agg *results.Aggregate
-	if aerr == nil {
-		agg, aerr = raw.Aggregate()
-	}
-	if aerr == nil {
-		res.ExitCode = judge(w, k, agg, meta, res.ExitCode, aborted)
+	raw, meta, rerr := readOutput(k) // the stream, else the raw output
+	if rerr == nil {
+		res.ExitCode = judge(w, k, raw, meta, res.ExitCode, aborted)
 	}
 	code := res.ExitCode
 	run.Manifest.ExitCode = &code
-	step := results.LoadStep{Rate: o.Rate, ExitCode: code, Passed: code == 0, Dir: run.Dir, K6MaxRSS: res.MaxRSSKiB}
+	step, a, err := r.reduce(ctx, run, raw, rerr, res, o, out)
+	if err != nil {
+		return step, a, err
+	}
+	if code != 0 && code != ExitThresholds && ctx.Err() == nil { // interrupted: k6's own exit code
+		return step, a, fmt.Errorf("k6 exited with code %d (see %s)", code, run.Path(results.StdoutFile))
+	}
+	return step, a, nil
+}
+
+// prepare writes a run's inputs: the citizens sampled for each pool (skipping the first
+// offset of each pool's order; from the search's sample when there is one), recorded in the
+// manifest, and the scripts. Too few eligible citizens for a pool is an error naming it.
+func (r *Runner) prepare(run *results.Run, o Options, offset int) error {
+	sc := r.Scenario
+	want := sc.Want(o)
+	var pools map[string][]Sampled
+	var pst SampleStats
+	if r.pre != nil {
+		pools, pst = r.slice(want, offset)
+	} else {
+		var err error
+		if pools, pst, err = SampleFile(r.Population, r.Seed, offset, want); err != nil {
+			return fmt.Errorf("population: %w", err)
+		}
+	}
+	fi, err := os.Stat(r.Population)
+	if err != nil {
+		return fmt.Errorf("population: %w", err)
+	}
+	run.Manifest.Population = &results.PopulationInfo{File: r.Population, Lines: pst.Lines, Bytes: fi.Size(), Sampled: pst.Sampled, Eligible: pst.Eligible}
+	if err := run.WriteManifest(); err != nil {
+		return err
+	}
+	for _, name := range sortedKeys(want) {
+		if need := sc.MinCitizens(name); len(pools[name]) < need {
+			return fmt.Errorf("population %s has %d citizens eligible for pool %s (%s) beyond the first %d; %s needs %d",
+				r.Population, pst.Eligible[name], name, Pools[name].Doc, offset, sc.Name, need)
+		}
+	}
+	if err := WritePools(run.Dir, pools); err != nil {
+		return err
+	}
+	return r.writeScripts(run.Path(results.ScriptsDir))
+}
+
+// reduce takes what k6 recorded (raw, or the error reading it): the aggregate (written to the run directory) gives the
+// step's figures, and an adversarial scenario's points its attack.json. It prints the
+// summary to out when out is not nil.
+func (r *Runner) reduce(ctx context.Context, run *results.Run, raw *results.K6Output, err error, res Result, o Options, out io.Writer) (results.LoadStep, *results.Attack, error) {
+	step := results.LoadStep{Rate: o.Rate, ExitCode: res.ExitCode, Passed: res.ExitCode == 0, Dir: run.Dir, K6MaxRSS: res.MaxRSSKiB}
 	if res.Wall > 0 {
 		step.K6CPUShare = res.CPU.Seconds() / res.Wall.Seconds() / float64(runtime.NumCPU())
 	}
-	if aerr == nil {
-		aerr = results.WriteAggregate(run.Dir, agg)
+	var agg *results.Aggregate
+	if err == nil {
+		agg, err = raw.Aggregate()
 	}
-	if aerr != nil {
-		return step, nil, fmt.Errorf("k6 output: %w", aerr)
+	if err == nil {
+		err = results.WriteAggregate(run.Dir, agg)
+	}
+	if err != nil {
+		return step, nil, fmt.Errorf("k6 output: %w", err)
 	}
 	api, t := agg.APILatency(), agg.Totals()
 	step.P50, step.P95, step.P99 = api.Quantile(0.5), api.Quantile(0.95), api.Quantile(0.99)
@@ -108,16 +129,14 @@ func (r *Runner) measure(ctx context.Context, run *results.Run, o Options, offse
 		agg.PrintSummary(out)
 		agg.PrintOutcomes(out)
 		fmt.Fprintf(out, "\nk6: exit %d, CPU %.1fs over %.1fs wall (%.0f%% of %d cores), peak RSS %.0f MiB\n",
-			code, res.CPU.Seconds(), res.Wall.Seconds(), 100*step.K6CPUShare, runtime.NumCPU(), float64(res.MaxRSSKiB)/1024)
+			res.ExitCode, res.CPU.Seconds(), res.Wall.Seconds(), 100*step.K6CPUShare, runtime.NumCPU(), float64(res.MaxRSSKiB)/1024)
 	}
-	var a *results.Attack
-	if sc.Attack {
-		if a, err = r.attack(ctx, run, raw, out); err != nil {
-			return step, nil, fmt.Errorf("attack summary: %w", err)
-		}
+	if !r.Scenario.Attack {
+		return step, nil, nil
 	}
-	if code != 0 && code != ExitThresholds && ctx.Err() == nil { // interrupted: k6's own exit code
-		return step, a, fmt.Errorf("k6 exited with code %d (see %s)", code, run.Path(results.StdoutFile))
+	a, err := r.attack(ctx, run, raw, out)
+	if err != nil {
+		return step, nil, fmt.Errorf("attack summary: %w", err)
 	}
 	return step, a, nil
 }

@@ -138,9 +138,9 @@ func (r *Runner) FindMax(ctx context.Context, run *results.Run, s Search, stepLe
 			label = "warmup"
 		}
 		sm := run.Manifest
-		sm.RunID, sm.Kind, sm.Options = fmt.Sprintf("%s-rate-%g", label, rate), "find-max-step", map[string]any{"rate": rate, "duration": so.Duration.String()}
+		sm.RunID, sm.Kind, sm.Options = fmt.Sprintf("%s-rate-%g", label, rate), results.KindFindMaxStep, map[string]any{"rate": rate, "duration": so.Duration.String()}
 		sm.Result = nil
-		sr, err := results.Create(run.Path("steps"), sm)
+		sr, err := results.Create(run.Path(results.StepsDir), sm)
 		if err != nil {
 			return results.LoadStep{}, err
 		}

@@ -275,3 +275,15 @@ func TestRunnerPresampleSlicesDisjointSteps(t *testing.T) {
 	assert.Equal(t, all[1].CitizenID, far["login"][0].CitizenID)
 	assert.Equal(t, 2, st.Sampled["login"])
 }
+
+// A population file gone after a search sampled it is an error naming it, not a crash (its
+// size was read with the error thrown away).
+func TestRunnerPopulationGoneAfterSampling(t *testing.T) {
+	r, _ := newRunner(t, "login-throughput", &fakeK6{})
+	require.NoError(t, r.Presample(load.Search{Start: 1, Increment: 1, MaxSteps: 1, Resolution: 1}, 2*time.Second, load.Options{}))
+	require.NoError(t, os.Remove(r.Population))
+	run := newRun(t, "load")
+	oc, err := r.Once(context.Background(), run, load.Options{Rate: 1, Duration: 2 * time.Second, VUs: 1}, nil)
+	require.ErrorContains(t, err, "population: stat "+r.Population)
+	assert.Equal(t, results.StatusFailed, oc.Status)
+}

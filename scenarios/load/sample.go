@@ -12,7 +12,6 @@ import (
 	"sort"
 
 	"github.com/eidsim/eidsim/generators/population"
-
 	"github.com/eidsim/eidsim/results"
 )
 

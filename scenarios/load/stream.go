@@ -77,8 +77,12 @@ func readOutput(k *K6) (*results.K6Output, results.StreamMeta, error) {
 // judge gives a streamed run k6's exit code for its thresholds: ExitThresholds when one
 // failed (or the watcher stopped k6 for an abortOnFail threshold), and prints the verdict
 // lines k6's end-of-test summary printed to w. A run that did not stream keeps k6's code.
-func judge(w io.Writer, k *K6, agg *results.Aggregate, meta results.StreamMeta, code int, aborted string) int {
+func judge(w io.Writer, k *K6, raw *results.K6Output, meta results.StreamMeta, code int, aborted string) int {
 	if k.Stream == "" {
+		return code
+	}
+	agg, err := raw.Aggregate()
+	if err != nil {
 		return code
 	}
 	j := report.JudgeThresholds(agg, meta.Thresholds, meta.Checks)

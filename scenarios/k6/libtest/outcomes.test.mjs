@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CAUSE, noOTPCause, causeOfCode, record, outcomes, flowOK } from '../lib/outcomes.js';
+import { METRIC } from '../lib/metrics.js';
 
 const citizen = (o) => Object.assign({ handset: 'smartphone', coverage: '4g', sim: { phone: '0971000001', owner_registered: true } }, o);
 
@@ -44,6 +45,6 @@ test('record counts the outcome with the flow, cause and segment, and the flow o
     { value: 1, tags: { flow: 'login_wrong_password', outcome: 'rejected', cause: 'wrong_password', ethnicity: 'Thái', handset: 'smartphone', coverage: '4g', sim: 'non_owner', carrier: 'VinaPhone' } },
   ]);
   assert.deepEqual(flowOK.points.map((p) => [p.value, p.tags.flow]), [[0, 'recovery'], [1, 'login'], [1, 'login_wrong_password']]);
-  assert.equal(outcomes.name, 'eidsim_outcomes');
-  assert.equal(flowOK.name, 'eidsim_flow_ok');
+  assert.equal(outcomes.name, METRIC.outcomes);
+  assert.equal(flowOK.name, METRIC.flowOK);
 });

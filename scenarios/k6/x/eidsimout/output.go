@@ -3,9 +3,10 @@
 // the Aggregate per metric, step, scenario, outcome/cause and segment tags, and the run's
 // figures second by second) inside the k6 process, and writes the compact aggregate
 // (results.StreamFile) during the run: every flush interval and a last time on Stop, so a
-// k6 killed loses at most one interval. The points of the adversarial metrics go, one by
-// one, to results.StreamAttackFile. k6 then needs neither its JSON output nor its Trend
-// sinks: eidsim runs it with --no-thresholds --no-summary and judges the thresholds, which
+// k6 killed loses at most one interval (which stretches to ten times the time a write takes,
+// as the run and its file grow). The points of the adversarial metrics go, one by one, to
+// results.StreamAttackFile. k6 then needs neither its JSON output nor its Trend sinks:
+// eidsim runs it with --no-thresholds --summary-mode=disabled and judges the thresholds, which
 // this output records from the script's options, on the histograms.
 //
 // Usage: k6 run --out eidsim=RUN_DIR/k6-stream.json.gz script.js. The flush interval is
@@ -57,6 +58,7 @@ type Output struct {
 	tags       tagCache
 	attack     *attackWriter
 	lastWrite  time.Time
+	every      time.Duration // the current flush interval (adaptive, see write)
 	writeErr   error
 	flusher    *output.PeriodicFlusher
 	thresholds []results.StreamThreshold
@@ -76,7 +78,7 @@ func New(p output.Params) (output.Output, error) {
 		}
 		interval = d
 	}
-	return &Output{path: p.ConfigArgument, interval: interval, agg: results.NewK6Output(), tags: tagCache{}}, nil
+	return &Output{path: p.ConfigArgument, interval: interval, every: interval, agg: results.NewK6Output(), tags: tagCache{}}, nil
 }
 
 // Description is shown by k6 run.
@@ -120,7 +122,7 @@ func (o *Output) tick() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.fold(o.GetBufferedSamples())
-	if time.Since(o.lastWrite) >= o.interval {
+	if time.Since(o.lastWrite) >= o.every {
 		if err := o.write(false); err != nil && o.writeErr == nil {
 			o.writeErr = err
 		}
@@ -194,9 +196,14 @@ func (o *Output) write(final bool) error {
 	o.meta.Final = final
 	o.meta.Flushes++
 	o.meta.Written = time.Now()
-	o.lastWrite = o.meta.Written
+	o.meta.FlushInterval = o.every
 	if err := results.WriteStreamFile(o.path, o.meta, o.agg); err != nil {
 		return fmt.Errorf("eidsim output: %w", err)
 	}
+	// The file holds the whole run, so writing it takes longer as the run grows (about 0.3 s
+	// per hour of run): the interval stretches to ten times the write, so that writing never
+	// takes more than a tenth of a core.
+	o.lastWrite = time.Now()
+	o.every = max(o.interval, 10*o.lastWrite.Sub(o.meta.Written))
 	return nil
 }

@@ -52,12 +52,20 @@ func (r *Runner) outputs(ctx context.Context, k *K6, absDir string) {
 		r.streams = &has
 	}
 	k.RawOut = ""
-	if *r.streams {
+	if *r.streams && !needsK6Summary(k) {
 		k.Stream = filepath.Join(absDir, results.StreamFile)
 	}
-	if r.Raw || !*r.streams {
+	if r.Raw || k.Stream == "" {
 		k.RawOut = filepath.Join(absDir, results.RawFile)
 	}
+}
+
+// needsK6Summary reports whether the script prints a figure only k6's end-of-test summary
+// computes: rp-login's compare mode (--mix compare=1) prints its logins/s per mode from
+// handleSummary, which a streamed run (--summary-mode=disabled) never calls. Such a run uses
+// k6's stock outputs.
+func needsK6Summary(k *K6) bool {
+	return k.Env["EIDSIM_RP_COMPARE"] == "1" || strings.Contains(strings.ReplaceAll(k.Env["EIDSIM_MIX"], " ", ""), `"compare":1`)
 }
 
 // readOutput reads what k6 recorded of the run: the stream when k streamed, else the raw

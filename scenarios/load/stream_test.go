@@ -132,3 +132,17 @@ export default function () {
 	}
 	assert.Equal(t, raw.TimeSeries(), got.TimeSeries())
 }
+
+func TestNeedsK6Summary(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want bool
+	}{
+		{map[string]string{}, false},
+		{map[string]string{"EIDSIM_MIX": `{"new_device":0.2}`}, false},
+		{map[string]string{"EIDSIM_MIX": `{"compare":1}`}, true},
+		{map[string]string{"EIDSIM_RP_COMPARE": "1"}, true},
+	} {
+		assert.Equal(t, tc.want, needsK6Summary(&K6{Env: tc.env}), "%v", tc.env)
+	}
+}

@@ -70,6 +70,15 @@ func openServeStore(ctx context.Context, e *env, cfg *serveConfig) (serveStore, 
 	return st, nil
 }
 
+// stateWhere names where serve keeps its state: the --db database (without its password) or
+// the --data directory.
+func stateWhere(cfg *serveConfig) string {
+	if cfg.db != "" {
+		return pgstore.Redact(cfg.db)
+	}
+	return cfg.data
+}
+
 // lockImport makes instances that start together on one database import the population
 // once: the first imports, the others wait and then find its record. SQLite needs nothing
 // (one serve per data directory).

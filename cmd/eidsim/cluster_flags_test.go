@@ -72,6 +72,7 @@ func TestServeDBOnePopulation(t *testing.T) {
 	assert.Equal(t, 0, first.stop())
 	again := startServeInProcess(t, append([]string{"--population", servePopulation, "--data", t.TempDir()}, args...)...)
 	assert.Contains(t, again.stderr.String(), "already imported")
+	assert.Contains(t, again.stderr.String(), "keeping the state in "+db, "names the database")
 	assert.Equal(t, 0, again.stop())
 
 	var stderr bytes.Buffer

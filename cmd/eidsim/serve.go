@@ -15,7 +15,8 @@ func init() {
 		summary: "run the reference identity service over HTTP on a population",
 		usage: "--population FILE [--addr 127.0.0.1:8080] [--allow-remote] [--data DIR] [--hash argon2id|fast]\n" +
 			"             [--operator-token TOKEN] [--sim=true|false] [--sms realistic|fast] [--clients FILE] [--issuer URL]\n" +
-			"             [--lockout lock|throttle] [--login-answers explicit|uniform] [--hash-queue N] [--hash-queue-wait D]",
+			"             [--lockout lock|throttle] [--login-answers explicit|uniform] [--hash-queue N] [--hash-queue-wait D]\n" +
+			"             [--db postgres://… [--telco URL]]",
 		run: runServe,
 	})
 }

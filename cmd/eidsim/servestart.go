@@ -161,7 +161,7 @@ func startService(ctx context.Context, e *env, cfg *serveConfig) (svc *service, 
 	}
 	if stats.Skipped {
 		fmt.Fprintf(e.stderr, "population %s already imported (sha256 %.12s); keeping the state in %s\n",
-			cfg.population, stats.SHA256, cfg.data)
+			cfg.population, stats.SHA256, stateWhere(cfg))
 	} else {
 		secs := time.Since(start).Seconds()
 		fmt.Fprintf(e.stderr, "imported %d citizens, %d accounts, %d subscribers in %.1fs (%.0f citizens/s, %d password hashes)\n",

@@ -69,6 +69,9 @@ func BenchmarkSizing(b *testing.B) {
 				if p.async {
 					require.NoError(b, asyncCommit(db))
 				}
+				if db != "" {
+					db += os.Getenv("EIDSIM_SIZING_DBPARAMS") // e.g. &pool_max_conns=16
+				}
 				var profiles string
 				if dir := os.Getenv("EIDSIM_SIZING_PROFILES"); dir != "" {
 					profiles = filepath.Join(dir, hash+"-"+p.name)

@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -55,10 +56,15 @@ var _ reference.Store = (*Store)(nil)
 
 // Options tune Open.
 type Options struct {
-	// MaxConns is the pool size; 0 takes pgxpool's default (max(4, CPUs)) or the URL's
-	// pool_max_conns.
+	// MaxConns is the pool size; 0 takes the URL's pool_max_conns, else DefaultMaxConns.
 	MaxConns int32
 }
+
+// DefaultMaxConns is the pool size when neither Options nor the URL sets one: more than
+// pgxpool's max(4, CPUs), because a login holds a connection for the round trips of its short
+// transactions, not for CPU work (16 gave 2,528 logins/s against 2,096 with 4, fast hasher,
+// one instance, two cores).
+const DefaultMaxConns = 16
 
 // Open connects to the database at rawURL (postgres://user:pass@host:port/db?…, or any
 // connection string pgx accepts) and migrates it to the current schema. It fails, naming the
@@ -68,8 +74,11 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	if opts.MaxConns > 0 {
+	switch {
+	case opts.MaxConns > 0:
 		cfg.MaxConns = opts.MaxConns
+	case !strings.Contains(rawURL, "pool_max_conns"):
+		cfg.MaxConns = DefaultMaxConns
 	}
 	name := "postgres:" + Redact(rawURL)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)

@@ -33,7 +33,7 @@ func TestScreenshot(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-		"--no-first-run", "--user-data-dir="+t.TempDir(), "--window-size=1100,5200", "--screenshot="+out, "file://"+abs)
+		"--no-first-run", "--user-data-dir="+testtool.ProfileDir(t), "--window-size=1100,5200", "--screenshot="+out, "file://"+abs)
 	b, err := cmd.CombinedOutput()
 	require.NoError(t, err, "chromium: %s", b)
 

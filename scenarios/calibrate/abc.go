@@ -10,7 +10,7 @@ import (
 )
 
 // StateFormat is the version of the state file layout.
-const StateFormat = 1
+const StateFormat = 2
 
 // Target is one observed figure the model is compared with.
 type Target struct {
@@ -65,15 +65,20 @@ func (c *Config) Check() error {
 // Sim is one model run: a proposal, what the model predicted for each target and output,
 // and its distance to the evidence.
 type Sim struct {
-	Round int       `json:"round"`
-	Index int       `json:"index"`
-	Z     []float64 `json:"z"`
-	// LogImportance is ln π(z)/q(z), q the density of the round's proposal distribution (the
-	// prior in round 0): the particle's unnormalised weight.
-	LogImportance float64   `json:"log_importance"`
-	Preds         []float64 `json:"predictions"`
-	Outputs       []float64 `json:"outputs"`
-	Distance      float64   `json:"distance"`
+	Round    int       `json:"round"`
+	Index    int       `json:"index"`
+	Z        []float64 `json:"z"`
+	Preds    []float64 `json:"predictions"`
+	Outputs  []float64 `json:"outputs"`
+	Distance float64   `json:"distance"`
+}
+
+// Proposed is how a round g ≥ 1 made its proposals: the population it perturbed (indices
+// in Sims) and that population's weights. With it every round's proposal density can be
+// evaluated anywhere, which the importance weights need.
+type Proposed struct {
+	Parents []int     `json:"parents"`
+	Weights []float64 `json:"weights"`
 }
 
 // State is a calibration after its last merged round: every simulation so far (the history
@@ -88,10 +93,14 @@ type State struct {
 	// Acceptance is, per round from 1, the share of its proposals within the previous tolerance.
 	Acceptance []float64 `json:"acceptance"`
 	// Kept are the indices in Sims of the current population, best first.
-	Kept []int  `json:"kept"`
-	Sims []Sim  `json:"simulations"`
-	Done bool   `json:"done"`
-	Stop string `json:"stop_reason,omitempty"`
+	Kept []int `json:"kept"`
+	// Proposed holds, for each round from 1, the population its proposals perturbed.
+	Proposed []Proposed `json:"proposed"`
+	Sims     []Sim      `json:"simulations"`
+	Done     bool       `json:"done"`
+	Stop     string     `json:"stop_reason,omitempty"`
+
+	mix *mixture // the proposal mixture of this state, built on first use
 }
 
 // NewState starts a calibration.
@@ -104,9 +113,8 @@ func NewState(c Config) (*State, error) {
 
 // Proposal is a parameter point the next round will run.
 type Proposal struct {
-	Round, Index  int
-	Z             []float64
-	LogImportance float64
+	Round, Index int
+	Z            []float64
 }
 
 // NextRound is the round the next proposals belong to.
@@ -120,13 +128,27 @@ func (st *State) Size(g int) int {
 	return st.Config.Particles
 }
 
-// Weights returns the normalised weights of the current population (in Kept order).
+// Weights returns the normalised importance weights of the current population (in Kept
+// order); see mixture.
 func (st *State) Weights() []float64 {
-	lw := make([]float64, len(st.Kept))
-	for k, i := range st.Kept {
-		lw[k] = st.Sims[i].LogImportance
+	w, err := st.weightsOf(st.Kept)
+	if err != nil {
+		panic(err) // the kernels were factorised when the proposals were made
 	}
-	return normalise(lw)
+	return w
+}
+
+// weightsOf returns the normalised importance weights of the simulations idx.
+func (st *State) weightsOf(idx []int) ([]float64, error) {
+	m, err := st.mixture()
+	if err != nil {
+		return nil, err
+	}
+	lw := make([]float64, len(idx))
+	for k, i := range idx {
+		lw[k] = m.logWeight(st.Sims[i].Z)
+	}
+	return normalise(lw), nil
 }
 
 func normalise(lw []float64) []float64 {
@@ -163,6 +185,11 @@ func (st *State) Advance(sims []Sim) (*State, error) {
 		}
 	}
 	nx := *st
+	nx.mix = nil
+	if g > 0 {
+		// The population the round's proposals perturbed, with the weights they used.
+		nx.Proposed = append(append([]Proposed(nil), st.Proposed...), Proposed{Parents: append([]int(nil), st.Kept...), Weights: st.Weights()})
+	}
 	nx.Round = g
 	nx.Sims = append(append([]Sim(nil), st.Sims...), sorted...)
 	cand := append([]int(nil), st.Kept...)

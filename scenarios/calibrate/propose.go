@@ -44,8 +44,6 @@ func (st *State) Proposals() ([]Proposal, error) {
 	if err != nil {
 		return nil, err
 	}
-	zero := make([]float64, d)
-	dens := distmv.NewNormalChol(zero, chol, nil)
 	cum := make([]float64, len(w))
 	floats.CumSum(cum, w)
 	for i := range out {
@@ -65,16 +63,76 @@ func (st *State) Proposals() ([]Proposal, error) {
 		if z == nil {
 			return nil, fmt.Errorf("round %d proposal %d: no perturbation inside the prior box in 10000 tries", g, i)
 		}
-		// q(z) = Σ_j w_j N(z; z_j, Σ); the prior density is 1/volume inside the box.
-		lq := make([]float64, len(st.Kept))
-		diff := make([]float64, d)
-		for k, j := range st.Kept {
-			floats.SubTo(diff, z, st.Sims[j].Z)
-			lq[k] = math.Log(w[k]) + dens.LogProb(diff)
-		}
-		out[i] = Proposal{Round: g, Index: i, Z: z, LogImportance: -sp.LogVolume() - floats.LogSumExp(lq)}
+		out[i] = Proposal{Round: g, Index: i, Z: z}
 	}
 	return out, nil
+}
+
+// mixture is the density every simulation so far was drawn from, as one deterministic
+// mixture of the rounds' proposal densities: round 0 the prior, round g ≥ 1
+// q_g(z) = Σ_j W_j N(z; z_j, Σ_g) over the population it perturbed. The importance weight of
+// a simulation z is π(z) / Σ_g (M_g / M) q_g(z), M_g the round's size (the balance heuristic
+// of multiple importance sampling; Veach and Guibas 1995, Cornuet et al. 2012). Unlike the
+// weight π/q_g of the round that drew it, it does not let a particle that survives from an
+// early, wide round outweigh all the later ones: every round could have proposed it.
+type mixture struct {
+	logPrior float64
+	rounds   []roundDensity
+	logFrac  []float64 // ln(M_g/M), round 0 first
+}
+
+type roundDensity struct {
+	pts  [][]float64
+	lw   []float64
+	dens *distmv.Normal // zero mean, covariance Σ_g
+}
+
+func (st *State) mixture() (*mixture, error) {
+	if st.mix != nil {
+		return st.mix, nil
+	}
+	sp := st.Config.Space
+	m := &mixture{logPrior: -sp.LogVolume()}
+	total := 0
+	for g := 0; g <= st.Round; g++ {
+		total += st.Size(g)
+	}
+	for g := 0; g <= st.Round; g++ {
+		m.logFrac = append(m.logFrac, math.Log(float64(st.Size(g))/float64(total)))
+	}
+	for _, pr := range st.Proposed {
+		pts := mat.NewDense(len(pr.Parents), len(sp), nil)
+		rd := roundDensity{}
+		for k, i := range pr.Parents {
+			pts.SetRow(k, st.Sims[i].Z)
+			rd.pts = append(rd.pts, st.Sims[i].Z)
+			rd.lw = append(rd.lw, math.Log(pr.Weights[k]))
+		}
+		chol, err := kernel(pts, pr.Weights, sp)
+		if err != nil {
+			return nil, err
+		}
+		rd.dens = distmv.NewNormalChol(make([]float64, len(sp)), chol, nil)
+		m.rounds = append(m.rounds, rd)
+	}
+	st.mix = m
+	return m, nil
+}
+
+// logWeight is ln π(z) − ln Σ_g (M_g/M) q_g(z).
+func (m *mixture) logWeight(z []float64) float64 {
+	terms := []float64{m.logFrac[0] + m.logPrior}
+	diff := make([]float64, len(z))
+	lq := make([]float64, 0, 128)
+	for g, rd := range m.rounds {
+		lq = lq[:0]
+		for k, p := range rd.pts {
+			floats.SubTo(diff, z, p)
+			lq = append(lq, rd.lw[k]+rd.dens.LogProb(diff))
+		}
+		terms = append(terms, m.logFrac[g+1]+floats.LogSumExp(lq))
+	}
+	return m.logPrior - floats.LogSumExp(terms)
 }
 
 // kernel is the Cholesky factor of twice the weighted covariance of the population, with a

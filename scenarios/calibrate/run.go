@@ -39,7 +39,7 @@ func Evaluate(ctx context.Context, st *State, m Model, props []Proposal, workers
 					errs[i] = fmt.Errorf("round %d particle %d: %w", p.Round, p.Index, err)
 					continue
 				}
-				out[i] = Sim{Round: p.Round, Index: p.Index, Z: p.Z, LogImportance: p.LogImportance, Preds: preds, Outputs: outs,
+				out[i] = Sim{Round: p.Round, Index: p.Index, Z: p.Z, Preds: preds, Outputs: outs,
 					Distance: Distance(st.Config.Targets, preds, nil)}
 				if done != nil {
 					mu.Lock()

@@ -14,7 +14,7 @@ import (
 )
 
 // Method names the sampler in records and reports.
-const Method = "ABC-PMC with adaptive tolerances (Lenormand, Jabot and Deffuant 2013; weights and kernel of Beaumont et al. 2009)"
+const Method = "ABC-PMC with adaptive tolerances (Lenormand, Jabot and Deffuant 2013; kernel of Beaumont et al. 2009; importance weights of the deterministic mixture of all rounds' proposals)"
 
 // quantiles returns the weighted p-quantiles of xs (weights sum to anything positive).
 func quantiles(xs, w []float64, ps ...float64) []float64 {

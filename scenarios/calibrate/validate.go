@@ -14,7 +14,7 @@ import (
 
 // ValidationMethod says how the refits without the held-out data are made.
 const ValidationMethod = "reuse of the calibration's stored simulations with importance weights: for each hold-out, every model run of every round " +
-	"is scored on the evidence that remains, the K closest are kept and weighted by prior ÷ proposal density (the run's importance weight); " +
+	"is scored on the evidence that remains, the K closest are kept and weighted by prior ÷ the mixture density of all the rounds' proposals (the run's importance weight); " +
 	"this is an ABC posterior without the held-out data at no extra model runs. It can understate the uncertainty: later rounds " +
 	"proposed near the posterior given all the data, so parameter regions only the held-out data rule out were sampled only in the " +
 	"early rounds (few runs, large weights, small effective sample size — reported per hold-out)"
@@ -91,12 +91,16 @@ func Refit(st *State, use []bool) sample {
 	sort.SliceStable(cs, func(a, b int) bool { return cs[a].d < cs[b].d }) // stable: ties in round, index order
 	k := min(st.Config.Particles, len(cs))
 	s := sample{}
-	lw := make([]float64, k)
+	idx := make([]int, k)
 	for n, c := range cs[:k] {
 		s.sims = append(s.sims, &st.Sims[c.i])
-		lw[n] = st.Sims[c.i].LogImportance
+		idx[n] = c.i
 	}
-	s.w = normalise(lw)
+	w, err := st.weightsOf(idx)
+	if err != nil {
+		panic(err) // the kernels were factorised when the proposals were made
+	}
+	s.w = w
 	return s
 }
 

@@ -99,10 +99,12 @@ type Behaviour struct {
 	SelfRegisterShare float64 `yaml:"self_register_share"`
 	// UpgradeShare is the share of level-1 holders who later go to a counter for level 2.
 	UpgradeShare float64 `yaml:"upgrade_share"`
-	// CounterActivationShare is the share of enrolled smartphone holders whom the officer
-	// helps activate on the spot (in town, with coverage).
+	// CounterActivationShare is the share of smartphone holders whose dossier the ministry
+	// approves the day it was taken whom the officer activates on the spot (pipeline.go).
 	CounterActivationShare float64 `yaml:"counter_activation_share"`
-	// ActivationDelayDays is the mean delay between enrolment and the first activation try.
+	// ActivationDelayDays is the mean delay before the first activation try of an account a
+	// population file holds pending at the start (approved accounts of the run follow the
+	// activation hazard, activation.go).
 	ActivationDelayDays float64 `yaml:"activation_delay_days"`
 	// RetryDays is the mean delay before a citizen retries a flow that failed.
 	RetryDays float64 `yaml:"retry_days"`

@@ -7,16 +7,21 @@ BIN     := bin
 EIDSIM  := $(BIN)/eidsim
 export K6_AUTO_EXTENSION_RESOLUTION := false
 
-.PHONY: all build run test test-short vet fmt bench bench-calibrate posterior fuzz k6 clean report-screenshot demo-test node-deps
+.PHONY: all build run test test-short vet fmt bench bench-calibrate posterior fuzz k6 k6-stock bench-stream stream-test clean report-screenshot demo-test node-deps
 
 all: build
 
 build:
 	$(GO) build -o $(EIDSIM) ./cmd/eidsim
 
-# k6 is pinned in go.mod with the tool directive and built from the module cache.
+# k6 is pinned in go.mod and built offline from the module cache, with eidsim's output
+# extension compiled in (scenarios/k6/cmd/k6: k6's command plus the extension, the way xk6
+# builds one; docs/streaming.md). k6-stock builds the same k6 without it (for benchmarks).
 k6:
-	$(GO) build -o $(BIN)/k6 go.k6.io/k6
+	$(GO) build -o $(BIN)/k6 ./scenarios/k6/cmd/k6
+
+k6-stock:
+	$(GO) build -o $(BIN)/k6-stock go.k6.io/k6
 
 # run is the demo: k6 is built once from the module cache (go build caches it afterwards).
 run: build k6
@@ -47,6 +52,15 @@ node-deps:
 
 test-short:
 	$(GO) test -short -count=1 ./...
+
+# bench-stream measures k6's memory and the run directory's size over a long run at
+# BENCH_RATE iterations/s against `eidsim serve --hash fast`, streaming output then stock
+# outputs, and k6's iterations per CPU-second with and without the extension
+# (scripts/bench-stream.sh; docs/streaming.md). An hour per mode by default.
+BENCH_SECONDS ?= 3600
+BENCH_RATE    ?= 1000
+bench-stream: build k6 k6-stock
+	BENCH_NOBUILD=1 scripts/bench-stream.sh $(BENCH_SECONDS) $(BENCH_RATE)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...
@@ -94,6 +108,11 @@ report-screenshot:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update && apt-get install -y --no-install-recommends chromium; }
 	@mkdir -p $(BIN)
 	EIDSIM_SCREENSHOT=$(CURDIR)/$(BIN)/report-screenshot.png $(GO) test -count=1 -run '^TestScreenshot$$' -v ./results/report/
+
+# stream-test runs the streaming output against a real k6 (the one `make k6` builds): the
+# streamed aggregate and time series equal those read from k6's raw JSON output of the run.
+stream-test: k6
+	EIDSIM_K6=$(CURDIR)/$(BIN)/k6 $(GO) test -count=1 -run '^TestRealK6StreamEqualsRaw$$' -v ./scenarios/load/
 
 # demo-test runs the quick demo end to end with k6 in process (one to two minutes).
 demo-test: k6

@@ -18,7 +18,7 @@ import (
 var commandDocs = map[string][]string{
 	"generate": {"population"},
 	"serve":    {"serve", "security", "cluster"},
-	"load":     {"load", "distributed"},
+	"load":     {"load", "distributed", "streaming", "replay"},
 	"simulate": {"simulate", "calibration"},
 	"report":   {"report", "distributed"},
 	"demo":     {"demo"},

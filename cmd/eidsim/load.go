@@ -38,6 +38,10 @@ type loadConfig struct {
 	allowRemote bool
 	k6          string
 	args        []string
+	// raw keeps k6's JSON output; progress is auto, always or never (loadprogress.go).
+	raw      bool
+	progress string
+	replay   *replayFlags // replay.go
 	// exec runs k6 (nil: the k6 process; tests give a fake).
 	exec load.K6Exec
 }
@@ -65,6 +69,9 @@ func parseLoad(c *command, e *env, args []string) (*loadConfig, error) {
 	fs.StringVar(&cfg.data, "data", defaultData, "`DIR` of the local eidsim serve whose operator-token file to read when no token is given")
 	fs.BoolVar(&cfg.allowRemote, "allow-remote", false, "allow a target that is not on the loopback interface")
 	fs.StringVar(&cfg.k6, "k6", "", "k6 `BINARY` (default $EIDSIM_K6, else k6 beside eidsim, else bin/k6, else PATH)")
+	fs.BoolVar(&cfg.raw, "raw", false, "also keep k6's raw JSON output (k6-raw.json.gz) beside the streamed aggregate (docs/streaming.md)")
+	fs.StringVar(&cfg.progress, "progress", "auto", "progress line on stderr (elapsed, rate, errors): auto (only on a terminal), always or never")
+	cfg.replay = addReplayFlags(fs)
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return nil, err
@@ -118,6 +125,9 @@ func parseLoad(c *command, e *env, args []string) (*loadConfig, error) {
 			return nil, usageErr("--mix: %v", err)
 		}
 	}
+	if err := cfg.replay.apply(cfg, &o, args); err != nil {
+		return nil, err
+	}
 	cfg.opts = o
 	if *seg != "" {
 		if cfg.segment, err = load.ParseSegment(*seg); err != nil {
@@ -142,6 +152,9 @@ func parseLoad(c *command, e *env, args []string) (*loadConfig, error) {
 		if cfg.stepLen < 10*time.Second || cfg.stepLen > 10*time.Minute {
 			return nil, usageErr("--step-duration %v: want 10s…10m", cfg.stepLen)
 		}
+	}
+	if cfg.progress != "auto" && cfg.progress != "always" && cfg.progress != "never" {
+		return nil, usageErr("--progress: %q is not auto, always or never", cfg.progress)
 	}
 	if cfg.k6 == "" {
 		cfg.k6 = e.getenv("EIDSIM_K6")

@@ -51,7 +51,7 @@ func TestLoad_Usage(t *testing.T) {
 		want string
 	}{
 		{"no scenario", []string{"--population", pop}, exitUsage, "missing SCENARIO"},
-		{"unknown scenario", []string{"nope", "--population", pop}, exitUsage, `unknown scenario "nope" (known: counter-enrolment, credential-stuffing, deadline-surge, enumeration, lockout-dos, login-throughput, otp-bruteforce, overload, recovery-storm, rp-login, smoke, sms-pumping)`},
+		{"unknown scenario", []string{"nope", "--population", pop}, exitUsage, `unknown scenario "nope" (known: counter-enrolment, credential-stuffing, deadline-surge, enumeration, lockout-dos, login-throughput, otp-bruteforce, overload, recovery-storm, replay, rp-login, smoke, sms-pumping)`},
 		{"remote target", []string{"login-throughput", "--population", pop, "--target", "http://load-target.invalid:8080"}, exitUsage, "load-target.invalid is not a loopback address"},
 		{"bad target", []string{"login-throughput", "--population", pop, "--target", "ftp://127.0.0.1"}, exitUsage, "want http://HOST:PORT"},
 		{"no population flag", []string{"login-throughput"}, exitUsage, "missing --population FILE"},

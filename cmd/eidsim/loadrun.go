@@ -61,6 +61,9 @@ func startLoad(ctx context.Context, e *env, cfg *loadConfig) (string, error) {
 		return "", exitErr(exitFailure, fmt.Errorf("run directory: %w", err))
 	}
 	fmt.Fprintf(e.stderr, "eidsim load: %s → %s (run %s)\n", cfg.scenario.Name, cfg.target, run.Dir)
+	if err := cfg.replay.record(e, run); err != nil {
+		return run.Dir, exitErr(exitFailure, err)
+	}
 	r := loadRunner(cfg, k6bin, e)
 	if cfg.findMax {
 		res, err := r.FindMax(ctx, run, cfg.search, cfg.stepLen, cfg.opts)
@@ -75,6 +78,8 @@ func startLoad(ctx context.Context, e *env, cfg *loadConfig) (string, error) {
 		return run.Dir, exitErr(exitFailure, err)
 	}
 	switch {
+	case oc.Status == results.StatusInterrupted:
+		return run.Dir, exitErr(exitFailure, fmt.Errorf("interrupted: the run record %s says so", run.Dir))
 	case oc.Status == results.StatusThresholdsFailed:
 		return run.Dir, exitErr(exitThreshold, fmt.Errorf("thresholds failed (run %s)", run.Dir))
 	case oc.Attack != nil && oc.Attack.Verdict.Succeeded:
@@ -95,6 +100,7 @@ func loadRunner(cfg *loadConfig, k6bin string, e *env) *load.Runner {
 	return &load.Runner{
 		Scenario: cfg.scenario, Target: cfg.target, Token: cfg.token, Population: cfg.population, Seed: cfg.seed,
 		Segment: cfg.segment, K6Binary: k6bin, Exec: cfg.exec, Scripts: k6scripts.Scripts, Log: e.stderr,
+		Raw: cfg.raw, Progress: newLoadProgress(e.stderr, cfg.progress, cfg.opts.Duration), Env: cfg.replay.env(),
 		Journal: func(since time.Time) any {
 			if f := faultJournal(context.Background(), cfg.target, cfg.token, since); f != nil {
 				return f

@@ -94,7 +94,7 @@ func printFigures(w io.Writer, r *report.Report, top []report.Figure, page strin
 
 // runOutputs are the files whose presence makes a directory a run directory even without a
 // manifest (a run killed before it could write one, or a copied-out part of one).
-var runOutputs = []string{results.ManifestFile, results.RawFile, results.SummaryFile, results.AggregateFile,
+var runOutputs = []string{results.ManifestFile, results.RawFile, results.StreamFile, results.SummaryFile, results.AggregateFile,
 	results.DailyFile, results.SimSummaryFile, results.DemoFile}
 
 // checkRunDir refuses, as bad usage, what is not a run directory: a missing path, a file, an

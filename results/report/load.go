@@ -41,7 +41,7 @@ type loadRun struct {
 func (lr *loadRun) k6Output() (*results.K6Output, error) {
 	if !lr.rawRead {
 		lr.rawRead = true
-		lr.raw, lr.rawErr = results.ReadK6File(filepath.Join(lr.aggDir, results.RawFile))
+		lr.raw, _, lr.rawErr = results.LoadK6Output(lr.aggDir) // the stream, else the raw output
 	}
 	return lr.raw, lr.rawErr
 }
@@ -114,6 +114,9 @@ func buildLoad(r *Report, dir string, m *results.Manifest) error {
 	if s, ok := lr.timeSection(r); ok {
 		r.Sections = append(r.Sections, s)
 	}
+	if s, ok := replaySection(lr.aggDir); ok { // replay.go
+		r.Sections = append(r.Sections, s)
+	}
 	r.Sections = append(r.Sections, latencySection(agg, lr.aggDir))
 	oc := outcomesOf(agg)
 	if flows := oc.flows(); len(flows) > 0 {
@@ -148,7 +151,7 @@ func (lr *loadRun) thresholds(r *Report, agg *results.Aggregate) ([]threshold, t
 		s.Tables = append(s.Tables, thresholdTable(ts, judge))
 		return ts, thresholdResult{section: s, known: true, judge: judge}
 	}
-	defs, err := k6SummaryThresholds(filepath.Join(lr.aggDir, results.SummaryFile))
+	defs, byK6, err := thresholdDefs(lr.aggDir) // judge.go: k6's summary, else the stream's
 	switch {
 	case os.IsNotExist(err):
 		r.Missing = append(r.Missing, results.SummaryFile+": k6 did not reach its end-of-test summary, so the threshold verdicts are unknown")
@@ -158,14 +161,14 @@ func (lr *loadRun) thresholds(r *Report, agg *results.Aggregate) ([]threshold, t
 		r.Missing = append(r.Missing, fmt.Sprintf("%s: unreadable (%v)", results.SummaryFile, err))
 		return nil, thresholdResult{section: s, judge: results.SummaryFile + " is unreadable"}
 	}
-	ts := evaluate(agg, defs, true)
+	ts, who := judged(agg, defs, byK6)
 	if len(ts) == 0 {
 		s.Text = append(s.Text, "The scenario set no thresholds.")
 		return nil, thresholdResult{section: s, judge: "the scenario set no thresholds"}
 	}
 	failed, _ := failedCount(ts)
-	s.Text = append(s.Text, fmt.Sprintf("%d of %d thresholds failed (k6's verdicts; the observed values are recomputed from the run's histograms).", failed, len(ts)))
-	s.Tables = append(s.Tables, thresholdTable(ts, "k6's verdicts"))
+	s.Text = append(s.Text, fmt.Sprintf("%d of %d thresholds failed (%s; the observed values are recomputed from the run's histograms).", failed, len(ts), who))
+	s.Tables = append(s.Tables, thresholdTable(ts, who))
 	return ts, thresholdResult{section: s, known: true}
 }
 
@@ -206,7 +209,7 @@ func (lr *loadRun) aggregate() (*results.Aggregate, error) {
 		}
 		return a, nil
 	}
-	if !exists(filepath.Join(lr.aggDir, results.RawFile)) {
+	if !exists(filepath.Join(lr.aggDir, results.RawFile)) && !exists(filepath.Join(lr.aggDir, results.StreamFile)) {
 		return nil, fmt.Errorf("neither file is present")
 	}
 	raw, err := lr.k6Output()

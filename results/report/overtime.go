@@ -31,7 +31,7 @@ func (lr *loadRun) timeSection(r *Report) (Section, bool) {
 		ts, err = sideBySide(lr.parts.raws)
 	} else {
 		raw := filepath.Join(lr.aggDir, results.RawFile)
-		if !exists(raw) {
+		if !exists(raw) && !exists(filepath.Join(lr.aggDir, results.StreamFile)) {
 			r.Missing = append(r.Missing, results.RawFile+": k6's raw output is absent, so nothing can be drawn over time")
 			return Section{}, false
 		}
@@ -141,7 +141,7 @@ func (lr *loadRun) timeSection(r *Report) (Section, bool) {
 func sideBySide(paths []string) (*results.TimeSeries, error) {
 	outs := make([]*results.K6Output, len(paths))
 	for i, p := range paths {
-		o, err := results.ReadK6File(p)
+		o, _, err := results.LoadK6Output(filepath.Dir(p)) // the part's stream, else its raw output
 		if err != nil {
 			return nil, err
 		}

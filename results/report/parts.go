@@ -51,7 +51,7 @@ func readParts(r *Report, dir string, m *results.Manifest) *mergeParts {
 		if p.manifest == nil {
 			p.manifest, _ = results.ReadManifest(d)
 		}
-		if defs, err := k6SummaryThresholds(filepath.Join(d, results.SummaryFile)); err == nil {
+		if defs, _, err := thresholdDefs(d); err == nil { // judge.go
 			for metric, exprs := range defs {
 				if p.defs[metric] == nil {
 					p.defs[metric] = map[string]bool{}
@@ -63,7 +63,7 @@ func readParts(r *Report, dir string, m *results.Manifest) *mergeParts {
 		} else {
 			noSummary = append(noSummary, filepath.Base(d))
 		}
-		if raw := filepath.Join(d, results.RawFile); exists(raw) {
+		if raw := filepath.Join(d, results.RawFile); exists(raw) || exists(filepath.Join(d, results.StreamFile)) {
 			p.raws = append(p.raws, raw)
 		} else {
 			noRaw = append(noRaw, filepath.Base(d))

@@ -33,6 +33,8 @@ type Campaign struct {
 	// bus-station stands): each window multiplies the external adoption pressure.
 	Outreach      []Outreach    `yaml:"outreach"`
 	Interventions Interventions `yaml:"interventions"`
+	// Events are dated flow events (event.go): a flow's hazard raised for some hours.
+	Events []FlowEvent `yaml:"events"`
 
 	// File is where the definition came from (not decoded).
 	File string `yaml:"-"`

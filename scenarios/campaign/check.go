@@ -124,6 +124,9 @@ func (c *Campaign) check() error {
 	if c.Name == "" {
 		return ferr("name", "required")
 	}
+	if err := c.checkEvents(); err != nil { // event.go
+		return err
+	}
 	p := c.Population
 	switch {
 	case p.File != "" && (p.Profile != "" || p.Count != 0):

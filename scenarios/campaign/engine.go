@@ -103,6 +103,7 @@ type sim struct {
 	level2   int
 	// approvedL1, approvedL2, rejected: the ministry's answers so far (see pipeline.go).
 	approvedL1, approvedL2, rejected int
+	flowEv                           []FlowEventHour // sessions the flow events added (eventsim.go)
 	mechanisms
 }
 
@@ -225,6 +226,7 @@ func (s *sim) runDay(ctx context.Context, d int) error {
 	s.due[d] = nil
 	s.serveCounters(d, date)
 	s.serveWeb(date)
+	s.runFlowEvents(ctx, d) // event.go: a gift-day rush
 	if err := s.runEvents(ctx); err != nil {
 		return err
 	}

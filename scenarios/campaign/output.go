@@ -171,6 +171,9 @@ func WriteOutputs(dir string, c *Campaign, rs []*Result, sm *results.SimSummary)
 	if err := WriteJSON(filepath.Join(dir, results.SimSummaryFile), sm); err != nil {
 		return err
 	}
+	if err := writeFlowEvents(dir, rs); err != nil { // eventsim.go
+		return err
+	}
 	if len(sm.Reported) > 0 {
 		if err := WriteFile(filepath.Join(dir, results.CalibrationCSVFile), func(w io.Writer) error { return WriteCalibrationCSV(w, []*results.SimSummary{sm}) }); err != nil {
 			return err

@@ -79,6 +79,8 @@ type Result struct {
 	Citizens int
 	// Segments are the end-of-run counts per segment, in a fixed order.
 	Segments []SegmentStats
+	// FlowEvents are the sessions the flow events added, by day and hour (eventsim.go).
+	FlowEvents []FlowEventHour
 }
 
 // SegmentStats counts a segment's citizens and how many of them have a level-2 profile, an
@@ -168,5 +170,5 @@ func (s *sim) result() *Result {
 	for _, k := range order {
 		rows = append(rows, FunnelRow{Dimension: k.dim, Value: k.val, Outcome: k.out, Cause: k.cause, Count: counts[k]})
 	}
-	return &Result{Replica: s.replica, Scale: s.scale, Start: s.c.Start.Time, Daily: s.daily, Funnel: rows, Citizens: len(s.cit), Segments: segs}
+	return &Result{Replica: s.replica, Scale: s.scale, Start: s.c.Start.Time, Daily: s.daily, Funnel: rows, Citizens: len(s.cit), Segments: segs, FlowEvents: s.flowEv}
 }

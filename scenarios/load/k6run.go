@@ -29,8 +29,11 @@ type K6 struct {
 	// SecretEnv is passed only in the process environment (k6 shows it to the script as
 	// __ENV), never on the command line.
 	SecretEnv map[string]string
-	// RawOut is the path of k6's JSON output (gzip when it ends in .gz).
+	// RawOut is the path of k6's JSON output (gzip when it ends in .gz); empty: none.
 	RawOut string
+	// Stream is the path of the eidsim output's aggregate (results.StreamFile); empty: none
+	// (stream.go).
+	Stream string
 	// Segment is the execution segment to run.
 	Segment Segment
 	// Output receives k6's stdout and stderr.
@@ -43,7 +46,7 @@ type K6 struct {
 
 // Args returns k6's command line after the binary.
 func (k *K6) Args() []string {
-	args := []string{"run", "--quiet", "--no-color", "--out", "json=" + k.RawOut}
+	args := append([]string{"run", "--quiet", "--no-color"}, k.outputArgs()...)
 	if k.APIAddress != "" {
 		args = append(args, "--address", k.APIAddress)
 	}
@@ -100,6 +103,7 @@ func (k *K6) Run(ctx context.Context) (Result, error) {
 	cmd.Stdout = k.Output
 	cmd.Stderr = k.Output
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.SysProcAttr = k6ProcAttr() // procattr_*.go: one interrupt, from eidsim
 	cmd.WaitDelay = 30 * time.Second
 	start := time.Now()
 	err := cmd.Run()

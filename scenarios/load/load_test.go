@@ -207,7 +207,7 @@ func TestLookup(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "rp-login.js", s.Script)
 	_, err = load.Lookup("nope")
-	require.ErrorContains(t, err, `unknown scenario "nope" (known: counter-enrolment, credential-stuffing, deadline-surge, enumeration, lockout-dos, login-throughput, otp-bruteforce, overload, recovery-storm, rp-login, smoke, sms-pumping)`)
+	require.ErrorContains(t, err, `unknown scenario "nope" (known: counter-enrolment, credential-stuffing, deadline-surge, enumeration, lockout-dos, login-throughput, otp-bruteforce, overload, recovery-storm, replay, rp-login, smoke, sms-pumping)`)
 }
 
 func TestK6ArgsAndEnv(t *testing.T) {

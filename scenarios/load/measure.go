@@ -44,17 +44,21 @@ func (r *Runner) measure(ctx context.Context, run *results.Run, o Options, offse
 	if r.Exec != nil {
 		exec = r.Exec
 	}
-	res, err := exec.Run(ctx, k)
+	res, aborted, err := r.runK6(ctx, exec, k, absDir) // stream.go
 	if err != nil {
 		return results.LoadStep{}, nil, err
 	}
+	raw, meta, rerr := readOutput(k) // the stream, else the raw output
+	if rerr == nil {
+		res.ExitCode = judge(w, k, raw, meta, res.ExitCode, aborted)
+	}
 	code := res.ExitCode
 	run.Manifest.ExitCode = &code
-	step, a, err := r.reduce(ctx, run, k.RawOut, res, o, out)
+	step, a, err := r.reduce(ctx, run, raw, rerr, res, o, out)
 	if err != nil {
 		return step, a, err
 	}
-	if code != 0 && code != ExitThresholds {
+	if code != 0 && code != ExitThresholds && ctx.Err() == nil { // interrupted: k6's own exit code
 		return step, a, fmt.Errorf("k6 exited with code %d (see %s)", code, run.Path(results.StdoutFile))
 	}
 	return step, a, nil
@@ -96,15 +100,14 @@ func (r *Runner) prepare(run *results.Run, o Options, offset int) error {
 	return r.writeScripts(run.Path(results.ScriptsDir))
 }
 
-// reduce reads k6's raw output once: the aggregate (written to the run directory) gives the
+// reduce takes what k6 recorded (raw, or the error reading it): the aggregate (written to the run directory) gives the
 // step's figures, and an adversarial scenario's points its attack.json. It prints the
 // summary to out when out is not nil.
-func (r *Runner) reduce(ctx context.Context, run *results.Run, rawPath string, res Result, o Options, out io.Writer) (results.LoadStep, *results.Attack, error) {
+func (r *Runner) reduce(ctx context.Context, run *results.Run, raw *results.K6Output, err error, res Result, o Options, out io.Writer) (results.LoadStep, *results.Attack, error) {
 	step := results.LoadStep{Rate: o.Rate, ExitCode: res.ExitCode, Passed: res.ExitCode == 0, Dir: run.Dir, K6MaxRSS: res.MaxRSSKiB}
 	if res.Wall > 0 {
 		step.K6CPUShare = res.CPU.Seconds() / res.Wall.Seconds() / float64(runtime.NumCPU())
 	}
-	raw, err := results.ReadK6File(rawPath)
 	var agg *results.Aggregate
 	if err == nil {
 		agg, err = raw.Aggregate()

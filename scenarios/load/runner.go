@@ -51,6 +51,13 @@ type Runner struct {
 	Policy func(ctx context.Context, run *results.Run) results.AttackPolicy
 	// Log receives a find-max search's progress, a line per step (nil: none).
 	Log io.Writer
+	// Raw keeps k6's JSON output (results.RawFile) beside the streamed aggregate; Progress
+	// receives a streaming run's progress every flush (stream.go).
+	Raw      bool
+	Progress func(Live)
+	// Env is added to every run's script environment (a replay's EIDSIM_REPLAY).
+	Env     map[string]string
+	streams *bool
 
 	// pre holds citizens sampled once for every step of a search (in rank order from
 	// offset 0), so that the population is read once, not once per step.
@@ -74,6 +81,9 @@ type Outcome struct {
 func (r *Runner) Once(ctx context.Context, run *results.Run, o Options, out io.Writer) (Outcome, error) {
 	st, a, err := r.measure(ctx, run, o, 0, false, out)
 	oc := Outcome{Step: st, Attack: a, Status: status(st, a, err)}
+	if ctx.Err() != nil { // Ctrl-C or SIGTERM: k6 stopped, its record is complete (stream.go)
+		oc.Status = results.StatusInterrupted
+	}
 	var res any
 	if err == nil {
 		res = st

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"sort"
 )
 
 // subBucketBits is the number of mantissa bits a Histogram keeps: values are exact below
@@ -23,9 +22,12 @@ const unitsPerValue = 1000
 // histogram of the whole. Quantiles are read from the buckets with a relative error of at
 // most 0.78 % (exact below 0.256 for millisecond values). Negative values count as 0.
 //
-// The zero value is an empty histogram ready to use.
+// The zero value is an empty histogram ready to use. Freeze stores a histogram that no longer
+// receives values compactly (histfrozen.go); every method reads both forms alike.
 type Histogram struct {
+	// buckets is the live form; packed the frozen one (see Freeze). At most one is non-nil.
 	buckets map[int]uint64
+	packed  []byte
 	count   uint64
 	sum     float64
 	min     float64
@@ -71,6 +73,7 @@ func (h *Histogram) Record(v float64) {
 	if math.IsNaN(v) || v < 0 {
 		v = 0
 	}
+	h.thaw()
 	if h.buckets == nil {
 		h.buckets = make(map[int]uint64)
 	}
@@ -90,12 +93,14 @@ func (h *Histogram) Merge(o *Histogram) {
 	if o == nil || o.count == 0 {
 		return
 	}
+	h.thaw()
 	if h.buckets == nil {
-		h.buckets = make(map[int]uint64, len(o.buckets))
+		h.buckets = make(map[int]uint64, o.numBuckets())
 	}
-	for i, c := range o.buckets {
+	o.each(func(i int, c uint64) bool {
 		h.buckets[i] += c
-	}
+		return true
+	})
 	if h.count == 0 || o.min < h.min {
 		h.min = o.min
 	}
@@ -140,26 +145,17 @@ func (h *Histogram) Quantile(q float64) float64 {
 	if rank < 1 {
 		rank = 1
 	}
-	keys := h.sortedKeys()
-	var seen uint64
-	for _, k := range keys {
-		seen += h.buckets[k]
-		if seen >= rank {
-			lo, hi := bucketBounds(k)
-			v := (float64(lo) + float64(hi)) / 2 / unitsPerValue
-			return math.Min(math.Max(v, h.min), h.max)
+	v, seen := h.max, uint64(0)
+	h.each(func(k int, c uint64) bool {
+		seen += c
+		if seen < rank {
+			return true
 		}
-	}
-	return h.max
-}
-
-func (h *Histogram) sortedKeys() []int {
-	keys := make([]int, 0, len(h.buckets))
-	for k := range h.buckets {
-		keys = append(keys, k)
-	}
-	sort.Ints(keys)
-	return keys
+		lo, hi := bucketBounds(k)
+		v = math.Min(math.Max((float64(lo)+float64(hi))/2/unitsPerValue, h.min), h.max)
+		return false
+	})
+	return v
 }
 
 // histogramJSON is the stored form: buckets as sorted [index, count] pairs.
@@ -174,9 +170,10 @@ type histogramJSON struct {
 // MarshalJSON stores the histogram losslessly.
 func (h *Histogram) MarshalJSON() ([]byte, error) {
 	j := histogramJSON{Count: h.count, Sum: h.sum, Min: h.min, Max: h.max, Buckets: [][2]uint64{}}
-	for _, k := range h.sortedKeys() {
-		j.Buckets = append(j.Buckets, [2]uint64{uint64(k), h.buckets[k]})
-	}
+	h.each(func(k int, c uint64) bool {
+		j.Buckets = append(j.Buckets, [2]uint64{uint64(k), c})
+		return true
+	})
 	return json.Marshal(j)
 }
 

@@ -66,6 +66,7 @@ func (j secondsJSON) toSeconds() (seconds, error) {
 		}
 		ss.secs[s.At] = sc
 	}
+	ss.freezeBefore(len(ss.secs))
 	return ss, nil
 }
 

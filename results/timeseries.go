@@ -42,10 +42,18 @@ func (s *second) merge(o *second, sideBySide bool) {
 	}
 }
 
-// seconds is a run's figures in one bucket per second from start.
+// freezeLag is how many seconds behind the latest one a second's latency histogram is
+// frozen (Histogram.Freeze): k6 hands samples over in batches, nearly in time order, so a
+// second that old receives no more values (a late one still counts: Record thaws it).
+const freezeLag = 5
+
+// seconds is a run's figures in one bucket per second from start. The latency histograms of
+// the seconds before frozen are frozen, so that an hours-long run keeps only the current few
+// seconds in the live (map) form.
 type seconds struct {
-	start time.Time
-	secs  []*second
+	start  time.Time
+	secs   []*second
+	frozen int
 }
 
 // at returns the bucket of time t, making it (and shifting the others when t is earlier
@@ -59,6 +67,7 @@ func (ss *seconds) at(t time.Time) *second {
 			if shift > 0 && len(ss.secs)+shift <= maxSeconds {
 				ss.secs = append(make([]*second, shift), ss.secs...)
 				ss.start = ss.start.Add(-time.Duration(shift) * time.Second)
+				ss.frozen += shift
 			}
 		} else {
 			ss.start = t.Truncate(time.Second)
@@ -72,7 +81,17 @@ func (ss *seconds) at(t time.Time) *second {
 	if ss.secs[i] == nil {
 		ss.secs[i] = &second{}
 	}
+	ss.freezeBefore(i - freezeLag)
 	return ss.secs[i]
+}
+
+// freezeBefore freezes the latency histograms of the seconds before i not frozen yet.
+func (ss *seconds) freezeBefore(i int) {
+	for ; ss.frozen < min(i, len(ss.secs)); ss.frozen++ {
+		if s := ss.secs[ss.frozen]; s != nil {
+			s.latency.Freeze()
+		}
+	}
 }
 
 // Window is one point of a load run's time series.
@@ -190,5 +209,6 @@ func sideBySide(parts []*seconds) *seconds {
 			out.secs[j].merge(s, true)
 		}
 	}
+	out.freezeBefore(len(out.secs))
 	return out
 }

@@ -38,6 +38,7 @@ vet:
 # with its reason, so a skip is never hidden.
 test: vet node-deps
 	$(GO) tool gotestsum --format pkgname-and-test-fails --format-hide-empty-pkg -- -race -count=1 -timeout 30m ./...
+	$(MAKE) stream-test
 	$(MAKE) demo-test
 
 # node-deps installs the Node packages pinned in the lock files (npm ci) where they are

@@ -14,19 +14,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/eidsim/eidsim/generators/population"
+	"github.com/eidsim/eidsim/internal/testtool"
 )
 
-// requireTool returns the path of a tool or the reason it is missing; under CI=true a
-// missing tool fails the test, otherwise it skips it.
+// requireTool skips the test when a tool it needs is missing, or fails it in CI
+// (internal/testtool decides, the same way for every external tool).
 func requireTool(t *testing.T, ok bool, why string) {
 	t.Helper()
-	if ok {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s (CI=true: the independent relying-party suite must run; .ci/run installs it)", why)
-	}
-	t.Skipf("%s; skipping the independent relying-party suite", why)
+	testtool.Require(t, ok, why+"; the independent relying-party suite needs it (.ci/run installs it)")
 }
 
 // suiteCitizen is a citizen as the suite's EIDSIM_LEVEL1/2 lists carry them.

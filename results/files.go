@@ -33,7 +33,6 @@ const (
 	CalibrationCSVFile = "calibration.csv"    // the same as a table
 	CapacityFile       = "capacity.json"      // CapacityResult (eidsim simulate --capacity)
 	CounterfactualFile = "counterfactual.csv" // the campaign as run against without the interventions
-	FitFile            = "fit.json"           // eidsim simulate --fit: the fitted parameters and their trace
 )
 
 // A report (eidsim report, written into the run directory it reports on) and a demo.

@@ -24,26 +24,7 @@ var builtinFS embed.FS
 
 // Error is a problem in a profile file: the file, the line (0 when unknown), the field (a
 // dotted path such as "handsets.smartphone" or "age.bands[2].share") and why.
-type Error struct {
-	File  string
-	Line  int
-	Field string
-	Msg   string
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		b.WriteString(":" + strconv.Itoa(e.Line))
-	}
-	b.WriteString(": ")
-	if e.Field != "" {
-		b.WriteString("field " + e.Field + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+type Error = yamlerr.Error
 
 // Builtin returns the names of the embedded profiles, sorted.
 func Builtin() []string {

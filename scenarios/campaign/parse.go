@@ -16,26 +16,7 @@ import (
 
 // Error is a problem in a campaign file: the file, the line (0 when unknown), the field (a
 // dotted path such as "counters.kits" or "outreach[1].intensity") and why.
-type Error struct {
-	File  string
-	Line  int
-	Field string
-	Msg   string
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		b.WriteString(":" + strconv.Itoa(e.Line))
-	}
-	b.WriteString(": ")
-	if e.Field != "" {
-		b.WriteString("field " + e.Field + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+type Error = yamlerr.Error
 
 // Builtin returns the names of the embedded campaigns, sorted.
 func Builtin() []string { return campaigns.Names() }

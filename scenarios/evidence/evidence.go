@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -73,26 +72,7 @@ func (d *Date) UnmarshalYAML(n *yaml.Node) error {
 func (d Date) String() string { return d.Format("2006-01-02") }
 
 // Error is a problem in an evidence file: file:line: field points[i].name: why.
-type Error struct {
-	File  string
-	Line  int
-	Field string
-	Msg   string
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		b.WriteString(":" + strconv.Itoa(e.Line))
-	}
-	b.WriteString(": ")
-	if e.Field != "" {
-		b.WriteString("field " + e.Field + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+type Error = yamlerr.Error
 
 //go:embed evidence.yaml
 var builtinYAML []byte
